@@ -1,0 +1,119 @@
+package com.reviewpipeline.admin;
+
+import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.telemetry.Telemetry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operations surface: health, stats and Prometheus metrics. {@code /api/*} requires
+ * {@code Authorization: Bearer <ADMIN_TOKEN>} when a token is configured.
+ */
+public final class AdminApiVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdminApiVerticle.class);
+
+  private final AppConfig app;
+  private Telemetry telemetry;
+  private HttpServer server;
+  private Admin kafkaAdmin;
+
+  public AdminApiVerticle(AppConfig app) {
+    this.app = app;
+  }
+
+  @Override
+  public Future<?> start() {
+    telemetry = Telemetry.of(vertx);
+    Properties props = new Properties();
+    props.put("bootstrap.servers", app.kafka().bootstrapServers());
+    props.put("request.timeout.ms", "3000");
+    props.put("default.api.timeout.ms", "3000");
+    kafkaAdmin = Admin.create(props);
+    Router router = Router.router(vertx);
+    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(this::ready);
+    router.get("/metrics").handler(this::metrics);
+    router.route("/api/*").handler(this::authenticate);
+    router.get("/api/stats").handler(ctx -> ctx.json(telemetry.stats()
+        .put("simulator", app.anthropic().baseUrl().startsWith("http://127.0.0.1"))));
+    router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
+    router.route().failureHandler(ctx -> {
+      LOG.warn("admin.request.failed path={} error={}", ctx.request().path(), String.valueOf(ctx.failure()));
+      error(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500, "internal error");
+    });
+    server = vertx.createHttpServer().requestHandler(router);
+    return server.listen(app.httpPort())
+        .onSuccess(s -> LOG.info("admin.started url=http://localhost:{}", s.actualPort()));
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    String token = app.adminToken();
+    if (token.isEmpty()) {
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader("Authorization");
+    String given = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : "";
+    if (MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+      ctx.next();
+    } else {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      error(ctx, 401, header == null ? "missing bearer token" : "invalid bearer token");
+    }
+  }
+
+  private void ready(RoutingContext ctx) {
+    vertx.executeBlocking(() -> kafkaAdmin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size())
+        .onComplete(ar -> {
+          boolean kafkaUp = ar.succeeded() && ar.result() > 0;
+          boolean assigned = telemetry.allConsumersJoined();
+          JsonObject body = new JsonObject()
+              .put("status", kafkaUp && assigned ? "UP" : "DOWN")
+              .put("checks", new JsonObject()
+                  .put("kafka", kafkaUp ? "UP" : "DOWN")
+                  .put("consumers_assigned", assigned ? "UP" : "DOWN"));
+          ctx.response().setStatusCode(kafkaUp && assigned ? 200 : 503);
+          ctx.json(body);
+        });
+  }
+
+  private void metrics(RoutingContext ctx) {
+    if (telemetry.registry() instanceof PrometheusMeterRegistry prometheus) {
+      ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(prometheus.scrape());
+    } else {
+      error(ctx, 404, "Prometheus registry not enabled");
+    }
+  }
+
+  static void error(RoutingContext ctx, int status, String message) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", message).put("status", status).encode());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return vertx.executeBlocking(() -> {
+      kafkaAdmin.close();
+      return null;
+    }).compose(v -> server.close());
+  }
+}

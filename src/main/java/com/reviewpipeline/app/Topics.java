@@ -1,0 +1,52 @@
+package com.reviewpipeline.app;
+
+import com.reviewpipeline.config.KafkaSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the product's topics when missing. Blocking: run it off the event loop. */
+public final class Topics {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
+
+  private Topics() {}
+
+  public static void ensure(KafkaSettings kafka) throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      Map<String, Integer> wanted = Map.of(
+          kafka.eventsTopic(), kafka.eventsPartitions(),
+          kafka.resultsTopic(), kafka.partitions(),
+          kafka.dlqTopic(), kafka.partitions());
+      List<NewTopic> missing = new ArrayList<>();
+      wanted.forEach((name, partitions) -> {
+        if (!existing.contains(name)) {
+          missing.add(new NewTopic(name, partitions, kafka.replicationFactor()));
+        }
+      });
+      if (missing.isEmpty()) {
+        return;
+      }
+      try {
+        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+      LOG.info("topics.created topics={}", missing.stream().map(t -> t.name() + "(" + t.numPartitions() + ")").toList());
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package com.reviewpipeline.buffer;
+
+import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.claude.ClaudeRequests;
+import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.config.PipelineConfig;
+import com.reviewpipeline.model.Batch;
+import com.reviewpipeline.model.FlushTrigger;
+import com.reviewpipeline.model.PipelineEvent;
+import com.reviewpipeline.model.RejectedRecord;
+import com.reviewpipeline.telemetry.Telemetry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Buffers each pipeline's events per model tier and emits batches on {@link Addresses#BATCH_READY}.
+ * One {@link SmartBuffer} per (pipeline, tier), driven by Vert.x timers on this verticle's loop.
+ */
+public final class BatchBufferVerticle extends VerticleBase {
+
+  private final AppConfig app;
+  private final Map<String, SmartBuffer> buffers = new HashMap<>();
+  private ClaudeRequests requests;
+  private Telemetry telemetry;
+
+  public BatchBufferVerticle(AppConfig app) {
+    this.app = app;
+  }
+
+  @Override
+  public Future<?> start() {
+    telemetry = Telemetry.of(vertx);
+    requests = new ClaudeRequests(new TokenEstimator(app.anthropic().charsPerToken()), app.anthropic().toolUseSystemTokens());
+    List<Future<?>> ready = new ArrayList<>();
+    for (PipelineConfig pipeline : app.pipelines()) {
+      MessageConsumer<PipelineEvent> c = vertx.eventBus().localConsumer(Addresses.events(pipeline.name()),
+          msg -> onEvent(pipeline, msg.body()));
+      ready.add(c.completion());
+    }
+    MessageConsumer<String> flush = vertx.eventBus().localConsumer(Addresses.BUFFER_FLUSH, msg -> flushAll(msg.body()));
+    ready.add(flush.completion());
+    return Future.all(ready);
+  }
+
+  private void onEvent(PipelineConfig pipeline, PipelineEvent event) {
+    String tier = pipeline.defaultTier();
+    SmartBuffer buffer = buffers.computeIfAbsent(pipeline.name() + "/" + tier, k -> newBuffer(pipeline, tier));
+    if (buffer.add(event, requests.itemTokens(event.event())) == SmartBuffer.AddResult.DUPLICATE) {
+      vertx.eventBus().send(Addresses.REJECTED, new RejectedRecord(pipeline.name(), event.source(), null,
+          event.event().toJson().encode().getBytes(StandardCharsets.UTF_8),
+          "duplicate event_id " + event.id() + " within a batch"));
+    }
+  }
+
+  private SmartBuffer newBuffer(PipelineConfig pipeline, String tier) {
+    return new SmartBuffer(pipeline.buffer(), requests.fixedTokens(pipeline),
+        (delayMs, task) -> {
+          long id = vertx.setTimer(delayMs, t -> task.run());
+          return () -> vertx.cancelTimer(id);
+        },
+        flush -> emit(pipeline, tier, flush));
+  }
+
+  private void emit(PipelineConfig pipeline, String tier, SmartBuffer.Flush flush) {
+    Batch batch = new Batch(UUID.randomUUID().toString(), pipeline.name(), tier, flush.events(), flush.trigger(),
+        flush.estimatedInputTokens());
+    telemetry.batchFlushed(pipeline.name(), tier, flush.trigger().label(), batch.size());
+    vertx.eventBus().send(Addresses.BATCH_READY, batch);
+  }
+
+  private void flushAll(String pipeline) {
+    buffers.forEach((key, buffer) -> {
+      if (pipeline == null || pipeline.isEmpty() || key.startsWith(pipeline + "/")) {
+        buffer.flush(FlushTrigger.MANUAL);
+      }
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    flushAll(null);
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,32 @@
+package com.reviewpipeline.bus;
+
+/** Every event-bus address of the product. Hot-path addresses carry records through the local codec. */
+public final class Addresses {
+
+  /** Valid events of one pipeline, from ingest to the buffer: {@code pipeline.events.<pipeline>}. */
+  public static String events(String pipeline) {
+    return "pipeline.events." + pipeline;
+  }
+
+  /** Flushed batches, from the buffer to the Claude verticles (point to point, round robin). */
+  public static final String BATCH_READY = "pipeline.batch.ready";
+
+  /** Successful batch results, from the Claude verticles to the publisher. */
+  public static final String RESULTS = "pipeline.results";
+
+  /** Failed events and rejected records, to the failure handler in the publisher. */
+  public static final String FAILURES = "pipeline.failures";
+
+  /** Malformed records, from ingest to the failure handler. */
+  public static final String REJECTED = "pipeline.rejected";
+
+  /** Ask every buffer to flush now (published; replies are not awaited). */
+  public static final String BUFFER_FLUSH = "pipeline.buffer.flush";
+
+  /** Ack address of one ingest instance: {@code pipeline.ack.<instance-id>}. */
+  public static String ack(String instanceId) {
+    return "pipeline.ack." + instanceId;
+  }
+
+  private Addresses() {}
+}

@@ -1,0 +1,62 @@
+package com.reviewpipeline.cli;
+
+import com.reviewpipeline.app.PipelineApp;
+import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.config.ConfigLoader;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Production mode: connects to what the configuration and environment name. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run against external services: KAFKA_BOOTSTRAP_SERVERS (required), ANTHROPIC_API_KEY(S), "
+        + "ANTHROPIC_BASE_URL, DATABASE_URL, ADMIN_TOKEN, HTTP_PORT.")
+public final class RunCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(names = "--config", description = "configuration file (default: ${DEFAULT-VALUE})",
+      defaultValue = ConfigLoader.DEFAULT_PATH)
+  String configPath;
+
+  @Override
+  public Integer call() throws Exception {
+    Runtime runtime = new Runtime();
+    Vertx vertx = Runtime.meteredVertx();
+    AppConfig config;
+    try {
+      config = Launcher.load(vertx, configPath, System.getenv(), new JsonObject());
+      if (config.kafka().bootstrapServers().isBlank()) {
+        throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS (or kafka.bootstrap_servers) is required in run mode");
+      }
+      if (config.anthropic().apiKeys().isEmpty()) {
+        if (config.anthropic().baseUrl().equals("https://api.anthropic.com")) {
+          throw new IllegalArgumentException("ANTHROPIC_API_KEY (or ANTHROPIC_API_KEYS) is required to call the Anthropic API");
+        }
+        LOG.warn("run.no_api_key base_url={} — sending a placeholder key to the configured Messages API endpoint",
+            config.anthropic().baseUrl());
+        config = config.withAnthropic(config.anthropic().withEndpoint(config.anthropic().baseUrl(),
+            List.of(Launcher.SIMULATOR_KEY)));
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("configuration error: " + e.getMessage());
+      vertx.close().await();
+      return 2;
+    }
+    config = Launcher.withAdminToken(config);
+    if (!config.databaseUrl().isBlank()) {
+      Launcher.migrate(vertx, config);
+    } else {
+      LOG.warn("run.no_database verdicts are published to Kafka only (set DATABASE_URL to store them)");
+    }
+    PipelineApp app = Launcher.start(vertx, config);
+    runtime.onShutdown(() -> app.stop().await());
+    runtime.onShutdown(() -> vertx.close().await());
+    return runtime.awaitSignal();
+  }
+}

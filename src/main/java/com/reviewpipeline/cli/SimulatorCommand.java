@@ -1,0 +1,38 @@
+package com.reviewpipeline.cli;
+
+import com.reviewpipeline.simulator.ClaudeSimulator;
+import com.reviewpipeline.simulator.SimulatorSettings;
+import io.vertx.core.Vertx;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The Claude Messages API simulator on its own, for tests and offline runs of other processes. */
+@Command(name = "simulator", mixinStandardHelpOptions = true,
+    description = "Serve the Claude Messages API simulator (POST /v1/messages, /v1/messages/count_tokens; "
+        + "knobs at POST /_sim/config, counters at GET /_sim/stats).")
+public final class SimulatorCommand implements Callable<Integer> {
+
+  @Option(names = "--port", description = "port on 127.0.0.1 (default: ${DEFAULT-VALUE})", defaultValue = "4010")
+  int port;
+
+  @Option(names = "--latency-ms", description = "mean response latency (default: ${DEFAULT-VALUE})", defaultValue = "200")
+  long latencyMs;
+
+  @Option(names = "--jitter-ms", description = "latency jitter, ± (default: ${DEFAULT-VALUE})", defaultValue = "100")
+  long jitterMs;
+
+  @Option(names = "--chars-per-token", description = "token estimate (default: ${DEFAULT-VALUE})", defaultValue = "3.5")
+  double charsPerToken;
+
+  @Override
+  public Integer call() throws Exception {
+    Runtime runtime = new Runtime();
+    Vertx vertx = Vertx.vertx();
+    ClaudeSimulator sim = new ClaudeSimulator(port, SimulatorSettings.defaults(latencyMs, jitterMs), charsPerToken, 313);
+    vertx.deployVerticle(sim).await();
+    System.out.println("Claude API simulator listening on " + sim.baseUrl());
+    runtime.onShutdown(() -> vertx.close().await());
+    return runtime.awaitSignal();
+  }
+}

@@ -1,0 +1,69 @@
+package com.reviewpipeline.config;
+
+import java.util.List;
+import java.util.Map;
+
+/** The whole typed configuration, built once by {@link ConfigLoader}. */
+public record AppConfig(
+    KafkaSettings kafka,
+    ClaudeSettings anthropic,
+    Map<String, String> tiers,
+    Map<String, ModelPrice> pricing,
+    List<PipelineConfig> pipelines,
+    Instances instances,
+    int httpPort,
+    String adminToken,
+    String databaseUrl,
+    long shutdownTimeoutMs,
+    long simulatorLatencyMs,
+    long simulatorLatencyJitterMs,
+    double loadRate) {
+
+  public String modelFor(String tier) {
+    String model = tiers.get(tier);
+    if (model == null) {
+      throw new IllegalArgumentException("unknown tier '" + tier + "'; configured tiers: " + tiers.keySet());
+    }
+    return model;
+  }
+
+  public PipelineConfig pipeline(String name) {
+    return pipelines.stream()
+        .filter(p -> p.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown pipeline '" + name + "'"));
+  }
+
+  public AppConfig withKafka(KafkaSettings k) {
+    return new AppConfig(k, anthropic, tiers, pricing, pipelines, instances, httpPort, adminToken, databaseUrl,
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
+  }
+
+  public AppConfig withAnthropic(ClaudeSettings a) {
+    return new AppConfig(kafka, a, tiers, pricing, pipelines, instances, httpPort, adminToken, databaseUrl,
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
+  }
+
+  public AppConfig withPipelines(List<PipelineConfig> p) {
+    return new AppConfig(kafka, anthropic, tiers, pricing, List.copyOf(p), instances, httpPort, adminToken, databaseUrl,
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
+  }
+
+  public AppConfig withDatabaseUrl(String url) {
+    return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, instances, httpPort, adminToken, url,
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
+  }
+
+  public AppConfig withAdminToken(String token) {
+    return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, instances, httpPort, token, databaseUrl,
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
+  }
+
+  @Override
+  public String toString() {
+    return "AppConfig[kafka=" + kafka.bootstrapServers() + ", anthropic=" + anthropic + ", tiers=" + tiers
+        + ", pipelines=" + pipelines.stream().map(PipelineConfig::name).toList() + ", instances=" + instances
+        + ", httpPort=" + httpPort + ", adminToken=" + (adminToken.isEmpty() ? "unset" : "set")
+        + ", database=" + (databaseUrl.isEmpty() ? "embedded" : "external") + "]";
+  }
+}

@@ -1,0 +1,37 @@
+package com.reviewpipeline.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Flush triggers of one buffer.
+ *
+ * @param maxSize flush when this many events are buffered (default 20)
+ * @param maxWaitMs flush this long after the first event entered an empty buffer (default 3000)
+ * @param maxTokens flush before the estimated input tokens of the batch would pass this (default 15000)
+ */
+public record BufferConfig(int maxSize, long maxWaitMs, int maxTokens) {
+
+  public BufferConfig {
+    if (maxSize < 1 || maxSize > 1000) {
+      throw new IllegalArgumentException("buffer.max_size must be between 1 and 1000, got " + maxSize);
+    }
+    if (maxWaitMs < 1 || maxWaitMs > 600_000) {
+      throw new IllegalArgumentException("buffer.max_wait_ms must be between 1 and 600000, got " + maxWaitMs);
+    }
+    if (maxTokens < 100) {
+      throw new IllegalArgumentException("buffer.max_tokens must be at least 100, got " + maxTokens);
+    }
+  }
+
+  public static BufferConfig fromJson(JsonObject json) {
+    JsonObject j = json == null ? new JsonObject() : json;
+    return new BufferConfig(
+        j.getInteger("max_size", 20),
+        j.getLong("max_wait_ms", 3000L),
+        j.getInteger("max_tokens", 15000));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("max_size", maxSize).put("max_wait_ms", maxWaitMs).put("max_tokens", maxTokens);
+  }
+}

@@ -1,0 +1,68 @@
+package com.reviewpipeline.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * One analysis over the events topic: its own consumer group, prompt, tool schema and buffer.
+ * Adding a pipeline is configuration only.
+ *
+ * @param tool the tool definition sent to the API ({@code name}, {@code description}, {@code input_schema})
+ * @param flagFields boolean verdict fields that mark a review for human attention
+ */
+public record PipelineConfig(
+    String name,
+    String groupId,
+    String systemPrompt,
+    JsonObject tool,
+    List<String> flagFields,
+    String defaultTier,
+    int outputTokensPerItem,
+    int maxOutputTokens,
+    BufferConfig buffer) {
+
+  public String toolName() {
+    return tool.getString("name");
+  }
+
+  /** The JSON schema of one verdict item: {@code input_schema.properties.results.items}. */
+  public JsonObject itemSchema() {
+    return tool.getJsonObject("input_schema")
+        .getJsonObject("properties")
+        .getJsonObject("results")
+        .getJsonObject("items");
+  }
+
+  public PipelineConfig withGroupId(String group) {
+    return new PipelineConfig(name, group, systemPrompt, tool, flagFields, defaultTier, outputTokensPerItem,
+        maxOutputTokens, buffer);
+  }
+
+  public PipelineConfig withBuffer(BufferConfig b) {
+    return new PipelineConfig(name, groupId, systemPrompt, tool, flagFields, defaultTier, outputTokensPerItem,
+        maxOutputTokens, b);
+  }
+
+  static PipelineConfig fromJson(JsonObject j, String systemPrompt, JsonObject toolFile) {
+    String name = j.getString("name");
+    if (name == null || !name.matches("[a-z0-9][a-z0-9-]*")) {
+      throw new IllegalArgumentException("pipeline name must be lowercase letters, digits and dashes: " + name);
+    }
+    JsonArray flags = toolFile.getJsonArray("flag_fields", new JsonArray());
+    JsonObject tool = new JsonObject()
+        .put("name", toolFile.getString("name"))
+        .put("description", toolFile.getString("description", ""))
+        .put("input_schema", toolFile.getJsonObject("input_schema"));
+    return new PipelineConfig(
+        name,
+        j.getString("group_id", name),
+        systemPrompt,
+        tool,
+        flags.stream().map(String::valueOf).toList(),
+        j.getString("default_tier", "balanced"),
+        j.getInteger("output_tokens_per_item", 40),
+        j.getInteger("max_output_tokens", 4096),
+        BufferConfig.fromJson(j.getJsonObject("buffer")));
+  }
+}

@@ -1,0 +1,208 @@
+package com.reviewpipeline.ingest;
+
+import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.config.KafkaSettings;
+import com.reviewpipeline.config.PipelineConfig;
+import com.reviewpipeline.model.BatchAck;
+import com.reviewpipeline.model.PipelineEvent;
+import com.reviewpipeline.model.RejectedRecord;
+import com.reviewpipeline.model.SourceRef;
+import com.reviewpipeline.telemetry.Telemetry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Kafka consumer of one pipeline's group. Hands valid events to the buffer, malformed ones to
+ * the failure handler, and commits per partition only the offsets whose outcome Kafka has
+ * acknowledged (at-least-once). Pauses its partitions above the in-flight high-water mark.
+ */
+public final class IngestVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IngestVerticle.class);
+
+  private final AppConfig app;
+  private final PipelineConfig pipeline;
+  private final String instanceId = UUID.randomUUID().toString();
+  private final OffsetTracker tracker = new OffsetTracker();
+  private final Set<TopicPartition> assigned = new HashSet<>();
+
+  private KafkaSettings kafka;
+  private ReviewEventParser parser;
+  private KafkaConsumer<byte[], byte[]> consumer;
+  private MessageConsumer<BatchAck> ackConsumer;
+  private Telemetry telemetry;
+  private boolean pausedForBackpressure;
+  private boolean stopping;
+  private long commitTimer = -1;
+  private Future<Void> commitInProgress = Future.succeededFuture();
+
+  public IngestVerticle(AppConfig app, PipelineConfig pipeline) {
+    this.app = app;
+    this.pipeline = pipeline;
+  }
+
+  @Override
+  public Future<?> start() {
+    kafka = app.kafka();
+    parser = new ReviewEventParser(kafka.maxReviewChars());
+    telemetry = Telemetry.of(vertx);
+    telemetry.registerInFlight(pipeline.name(), instanceId, tracker::inFlight);
+    ackConsumer = vertx.eventBus().localConsumer(Addresses.ack(instanceId), msg -> onAck(msg.body()));
+
+    Map<String, String> props = new HashMap<>();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    props.put("group.id", pipeline.groupId());
+    props.put("client.id", pipeline.name() + "-ingest-" + instanceId.substring(0, 8));
+    props.put("enable.auto.commit", "false");
+    props.put("auto.offset.reset", "earliest");
+    props.put("max.poll.records", String.valueOf(kafka.maxPollRecords()));
+    props.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+    consumer = KafkaConsumer.create(vertx, props);
+    consumer.handler(this::onRecord);
+    consumer.exceptionHandler(err -> LOG.warn("ingest.consumer.error pipeline={} error={}", pipeline.name(), err.toString()));
+    consumer.partitionsAssignedHandler(this::onAssigned);
+    consumer.partitionsRevokedHandler(this::onRevoked);
+    commitTimer = vertx.setPeriodic(kafka.commitIntervalMs(), id -> commit());
+    return ackConsumer.completion()
+        .compose(v -> consumer.subscribe(kafka.eventsTopic()))
+        .onSuccess(v -> LOG.info("ingest.started pipeline={} group={} topic={} instance={}",
+            pipeline.name(), pipeline.groupId(), kafka.eventsTopic(), instanceId));
+  }
+
+  private void onRecord(KafkaConsumerRecord<byte[], byte[]> record) {
+    int partition = record.partition();
+    if (!assigned.contains(new TopicPartition(record.topic(), partition))) {
+      // delivered from a batch fetched before the partition was revoked: the new owner reads it
+      return;
+    }
+    tracker.handOut(partition, record.offset());
+    SourceRef source = new SourceRef(record.topic(), partition, record.offset(), Addresses.ack(instanceId));
+    telemetry.consumed(pipeline.name());
+    ParseResult parsed = parser.parse(record.value());
+    if (parsed instanceof ParseResult.Valid valid) {
+      vertx.eventBus().send(Addresses.events(pipeline.name()),
+          new PipelineEvent(pipeline.name(), valid.event(), source, 0, System.currentTimeMillis()));
+    } else if (parsed instanceof ParseResult.Malformed bad) {
+      vertx.eventBus().send(Addresses.REJECTED,
+          new RejectedRecord(pipeline.name(), source, record.key(), record.value(), bad.reason()));
+    }
+    if (!pausedForBackpressure && tracker.inFlight() >= kafka.inflightHighWatermark()) {
+      pausedForBackpressure = true;
+      telemetry.backpressurePause(pipeline.name());
+      LOG.info("ingest.paused pipeline={} in_flight={} high_watermark={}",
+          pipeline.name(), tracker.inFlight(), kafka.inflightHighWatermark());
+      consumer.pause(Set.copyOf(assigned));
+    }
+  }
+
+  private void onAck(BatchAck ack) {
+    for (SourceRef ref : ack.done()) {
+      tracker.done(ref.partition(), ref.offset());
+    }
+    if (pausedForBackpressure && !stopping && tracker.inFlight() <= kafka.inflightLowWatermark()) {
+      pausedForBackpressure = false;
+      LOG.info("ingest.resumed pipeline={} in_flight={} low_watermark={}",
+          pipeline.name(), tracker.inFlight(), kafka.inflightLowWatermark());
+      consumer.resume(Set.copyOf(assigned));
+    }
+  }
+
+  private void onAssigned(Set<TopicPartition> partitions) {
+    assigned.addAll(partitions);
+    telemetry.assigned(pipeline.name(), instanceId, assigned.size());
+    LOG.info("ingest.assigned pipeline={} partitions={}", pipeline.name(), describe(partitions));
+    if (pausedForBackpressure || stopping) {
+      consumer.pause(partitions);
+    }
+  }
+
+  private void onRevoked(Set<TopicPartition> partitions) {
+    LOG.info("ingest.revoked pipeline={} partitions={}", pipeline.name(), describe(partitions));
+    // Commit what is done before forgetting; in-flight events of these partitions will be read
+    // again by the next owner (at-least-once).
+    commit().onComplete(ar -> {
+      assigned.removeAll(partitions);
+      telemetry.assigned(pipeline.name(), instanceId, assigned.size());
+      tracker.revoke(partitions.stream().map(TopicPartition::getPartition).collect(Collectors.toSet()));
+    });
+  }
+
+  /** Commits every partition whose committable offset moved; serialised so commits never reorder. */
+  Future<Void> commit() {
+    commitInProgress = commitInProgress.transform(ignored -> doCommit());
+    return commitInProgress;
+  }
+
+  private Future<Void> doCommit() {
+    Map<Integer, Long> changed = tracker.changedSinceCommit();
+    if (changed.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    changed.forEach((partition, offset) ->
+        offsets.put(new TopicPartition(kafka.eventsTopic(), partition), new OffsetAndMetadata(offset, "")));
+    return consumer.commit(offsets)
+        .onSuccess(v -> tracker.markCommitted(changed))
+        .onFailure(err -> LOG.warn("ingest.commit.failed pipeline={} error={}", pipeline.name(), err.toString()))
+        .<Void>mapEmpty()
+        .recover(err -> Future.succeededFuture());
+  }
+
+  /**
+   * Graceful drain: stop fetching, flush buffers, wait for in-flight events up to the shutdown
+   * deadline, commit what is done, close the consumer.
+   */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(commitTimer);
+    Promise<Void> drained = Promise.promise();
+    Future<Void> pause = assigned.isEmpty() ? Future.succeededFuture() : consumer.pause(Set.copyOf(assigned));
+    long deadline = System.currentTimeMillis() + app.shutdownTimeoutMs();
+    pause.onComplete(v -> {
+      vertx.eventBus().publish(Addresses.BUFFER_FLUSH, pipeline.name());
+      waitForDrain(drained, deadline);
+    });
+    return drained.future()
+        .compose(v -> commit())
+        .compose(v -> consumer.close())
+        .onComplete(v -> {
+          telemetry.unregisterInFlight(pipeline.name(), instanceId);
+          LOG.info("ingest.stopped pipeline={} instance={} in_flight_abandoned={}",
+              pipeline.name(), instanceId, tracker.inFlight());
+        });
+  }
+
+  private void waitForDrain(Promise<Void> drained, long deadline) {
+    if (tracker.inFlight() == 0 || System.currentTimeMillis() >= deadline) {
+      drained.tryComplete();
+      return;
+    }
+    vertx.setTimer(50, id -> waitForDrain(drained, deadline));
+  }
+
+  private static String describe(Set<TopicPartition> partitions) {
+    return partitions.stream()
+        .map(TopicPartition::getPartition)
+        .sorted()
+        .map(String::valueOf)
+        .collect(Collectors.joining(",", "[", "]"));
+  }
+}

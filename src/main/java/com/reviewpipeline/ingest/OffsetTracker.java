@@ -1,0 +1,97 @@
+package com.reviewpipeline.ingest;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Per-partition bookkeeping for commit-on-done. Offsets are handed out in increasing order per
+ * partition and finish in any order; the committable offset of a partition is the first offset
+ * that is not yet done (Kafka's "next offset to read"), so a commit never passes unfinished work.
+ *
+ * <p>Not thread-safe: one ingest verticle owns one tracker and uses it from its event loop only.
+ */
+public final class OffsetTracker {
+
+  private static final class PartitionState {
+    final TreeSet<Long> pending = new TreeSet<>();
+    long nextToHandOut = -1;
+    long lastCommitted = -1;
+  }
+
+  private final Map<Integer, PartitionState> partitions = new HashMap<>();
+  private int inFlight;
+
+  /** Records that {@code offset} of {@code partition} was handed out and is now in flight. */
+  public void handOut(int partition, long offset) {
+    PartitionState state = partitions.computeIfAbsent(partition, p -> new PartitionState());
+    if (state.pending.add(offset)) {
+      inFlight++;
+    }
+    state.nextToHandOut = Math.max(state.nextToHandOut, offset + 1);
+  }
+
+  /** Marks an offset done; returns false when it is unknown (already done, or its partition was revoked). */
+  public boolean done(int partition, long offset) {
+    PartitionState state = partitions.get(partition);
+    if (state == null || !state.pending.remove(offset)) {
+      return false;
+    }
+    inFlight--;
+    return true;
+  }
+
+  /** The offset to commit for a partition (first not yet done), or -1 when nothing was handed out. */
+  public long committable(int partition) {
+    PartitionState state = partitions.get(partition);
+    if (state == null || state.nextToHandOut < 0) {
+      return -1;
+    }
+    return state.pending.isEmpty() ? state.nextToHandOut : state.pending.first();
+  }
+
+  /** Committable offsets that moved since the last {@link #markCommitted}: what a commit should send. */
+  public Map<Integer, Long> changedSinceCommit() {
+    Map<Integer, Long> changed = new HashMap<>();
+    partitions.forEach((partition, state) -> {
+      long c = committable(partition);
+      if (c >= 0 && c != state.lastCommitted) {
+        changed.put(partition, c);
+      }
+    });
+    return changed;
+  }
+
+  public void markCommitted(Map<Integer, Long> committed) {
+    committed.forEach((partition, offset) -> {
+      PartitionState state = partitions.get(partition);
+      if (state != null) {
+        state.lastCommitted = Math.max(state.lastCommitted, offset);
+      }
+    });
+  }
+
+  /** Forgets revoked partitions: their pending offsets will be read again by the next owner. */
+  public void revoke(Set<Integer> revoked) {
+    for (Integer partition : revoked) {
+      PartitionState state = partitions.remove(partition);
+      if (state != null) {
+        inFlight -= state.pending.size();
+      }
+    }
+  }
+
+  public int inFlight() {
+    return inFlight;
+  }
+
+  public int inFlight(int partition) {
+    PartitionState state = partitions.get(partition);
+    return state == null ? 0 : state.pending.size();
+  }
+
+  public Set<Integer> partitions() {
+    return Set.copyOf(partitions.keySet());
+  }
+}

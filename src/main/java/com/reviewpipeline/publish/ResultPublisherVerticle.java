@@ -1,0 +1,129 @@
+package com.reviewpipeline.publish;
+
+import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.config.KafkaSettings;
+import com.reviewpipeline.model.BatchAck;
+import com.reviewpipeline.model.BatchResults;
+import com.reviewpipeline.model.EventResult;
+import com.reviewpipeline.model.FailedEvents;
+import com.reviewpipeline.model.PipelineEvent;
+import com.reviewpipeline.model.RejectedRecord;
+import com.reviewpipeline.model.SourceRef;
+import com.reviewpipeline.telemetry.Telemetry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes outcomes to Kafka and only then acknowledges the source offsets: results to
+ * {@code review-ai-results}, failures and malformed records to {@code review-dlq}. Producer
+ * acks=all with idempotence; a failed write is retried with backoff and never acknowledged early.
+ */
+public final class ResultPublisherVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ResultPublisherVerticle.class);
+  private static final int MAX_RETRIES_REPORTED = 3;
+
+  private final AppConfig app;
+  private KafkaSettings kafka;
+  private KafkaProducer<String, String> producer;
+  private Telemetry telemetry;
+
+  public ResultPublisherVerticle(AppConfig app) {
+    this.app = app;
+  }
+
+  @Override
+  public Future<?> start() {
+    kafka = app.kafka();
+    telemetry = Telemetry.of(vertx);
+    Map<String, String> props = new HashMap<>();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    props.put("acks", "all");
+    props.put("enable.idempotence", "true");
+    props.put("linger.ms", "5");
+    props.put("compression.type", "lz4");
+    props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    props.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    producer = KafkaProducer.create(vertx, props);
+    return Future.all(
+        vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, m -> publishResults(m.body())).completion(),
+        vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, m -> publishFailures(m.body())).completion(),
+        vertx.eventBus().<RejectedRecord>localConsumer(Addresses.REJECTED, m -> publishRejected(m.body())).completion());
+  }
+
+  private void publishResults(BatchResults batch) {
+    var pipeline = app.pipeline(batch.pipeline());
+    List<Future<?>> writes = new ArrayList<>();
+    for (EventResult r : batch.results()) {
+      writes.add(send(kafka.resultsTopic(), r.event().id(), Records.result(pipeline, r)));
+    }
+    Future.all(writes).onSuccess(v -> ack(batch.results().stream().map(r -> r.event().source()).toList()));
+  }
+
+  private void publishFailures(FailedEvents failed) {
+    List<Future<?>> writes = new ArrayList<>();
+    for (PipelineEvent e : failed.events()) {
+      JsonObject dlq = Records.deadLetter(e, failed.errorType(), failed.errorMessage(), MAX_RETRIES_REPORTED, true, null);
+      writes.add(send(kafka.dlqTopic(), e.id(), dlq));
+    }
+    Future.all(writes).onSuccess(v -> {
+      failed.events().stream()
+          .collect(Collectors.groupingBy(PipelineEvent::pipeline, Collectors.counting()))
+          .forEach((p, n) -> telemetry.deadLettered(p, failed.errorType(), n.intValue()));
+      ack(failed.events().stream().map(PipelineEvent::source).toList());
+    });
+  }
+
+  private void publishRejected(RejectedRecord rejected) {
+    String key = rejected.source().topic() + "-" + rejected.source().partition() + "-" + rejected.source().offset();
+    LOG.info("ingest.malformed pipeline={} topic={} partition={} offset={} reason={}", rejected.pipeline(),
+        rejected.source().topic(), rejected.source().partition(), rejected.source().offset(), rejected.reason());
+    send(kafka.dlqTopic(), key, Records.malformed(rejected)).onSuccess(v -> {
+      telemetry.deadLettered(rejected.pipeline(), "malformed", 1);
+      ack(List.of(rejected.source()));
+    });
+  }
+
+  /** Sends until Kafka acknowledges; the source offset stays uncommitted meanwhile. */
+  private Future<Void> send(String topic, String key, JsonObject value) {
+    Promise<Void> done = Promise.promise();
+    attempt(KafkaProducerRecord.create(topic, key, value.encode()), 1, done);
+    return done.future();
+  }
+
+  private void attempt(KafkaProducerRecord<String, String> record, int attempt, Promise<Void> done) {
+    producer.send(record).onComplete(ar -> {
+      if (ar.succeeded()) {
+        done.complete();
+        return;
+      }
+      long delay = Math.min(30_000, 200L * (1L << Math.min(attempt, 8)));
+      LOG.error("publish.failed topic={} key={} attempt={} retry_in_ms={} error={}",
+          record.topic(), record.key(), attempt, delay, ar.cause().toString());
+      vertx.setTimer(delay, t -> attempt(record, attempt + 1, done));
+    });
+  }
+
+  private void ack(List<SourceRef> refs) {
+    refs.stream()
+        .collect(Collectors.groupingBy(SourceRef::ackAddress))
+        .forEach((address, done) -> vertx.eventBus().send(address, new BatchAck(done)));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return producer == null ? Future.succeededFuture() : producer.flush().compose(v -> producer.close());
+  }
+}

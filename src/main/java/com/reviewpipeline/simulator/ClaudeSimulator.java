@@ -1,0 +1,365 @@
+package com.reviewpipeline.simulator;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An offline stand-in for the Anthropic Messages API: {@code POST /v1/messages} and
+ * {@code POST /v1/messages/count_tokens} with the documented headers, error shapes and usage
+ * fields, answering forced tool calls with {@link VerdictHeuristic} verdicts. Faults are injected
+ * through {@code POST /_sim/config}; {@code GET /_sim/stats} reports what it received.
+ */
+public final class ClaudeSimulator extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClaudeSimulator.class);
+
+  private final int requestedPort;
+  private final double charsPerToken;
+  private final int toolUseSystemTokens;
+  private final AtomicReference<SimulatorSettings> settings;
+  private final VerdictHeuristic heuristic = new VerdictHeuristic();
+  private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong items = new AtomicLong();
+  private final Map<String, AtomicLong[]> tokensByModel = new ConcurrentHashMap<>();
+  private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+  private HttpServer server;
+
+  public ClaudeSimulator(int port, SimulatorSettings initial, double charsPerToken, int toolUseSystemTokens) {
+    this.requestedPort = port;
+    this.settings = new AtomicReference<>(initial);
+    this.charsPerToken = charsPerToken;
+    this.toolUseSystemTokens = toolUseSystemTokens;
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  public SimulatorSettings settings() {
+    return settings.get();
+  }
+
+  public void configure(JsonObject changes) {
+    settings.updateAndGet(s -> s.merge(changes));
+    failed.set(0);
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create().setBodyLimit(32L * 1024 * 1024));
+    router.post("/v1/messages").handler(this::messages);
+    router.post("/v1/messages/count_tokens").handler(this::countTokens);
+    router.get("/_sim/stats").handler(ctx -> ctx.json(stats()));
+    router.get("/_sim/config").handler(ctx -> ctx.json(settings.get().toJson()));
+    router.post("/_sim/config").handler(this::configureRoute);
+    server = vertx.createHttpServer().requestHandler(router);
+    return server.listen(requestedPort, "127.0.0.1")
+        .onSuccess(s -> LOG.info("simulator.started url=http://127.0.0.1:{}", s.actualPort()));
+  }
+
+  private void configureRoute(RoutingContext ctx) {
+    try {
+      configure(ctx.body().asJsonObject());
+      ctx.json(settings.get().toJson());
+    } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
+      ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
+          .end(new JsonObject().put("error", e.getMessage()).encode());
+    }
+  }
+
+  public JsonObject stats() {
+    JsonObject byModel = new JsonObject();
+    tokensByModel.forEach((model, t) -> byModel.put(model, new JsonObject()
+        .put("requests", t[0].get())
+        .put("input_tokens", t[1].get())
+        .put("output_tokens", t[2].get())
+        .put("items", t[3].get())));
+    JsonObject byStatus = new JsonObject();
+    statuses.forEach((s, n) -> byStatus.put(String.valueOf(s), n.get()));
+    return new JsonObject()
+        .put("requests", requests.get())
+        .put("items", items.get())
+        .put("by_model", byModel)
+        .put("by_status", byStatus);
+  }
+
+  private boolean checkHeaders(RoutingContext ctx) {
+    String key = ctx.request().getHeader("x-api-key");
+    if (key == null || key.isBlank()) {
+      error(ctx, 401, "authentication_error", "x-api-key header is required");
+      return false;
+    }
+    if (ctx.request().getHeader("anthropic-version") == null) {
+      error(ctx, 400, "invalid_request_error", "anthropic-version: header is required");
+      return false;
+    }
+    return true;
+  }
+
+  private JsonObject body(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      if (body == null) {
+        error(ctx, 400, "invalid_request_error", "request body must be a JSON object");
+      }
+      return body;
+    } catch (DecodeException | ClassCastException e) {
+      error(ctx, 400, "invalid_request_error", "request body is not valid JSON");
+      return null;
+    }
+  }
+
+  private void countTokens(RoutingContext ctx) {
+    if (!checkHeaders(ctx)) {
+      return;
+    }
+    JsonObject body = body(ctx);
+    if (body != null) {
+      ctx.response().putHeader("request-id", requestId());
+      ctx.json(new JsonObject().put("input_tokens", inputTokensOf(body)));
+    }
+  }
+
+  private void messages(RoutingContext ctx) {
+    requests.incrementAndGet();
+    if (!checkHeaders(ctx)) {
+      return;
+    }
+    JsonObject body = body(ctx);
+    if (body == null) {
+      return;
+    }
+    String model = body.getString("model");
+    Integer maxTokens = body.getValue("max_tokens") instanceof Integer i ? i : null;
+    JsonArray messages = body.getJsonArray("messages");
+    if (model == null || maxTokens == null || maxTokens < 1 || messages == null || messages.isEmpty()) {
+      error(ctx, 400, "invalid_request_error", "model, max_tokens (positive integer) and messages are required");
+      return;
+    }
+    SimulatorSettings s = settings.get();
+    String toolName = forcedTool(body);
+    boolean toolMatches = s.failTool().isEmpty() || s.failTool().equals(toolName);
+    long delay = s.latencyMs() + (s.jitterMs() > 0 ? ThreadLocalRandom.current().nextLong(-s.jitterMs(), s.jitterMs() + 1) : 0);
+    vertx.setTimer(Math.max(1, delay), t -> {
+      if (s.failStatus() != 0 && toolMatches && (s.failCount() < 0 || failed.getAndIncrement() < s.failCount())) {
+        fail(ctx, s.failStatus());
+        return;
+      }
+      answer(ctx, body, model, maxTokens, toolName, s);
+    });
+  }
+
+  private void fail(RoutingContext ctx, int status) {
+    String type = switch (status) {
+      case 400 -> "invalid_request_error";
+      case 401 -> "authentication_error";
+      case 403 -> "permission_error";
+      case 404 -> "not_found_error";
+      case 413 -> "request_too_large";
+      case 429 -> "rate_limit_error";
+      case 529 -> "overloaded_error";
+      default -> "api_error";
+    };
+    if (status == 429) {
+      ctx.response().putHeader("retry-after", "1");
+    }
+    error(ctx, status, type, "simulated " + type);
+  }
+
+  private void answer(RoutingContext ctx, JsonObject body, String model, int maxTokens, String toolName, SimulatorSettings s) {
+    if (s.malformedBody()) {
+      count(200);
+      ctx.response().putHeader("content-type", "application/json").putHeader("request-id", requestId())
+          .end("{\"id\":\"msg_broken\",\"type\":\"message\",\"content\":[{\"type\":");
+      return;
+    }
+    JsonArray reviews = reviews(body);
+    JsonObject itemSchema = itemSchema(body, toolName);
+    JsonArray results = new JsonArray();
+    int n = 0;
+    for (Object o : reviews) {
+      n++;
+      if (!(o instanceof JsonObject r) || (s.dropEvery() > 0 && n % s.dropEvery() == 0)) {
+        continue;
+      }
+      String text = r.getString("text", "");
+      int rating = r.getValue("rating") instanceof Number num ? num.intValue() : 3;
+      results.add(heuristic.judge(String.valueOf(r.getValue("id")), text, rating, itemSchema));
+    }
+    items.addAndGet(reviews.size());
+    JsonArray content = new JsonArray();
+    String stopReason;
+    if (s.refuse()) {
+      stopReason = "refusal";
+    } else if (toolName == null || s.textInsteadOfTool()) {
+      content.add(new JsonObject().put("type", "text").put("text", new JsonObject().put("results", results).encode()));
+      stopReason = "end_turn";
+    } else if (s.truncateAbove() > 0 && reviews.size() > s.truncateAbove()) {
+      stopReason = "max_tokens";
+    } else {
+      content.add(new JsonObject()
+          .put("type", "tool_use")
+          .put("id", "toolu_sim_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20))
+          .put("name", toolName)
+          .put("input", new JsonObject().put("results", results)));
+      stopReason = "tool_use";
+    }
+    long in = inputTokensOf(body);
+    long out = "max_tokens".equals(stopReason) ? maxTokens
+        : Math.min(maxTokens, tokens(content.encode().length()));
+    if (!"max_tokens".equals(stopReason) && out >= maxTokens) {
+      stopReason = "max_tokens";
+      content.clear();
+    }
+    AtomicLong[] t = tokensByModel.computeIfAbsent(model,
+        m -> new AtomicLong[] {new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong()});
+    t[0].incrementAndGet();
+    t[1].addAndGet(in);
+    t[2].addAndGet(out);
+    t[3].addAndGet(reviews.size());
+    count(200);
+    JsonObject response = new JsonObject()
+        .put("id", "msg_sim_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24))
+        .put("type", "message")
+        .put("role", "assistant")
+        .put("model", model)
+        .put("content", content)
+        .put("stop_reason", stopReason)
+        .put("stop_sequence", null)
+        .put("usage", new JsonObject()
+            .put("input_tokens", in)
+            .put("output_tokens", out)
+            .put("cache_creation_input_tokens", 0)
+            .put("cache_read_input_tokens", 0));
+    ctx.response().putHeader("request-id", requestId());
+    ctx.json(response);
+  }
+
+  private static String forcedTool(JsonObject body) {
+    JsonObject choice = body.getJsonObject("tool_choice");
+    if (choice != null && "tool".equals(choice.getString("type"))) {
+      return choice.getString("name");
+    }
+    return null;
+  }
+
+  private static JsonObject itemSchema(JsonObject body, String toolName) {
+    for (Object o : body.getJsonArray("tools", new JsonArray())) {
+      JsonObject tool = (JsonObject) o;
+      if (tool.getString("name", "").equals(toolName)) {
+        try {
+          return tool.getJsonObject("input_schema").getJsonObject("properties").getJsonObject("results")
+              .getJsonObject("items");
+        } catch (RuntimeException e) {
+          return new JsonObject();
+        }
+      }
+    }
+    return new JsonObject();
+  }
+
+  /** Finds the JSON array of reviews in the last user message, between the first '[' and the last ']'. */
+  static JsonArray reviews(JsonObject body) {
+    JsonArray messages = body.getJsonArray("messages");
+    Object content = ((JsonObject) messages.getValue(messages.size() - 1)).getValue("content");
+    String text = content instanceof String s ? s : textOf((JsonArray) content);
+    int start = text.indexOf('[');
+    int end = text.lastIndexOf(']');
+    if (start < 0 || end < start) {
+      return new JsonArray();
+    }
+    try {
+      return new JsonArray(text.substring(start, end + 1));
+    } catch (DecodeException e) {
+      return new JsonArray();
+    }
+  }
+
+  private static String textOf(JsonArray blocks) {
+    StringBuilder sb = new StringBuilder();
+    for (Object o : blocks) {
+      if (o instanceof JsonObject b && "text".equals(b.getString("type"))) {
+        sb.append(b.getString("text"));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Same rule as the client's estimate: characters / chars-per-token per part, plus tool-use overhead. */
+  public long inputTokensOf(JsonObject body) {
+    long n = 0;
+    Object system = body.getValue("system");
+    if (system instanceof String s) {
+      n += tokens(s.length());
+    } else if (system instanceof JsonArray blocks) {
+      n += tokens(textOf(blocks).length());
+    }
+    JsonArray tools = body.getJsonArray("tools");
+    if (tools != null) {
+      for (Object t : tools) {
+        JsonObject tool = ((JsonObject) t).copy();
+        tool.remove("cache_control");
+        n += tokens(tool.encode().length());
+      }
+      n += toolUseSystemTokens;
+    }
+    for (Object m : body.getJsonArray("messages", new JsonArray())) {
+      Object content = ((JsonObject) m).getValue("content");
+      n += tokens((content instanceof String s ? s : textOf((JsonArray) content)).length());
+    }
+    return n;
+  }
+
+  private long tokens(int chars) {
+    return (long) Math.ceil(chars / charsPerToken);
+  }
+
+  private void error(RoutingContext ctx, int status, String type, String message) {
+    count(status);
+    String id = requestId();
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .putHeader("request-id", id)
+        .end(new JsonObject()
+            .put("type", "error")
+            .put("error", new JsonObject().put("type", type).put("message", message))
+            .put("request_id", id)
+            .encode());
+  }
+
+  private void count(int status) {
+    statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+  }
+
+  private static String requestId() {
+    return "req_sim_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,0 +1,66 @@
+package com.reviewpipeline.simulator;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The simulator's knobs, changed at run time through {@code POST /_sim/config}. Every field has a
+ * harmless default; unknown keys are rejected so a typo in a test fails loudly.
+ *
+ * @param failStatus answer every matching request with this HTTP status (0: never)
+ * @param failCount how many requests to fail (-1: all)
+ * @param failTool fail only requests whose forced tool has this name (empty: any)
+ * @param dropEvery answer without every n-th item (0: never)
+ * @param truncateAbove stop with max_tokens when a batch has more items than this (0: never)
+ */
+public record SimulatorSettings(
+    long latencyMs,
+    long jitterMs,
+    int failStatus,
+    int failCount,
+    String failTool,
+    int dropEvery,
+    int truncateAbove,
+    boolean textInsteadOfTool,
+    boolean malformedBody,
+    boolean refuse) {
+
+  public static final java.util.Set<String> KEYS = java.util.Set.of("latency_ms", "jitter_ms", "fail_status",
+      "fail_count", "fail_tool", "drop_every", "truncate_above", "text_instead_of_tool", "malformed_body", "refuse");
+
+  public static SimulatorSettings defaults(long latencyMs, long jitterMs) {
+    return new SimulatorSettings(latencyMs, jitterMs, 0, -1, "", 0, 0, false, false, false);
+  }
+
+  public SimulatorSettings merge(JsonObject j) {
+    for (String key : j.fieldNames()) {
+      if (!KEYS.contains(key)) {
+        throw new IllegalArgumentException("unknown simulator setting '" + key + "'; known: " + KEYS);
+      }
+    }
+    return new SimulatorSettings(
+        j.getLong("latency_ms", latencyMs),
+        j.getLong("jitter_ms", jitterMs),
+        j.getInteger("fail_status", failStatus),
+        j.getInteger("fail_count", failCount),
+        j.getString("fail_tool", failTool),
+        j.getInteger("drop_every", dropEvery),
+        j.getInteger("truncate_above", truncateAbove),
+        j.getBoolean("text_instead_of_tool", textInsteadOfTool),
+        j.getBoolean("malformed_body", malformedBody),
+        j.getBoolean("refuse", refuse));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("latency_ms", latencyMs)
+        .put("jitter_ms", jitterMs)
+        .put("fail_status", failStatus)
+        .put("fail_count", failCount)
+        .put("fail_tool", failTool)
+        .put("drop_every", dropEvery)
+        .put("truncate_above", truncateAbove)
+        .put("text_instead_of_tool", textInsteadOfTool)
+        .put("malformed_body", malformedBody)
+        .put("refuse", refuse);
+  }
+}

@@ -1,0 +1,225 @@
+package com.reviewpipeline.telemetry;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+
+/**
+ * The product's meters, one registry per Vert.x instance (the one Vert.x's own metrics use when
+ * the app built it). Names follow Prometheus conventions; {@link #stats()} summarises them for
+ * {@code GET /api/stats}. Meter operations are thread-safe.
+ */
+public final class Telemetry {
+
+  private static final Map<Vertx, Telemetry> BY_VERTX = new ConcurrentHashMap<>();
+
+  private final MeterRegistry registry;
+  private final Map<String, IntSupplier> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, Integer> assignedPartitions = new ConcurrentHashMap<>();
+  private final long startedAtMs = System.currentTimeMillis();
+
+  public Telemetry(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Binds a registry to a Vert.x instance; call before deploying verticles. */
+  public static Telemetry bind(Vertx vertx, MeterRegistry registry) {
+    Telemetry t = new Telemetry(registry);
+    BY_VERTX.put(vertx, t);
+    return t;
+  }
+
+  public static Telemetry of(Vertx vertx) {
+    return BY_VERTX.computeIfAbsent(vertx, v -> new Telemetry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+  }
+
+  public static void unbind(Vertx vertx) {
+    BY_VERTX.remove(vertx);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void consumed(String pipeline) {
+    registry.counter("review_events_consumed_total", "pipeline", pipeline).increment();
+  }
+
+  public void processed(String pipeline, String model, String tier, boolean flagged) {
+    registry.counter("review_events_processed_total", "pipeline", pipeline, "model", model, "tier", tier).increment();
+    if (flagged) {
+      registry.counter("review_events_flagged_total", "pipeline", pipeline).increment();
+    }
+  }
+
+  public void deadLettered(String pipeline, String errorType, int count) {
+    registry.counter("review_events_dead_lettered_total", "pipeline", pipeline, "error_type", errorType).increment(count);
+  }
+
+  public void batchFlushed(String pipeline, String tier, String trigger, int size) {
+    registry.counter("review_batches_flushed_total", "pipeline", pipeline, "tier", tier, "trigger", trigger).increment();
+    DistributionSummary.builder("review_batch_size")
+        .tags("pipeline", pipeline, "tier", tier)
+        .register(registry)
+        .record(size);
+  }
+
+  public void claudeRequest(String model, String status, long durationMs) {
+    Timer.builder("claude_request_duration_seconds")
+        .tags("model", model, "status", status)
+        .register(registry)
+        .record(Duration.ofMillis(durationMs));
+  }
+
+  public void tokens(String pipeline, String model, String kind, long tokens) {
+    registry.counter("claude_tokens_total", "pipeline", pipeline, "model", model, "kind", kind).increment(tokens);
+  }
+
+  public void cost(String pipeline, String model, String tier, double usd) {
+    registry.counter("claude_cost_usd_total", "pipeline", pipeline, "model", model, "tier", tier).increment(usd);
+  }
+
+  public void tokenEstimateError(String model, double relativeError) {
+    DistributionSummary.builder("claude_token_estimate_relative_error")
+        .tags("model", model)
+        .register(registry)
+        .record(Math.abs(relativeError));
+  }
+
+  public void unknownIds(String pipeline, int count) {
+    registry.counter("claude_unknown_result_ids_total", "pipeline", pipeline).increment(count);
+  }
+
+  public void backpressurePause(String pipeline) {
+    registry.counter("review_ingest_backpressure_pauses_total", "pipeline", pipeline).increment();
+  }
+
+  public void registerInFlight(String pipeline, String instance, IntSupplier supplier) {
+    inFlight.put(pipeline + "/" + instance, supplier);
+    Gauge.builder("review_events_in_flight", supplier, s -> s.getAsInt())
+        .tags("pipeline", pipeline, "instance", instance)
+        .register(registry);
+  }
+
+  /** Records the partitions an ingest instance owns after a rebalance (empty is a valid assignment). */
+  public void assigned(String pipeline, String instance, int partitions) {
+    assignedPartitions.put(pipeline + "/" + instance, partitions);
+  }
+
+  /** True when every registered ingest instance has received its first assignment. */
+  public boolean allConsumersJoined() {
+    return !inFlight.isEmpty() && inFlight.keySet().stream().allMatch(assignedPartitions::containsKey);
+  }
+
+  public void unregisterInFlight(String pipeline, String instance) {
+    assignedPartitions.remove(pipeline + "/" + instance);
+    inFlight.remove(pipeline + "/" + instance);
+    registry.find("review_events_in_flight").tags("pipeline", pipeline, "instance", instance).meters()
+        .forEach(registry::remove);
+  }
+
+  public int inFlight() {
+    return inFlight.values().stream().mapToInt(IntSupplier::getAsInt).sum();
+  }
+
+  double sum(String name, String... tagPairs) {
+    return registry.find(name).tags(tagPairs).counters().stream().mapToDouble(Counter::count).sum();
+  }
+
+  /** Totals for the admin API: overall and per pipeline, model and tier. */
+  public JsonObject stats() {
+    double processed = sum("review_events_processed_total");
+    double cost = sum("claude_cost_usd_total");
+    JsonObject totals = new JsonObject()
+        .put("consumed", (long) sum("review_events_consumed_total"))
+        .put("processed", (long) processed)
+        .put("flagged", (long) sum("review_events_flagged_total"))
+        .put("dead_lettered", (long) sum("review_events_dead_lettered_total"))
+        .put("batches", (long) sum("review_batches_flushed_total"))
+        .put("in_flight", inFlight())
+        .put("assigned_partitions", assignedPartitions.values().stream().mapToInt(Integer::intValue).sum())
+        .put("cost_usd", round(cost))
+        .put("cost_per_1000_events_usd", processed == 0 ? 0.0 : round(cost / processed * 1000))
+        .put("uptime_s", (System.currentTimeMillis() - startedAtMs) / 1000);
+    return new JsonObject()
+        .put("totals", totals)
+        .put("by_pipeline", groupBy("pipeline"))
+        .put("by_model", groupBy("model"))
+        .put("by_tier", groupBy("tier"))
+        .put("flush_triggers", groupCounter("review_batches_flushed_total", "trigger"));
+  }
+
+  private JsonObject groupBy(String tag) {
+    JsonObject out = new JsonObject();
+    addGroup(out, tag, "review_events_processed_total", "processed");
+    addGroup(out, tag, "review_events_flagged_total", "flagged");
+    addGroup(out, tag, "review_events_dead_lettered_total", "dead_lettered");
+    addGroup(out, tag, "claude_cost_usd_total", "cost_usd");
+    for (Counter c : registry.find("claude_tokens_total").counters()) {
+      String key = c.getId().getTag(tag);
+      if (key != null) {
+        JsonObject g = group(out, key);
+        String kind = c.getId().getTag("kind") + "_tokens";
+        g.put(kind, g.getLong(kind, 0L) + (long) c.count());
+      }
+    }
+    out.forEach(e -> {
+      JsonObject g = (JsonObject) e.getValue();
+      long n = g.getLong("processed", 0L);
+      double usd = g.getDouble("cost_usd", 0.0);
+      g.put("cost_usd", round(usd));
+      g.put("cost_per_1000_events_usd", n == 0 ? 0.0 : round(usd / n * 1000));
+    });
+    return out;
+  }
+
+  private void addGroup(JsonObject out, String tag, String meter, String field) {
+    for (Counter c : registry.find(meter).counters()) {
+      String key = c.getId().getTag(tag);
+      if (key != null) {
+        JsonObject g = group(out, key);
+        if (field.equals("cost_usd")) {
+          g.put(field, g.getDouble(field, 0.0) + c.count());
+        } else {
+          g.put(field, g.getLong(field, 0L) + (long) c.count());
+        }
+      }
+    }
+  }
+
+  private JsonObject groupCounter(String meter, String tag) {
+    JsonObject out = new JsonObject();
+    for (Meter m : registry.find(meter).meters()) {
+      if (m instanceof Counter c) {
+        String key = c.getId().getTag(tag);
+        out.put(key, out.getLong(key, 0L) + (long) c.count());
+      }
+    }
+    return out;
+  }
+
+  private static JsonObject group(JsonObject out, String key) {
+    JsonObject g = out.getJsonObject(key);
+    if (g == null) {
+      g = new JsonObject();
+      out.put(key, g);
+    }
+    return g;
+  }
+
+  private static double round(double usd) {
+    return Math.round(usd * 1_000_000.0) / 1_000_000.0;
+  }
+
+}

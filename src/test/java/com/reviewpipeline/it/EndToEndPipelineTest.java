@@ -1,0 +1,110 @@
+package com.reviewpipeline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.reviewpipeline.app.PipelineApp;
+import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.loadgen.ReviewGenerator;
+import com.reviewpipeline.model.ReviewEvent;
+import com.reviewpipeline.simulator.ClaudeSimulator;
+import com.reviewpipeline.simulator.SimulatorSettings;
+import com.reviewpipeline.support.KafkaTestClient;
+import com.reviewpipeline.support.SharedKafka;
+import com.reviewpipeline.support.TestConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The whole pipeline against a real KRaft broker and the Claude API simulator. */
+class EndToEndPipelineTest {
+
+  Vertx vertx;
+  PipelineApp app;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (app != null) {
+      app.stop().toCompletionStage().toCompletableFuture().get();
+    }
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+  }
+
+  @Test
+  @DisplayName("500 events across 12 partitions each get exactly one valid result and the group commits every end offset")
+  void everyEventGetsOneResultAndOffsetsReachTheEnd() throws Exception {
+    String bootstrap = SharedKafka.bootstrapServers();
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String events = "e2e-events-" + run;
+    String results = "e2e-results-" + run;
+    vertx = Vertx.vertx();
+    ClaudeSimulator sim = new ClaudeSimulator(0, SimulatorSettings.defaults(5, 0), 3.5, 313);
+    vertx.deployVerticle(sim).toCompletionStage().toCompletableFuture().get();
+    AppConfig base = TestConfig.load(vertx, new JsonObject().put("kafka", new JsonObject()
+        .put("bootstrap_servers", bootstrap)
+        .put("events_topic", events)
+        .put("results_topic", results)
+        .put("dlq_topic", "e2e-dlq-" + run)
+        .put("commit_interval_ms", 200)));
+    AppConfig config = base
+        .withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), List.of("test-key")))
+        .withPipelines(base.pipelines().stream().map(p -> p.withGroupId(p.groupId() + "-" + run)).toList());
+    String group = config.pipelines().get(0).groupId();
+    app = PipelineApp.deploy(vertx, config, false).toCompletionStage().toCompletableFuture().get();
+
+    ReviewGenerator generator = new ReviewGenerator(7);
+    Map<String, ReviewEvent> sent = new HashMap<>();
+    Map<String, String> records = new HashMap<>();
+    for (int i = 0; i < 500; i++) {
+      ReviewEvent e = generator.next();
+      sent.put(e.eventId(), e);
+      records.put(e.eventId(), e.toJson().encode());
+    }
+    try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
+      kafka.produceStrings(events, records);
+      Map<Integer, Long> end = kafka.endOffsets(events);
+      assertThat(end).hasSize(12);
+      assertThat(end.values()).as("events spread over every partition").allMatch(o -> o > 0);
+
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+          .until(() -> kafka.readAll(results).stream().map(ConsumerRecord::key).distinct().count() == 500);
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+          .untilAsserted(() -> assertThat(kafka.committed(group, events)).isEqualTo(end));
+
+      List<ConsumerRecord<String, String>> out = kafka.readAll(results);
+      Map<String, Long> perId = out.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+      assertThat(perId.keySet()).isEqualTo(sent.keySet());
+      assertThat(perId.values()).as("exactly one result per event").allMatch(n -> n == 1);
+      Map<String, JsonObject> byId = out.stream().map(r -> new JsonObject(r.value()))
+          .collect(Collectors.toMap(j -> j.getString("event_id"), Function.identity()));
+      for (JsonObject r : byId.values()) {
+        assertThat(r.getString("pipeline")).isEqualTo("review-moderator");
+        assertThat(r.getValue("is_spam")).isInstanceOf(Boolean.class);
+        assertThat(r.getValue("is_abusive")).isInstanceOf(Boolean.class);
+        assertThat(r.getValue("is_fake")).isInstanceOf(Boolean.class);
+        assertThat(r.getString("sentiment")).isIn(Set.of("positive", "neutral", "negative"));
+        assertThat(r.getDouble("confidence")).isBetween(0.0, 1.0);
+        assertThat(r.containsKey("reason")).isTrue();
+        assertThat(r.getString("model")).isEqualTo("claude-sonnet-4-6");
+        assertThat(r.getString("processed_at")).isNotBlank();
+        assertThat(r.getDouble("cost_usd")).isPositive();
+        ReviewEvent in = sent.get(r.getString("event_id"));
+        assertThat(r.getString("review_text")).isEqualTo(in.reviewText());
+        assertThat(r.getBoolean("is_spam")).isEqualTo(in.reviewText().contains("http") || in.reviewText().contains("www."));
+      }
+    }
+  }
+}
