@@ -24,8 +24,8 @@ final class Launcher {
 
   private Launcher() {}
 
-  static AppConfig load(Vertx vertx, String path, Map<String, String> env, JsonObject overrides) {
-    return ConfigLoader.load(vertx, path, env, overrides).await();
+  static AppConfig load(Vertx vertx, String path, Map<String, String> env, JsonObject overrides, List<String> sets) {
+    return ConfigLoader.load(vertx, path, env, overrides, sets).await();
   }
 
   /** Starts an in-process simulator and points the config at it. */

@@ -24,13 +24,17 @@ public final class RunCommand implements Callable<Integer> {
       defaultValue = ConfigLoader.DEFAULT_PATH)
   String configPath;
 
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "override any configuration key, e.g. --set kafka.commit_interval_ms=500 (repeatable)")
+  java.util.List<String> sets = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     Runtime runtime = new Runtime();
     Vertx vertx = Runtime.meteredVertx();
     AppConfig config;
     try {
-      config = Launcher.load(vertx, configPath, System.getenv(), new JsonObject());
+      config = Launcher.load(vertx, configPath, System.getenv(), new JsonObject(), sets);
       if (config.kafka().bootstrapServers().isBlank()) {
         throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS (or kafka.bootstrap_servers) is required in run mode");
       }

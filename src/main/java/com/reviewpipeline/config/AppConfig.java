@@ -49,6 +49,11 @@ public record AppConfig(
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
   }
 
+  public AppConfig withInstances(Instances i) {
+    return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, i, httpPort, adminToken, databaseUrl,
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
+  }
+
   public AppConfig withDatabaseUrl(String url) {
     return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, instances, httpPort, adminToken, url,
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);

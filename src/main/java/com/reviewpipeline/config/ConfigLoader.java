@@ -33,6 +33,15 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   public static Future<AppConfig> load(Vertx vertx, String path, Map<String, String> env, JsonObject overrides) {
+    return load(vertx, path, env, overrides, List.of());
+  }
+
+  /**
+   * @param sets {@code key=value} assignments applied last, dotted keys with numeric indexes for
+   *     arrays (e.g. {@code pipelines.0.group_id=moderator-b}); values are typed like YAML scalars
+   */
+  public static Future<AppConfig> load(Vertx vertx, String path, Map<String, String> env, JsonObject overrides,
+      List<String> sets) {
     ConfigStoreOptions yaml = new ConfigStoreOptions()
         .setType("file")
         .setFormat("yaml")
@@ -42,7 +51,11 @@ public final class ConfigLoader {
         .eventually(retriever::close)
         .recover(err -> Future.failedFuture(
             new IllegalArgumentException("cannot read configuration " + path + ": " + err.getMessage(), err)))
-        .compose(json -> vertx.executeBlocking(() -> build(vertx, path, applyEnv(json, env).mergeIn(overrides, true))));
+        .compose(json -> vertx.executeBlocking(() -> {
+          JsonObject merged = applyEnv(json, env).mergeIn(overrides, true);
+          sets.forEach(assignment -> set(merged, assignment));
+          return build(vertx, path, merged);
+        }));
   }
 
   static JsonObject applyEnv(JsonObject json, Map<String, String> env) {
@@ -65,6 +78,59 @@ public final class ConfigLoader {
       put(json, "anthropic.api_keys", new JsonArray(keys));
     }
     return json;
+  }
+
+  /** Applies one {@code key=value} assignment to the raw configuration. */
+  static void set(JsonObject root, String assignment) {
+    int eq = assignment.indexOf('=');
+    if (eq <= 0) {
+      throw new IllegalArgumentException("--set takes key=value, got '" + assignment + "'");
+    }
+    String[] parts = assignment.substring(0, eq).trim().split("\\.");
+    Object node = root;
+    for (int i = 0; i < parts.length - 1; i++) {
+      node = child(node, parts[i], assignment);
+    }
+    Object value = scalar(assignment.substring(eq + 1).trim());
+    String last = parts[parts.length - 1];
+    if (node instanceof JsonObject o) {
+      o.put(last, value);
+    } else if (node instanceof JsonArray a && last.matches("\\d+") && Integer.parseInt(last) < a.size()) {
+      a.set(Integer.parseInt(last), value);
+    } else {
+      throw new IllegalArgumentException("--set " + assignment + ": no such key");
+    }
+  }
+
+  private static Object child(Object node, String part, String assignment) {
+    if (node instanceof JsonObject o) {
+      Object c = o.getValue(part);
+      if (c == null) {
+        c = new JsonObject();
+        o.put(part, c);
+      }
+      return c;
+    }
+    if (node instanceof JsonArray a && part.matches("\\d+") && Integer.parseInt(part) < a.size()) {
+      return a.getValue(Integer.parseInt(part));
+    }
+    throw new IllegalArgumentException("--set " + assignment + ": no such key");
+  }
+
+  private static Object scalar(String v) {
+    if (v.equals("true") || v.equals("false")) {
+      return Boolean.valueOf(v);
+    }
+    try {
+      return Long.parseLong(v) <= Integer.MAX_VALUE && Long.parseLong(v) >= Integer.MIN_VALUE
+          ? Integer.valueOf(v) : Long.valueOf(v);
+    } catch (NumberFormatException notInteger) {
+      try {
+        return Double.valueOf(v);
+      } catch (NumberFormatException notNumber) {
+        return v;
+      }
+    }
   }
 
   private static void put(JsonObject root, String dottedKey, Object value) {

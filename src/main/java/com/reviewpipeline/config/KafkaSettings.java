@@ -13,6 +13,8 @@ public record KafkaSettings(
     short replicationFactor,
     long commitIntervalMs,
     int maxPollRecords,
+    int maxPollIntervalMs,
+    int sessionTimeoutMs,
     int inflightHighWatermark,
     int inflightLowWatermark,
     int maxReviewChars) {
@@ -28,6 +30,8 @@ public record KafkaSettings(
         j.getInteger("replication_factor", 1).shortValue(),
         j.getLong("commit_interval_ms", 1000L),
         j.getInteger("max_poll_records", 500),
+        j.getInteger("max_poll_interval_ms", 300_000),
+        j.getInteger("session_timeout_ms", 45_000),
         j.getInteger("inflight_high_watermark", 2000),
         j.getInteger("inflight_low_watermark", 1000),
         j.getInteger("max_review_chars", 10000));
@@ -39,7 +43,7 @@ public record KafkaSettings(
 
   public KafkaSettings withBootstrapServers(String servers) {
     return new KafkaSettings(servers, eventsTopic, resultsTopic, dlqTopic, eventsPartitions, partitions,
-        replicationFactor, commitIntervalMs, maxPollRecords, inflightHighWatermark, inflightLowWatermark,
+        replicationFactor, commitIntervalMs, maxPollRecords, maxPollIntervalMs, sessionTimeoutMs, inflightHighWatermark, inflightLowWatermark,
         maxReviewChars);
   }
 }

@@ -71,6 +71,8 @@ public final class IngestVerticle extends VerticleBase {
     props.put("enable.auto.commit", "false");
     props.put("auto.offset.reset", "earliest");
     props.put("max.poll.records", String.valueOf(kafka.maxPollRecords()));
+    props.put("max.poll.interval.ms", String.valueOf(kafka.maxPollIntervalMs()));
+    props.put("session.timeout.ms", String.valueOf(kafka.sessionTimeoutMs()));
     props.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
     props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
     props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
@@ -88,6 +90,10 @@ public final class IngestVerticle extends VerticleBase {
 
   private void onRecord(KafkaConsumerRecord<byte[], byte[]> record) {
     int partition = record.partition();
+    if (stopping) {
+      // fetched before the pause took effect: left uncommitted for the next run to read
+      return;
+    }
     if (!assigned.contains(new TopicPartition(record.topic(), partition))) {
       // delivered from a batch fetched before the partition was revoked: the new owner reads it
       return;
@@ -126,6 +132,7 @@ public final class IngestVerticle extends VerticleBase {
 
   private void onAssigned(Set<TopicPartition> partitions) {
     assigned.addAll(partitions);
+    telemetry.rebalance(pipeline.name(), "assigned");
     telemetry.assigned(pipeline.name(), instanceId, assigned.size());
     LOG.info("ingest.assigned pipeline={} partitions={}", pipeline.name(), describe(partitions));
     if (pausedForBackpressure || stopping) {
@@ -135,6 +142,7 @@ public final class IngestVerticle extends VerticleBase {
 
   private void onRevoked(Set<TopicPartition> partitions) {
     LOG.info("ingest.revoked pipeline={} partitions={}", pipeline.name(), describe(partitions));
+    telemetry.rebalance(pipeline.name(), "revoked");
     // Commit what is done before forgetting; in-flight events of these partitions will be read
     // again by the next owner (at-least-once).
     commit().onComplete(ar -> {

@@ -39,6 +39,7 @@ public final class ClaudeSimulator extends VerticleBase {
   private final AtomicLong items = new AtomicLong();
   private final Map<String, AtomicLong[]> tokensByModel = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+  private final java.util.Queue<Runnable> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private HttpServer server;
 
   public ClaudeSimulator(int port, SimulatorSettings initial, double charsPerToken, int toolUseSystemTokens) {
@@ -60,9 +61,24 @@ public final class ClaudeSimulator extends VerticleBase {
     return settings.get();
   }
 
+  /** Applies new knobs; switching {@code hold} off answers every request held so far. */
   public void configure(JsonObject changes) {
-    settings.updateAndGet(s -> s.merge(changes));
+    SimulatorSettings now = settings.updateAndGet(s -> s.merge(changes));
     failed.set(0);
+    if (!now.hold() && context != null) {
+      // Requests are answered on the simulator's own context, so a request that checks hold after
+      // this update answers directly and one queued before it is drained here.
+      context.runOnContext(v -> {
+        Runnable r;
+        while ((r = held.poll()) != null) {
+          r.run();
+        }
+      });
+    }
+  }
+
+  public int held() {
+    return held.size();
   }
 
   @Override
@@ -160,15 +176,24 @@ public final class ClaudeSimulator extends VerticleBase {
     }
     SimulatorSettings s = settings.get();
     String toolName = forcedTool(body);
-    boolean toolMatches = s.failTool().isEmpty() || s.failTool().equals(toolName);
     long delay = s.latencyMs() + (s.jitterMs() > 0 ? ThreadLocalRandom.current().nextLong(-s.jitterMs(), s.jitterMs() + 1) : 0);
-    vertx.setTimer(Math.max(1, delay), t -> {
+    vertx.setTimer(Math.max(1, delay), t -> respond(ctx, body, model, maxTokens, toolName));
+  }
+
+  private void respond(RoutingContext ctx, JsonObject body, String model, int maxTokens, String toolName) {
+    SimulatorSettings s = settings.get();
+    boolean toolMatches = s.failTool().isEmpty() || s.failTool().equals(toolName);
+    if (s.hold()) {
+      held.add(() -> respond(ctx, body, model, maxTokens, toolName));
+      return;
+    }
+    {
       if (s.failStatus() != 0 && toolMatches && (s.failCount() < 0 || failed.getAndIncrement() < s.failCount())) {
         fail(ctx, s.failStatus());
         return;
       }
       answer(ctx, body, model, maxTokens, toolName, s);
-    });
+    }
   }
 
   private void fail(RoutingContext ctx, int status) {

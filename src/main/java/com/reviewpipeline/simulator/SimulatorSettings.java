@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
  * @param failTool fail only requests whose forced tool has this name (empty: any)
  * @param dropEvery answer without every n-th item (0: never)
  * @param truncateAbove stop with max_tokens when a batch has more items than this (0: never)
+ * @param hold keep every request waiting until hold is switched off (a stalled API)
  */
 public record SimulatorSettings(
     long latencyMs,
@@ -22,13 +23,14 @@ public record SimulatorSettings(
     int truncateAbove,
     boolean textInsteadOfTool,
     boolean malformedBody,
-    boolean refuse) {
+    boolean refuse,
+    boolean hold) {
 
   public static final java.util.Set<String> KEYS = java.util.Set.of("latency_ms", "jitter_ms", "fail_status",
-      "fail_count", "fail_tool", "drop_every", "truncate_above", "text_instead_of_tool", "malformed_body", "refuse");
+      "fail_count", "fail_tool", "drop_every", "truncate_above", "text_instead_of_tool", "malformed_body", "refuse", "hold");
 
   public static SimulatorSettings defaults(long latencyMs, long jitterMs) {
-    return new SimulatorSettings(latencyMs, jitterMs, 0, -1, "", 0, 0, false, false, false);
+    return new SimulatorSettings(latencyMs, jitterMs, 0, -1, "", 0, 0, false, false, false, false);
   }
 
   public SimulatorSettings merge(JsonObject j) {
@@ -47,7 +49,8 @@ public record SimulatorSettings(
         j.getInteger("truncate_above", truncateAbove),
         j.getBoolean("text_instead_of_tool", textInsteadOfTool),
         j.getBoolean("malformed_body", malformedBody),
-        j.getBoolean("refuse", refuse));
+        j.getBoolean("refuse", refuse),
+        j.getBoolean("hold", hold));
   }
 
   public JsonObject toJson() {
@@ -61,6 +64,7 @@ public record SimulatorSettings(
         .put("truncate_above", truncateAbove)
         .put("text_instead_of_tool", textInsteadOfTool)
         .put("malformed_body", malformedBody)
-        .put("refuse", refuse);
+        .put("refuse", refuse)
+        .put("hold", hold);
   }
 }

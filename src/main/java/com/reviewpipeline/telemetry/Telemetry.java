@@ -101,6 +101,18 @@ public final class Telemetry {
     registry.counter("claude_unknown_result_ids_total", "pipeline", pipeline).increment(count);
   }
 
+  public void rebalance(String pipeline, String kind) {
+    registry.counter("review_ingest_rebalance_events_total", "pipeline", pipeline, "kind", kind).increment();
+  }
+
+  public long rebalances(String kind) {
+    return (long) sum("review_ingest_rebalance_events_total", "kind", kind);
+  }
+
+  public long processed() {
+    return (long) sum("review_events_processed_total");
+  }
+
   public void backpressurePause(String pipeline) {
     registry.counter("review_ingest_backpressure_pauses_total", "pipeline", pipeline).increment();
   }
@@ -157,7 +169,25 @@ public final class Telemetry {
         .put("by_pipeline", groupBy("pipeline"))
         .put("by_model", groupBy("model"))
         .put("by_tier", groupBy("tier"))
-        .put("flush_triggers", groupCounter("review_batches_flushed_total", "trigger"));
+        .put("flush_triggers", groupCounter("review_batches_flushed_total", "trigger"))
+        .put("jvm", jvm());
+  }
+
+  /** Heap now and at its peak since start (sum of heap pools' peaks: an upper bound). */
+  static JsonObject jvm() {
+    long used = 0;
+    long peak = 0;
+    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        used += pool.getUsage().getUsed();
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    long max = Runtime.getRuntime().maxMemory();
+    return new JsonObject()
+        .put("heap_used_mb", used / (1024 * 1024))
+        .put("heap_peak_mb", peak / (1024 * 1024))
+        .put("heap_max_mb", max / (1024 * 1024));
   }
 
   private JsonObject groupBy(String tag) {
