@@ -63,6 +63,7 @@ public final class PipelineHarness implements AutoCloseable {
         .withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), List.of("test-key")))
         .withPipelines(base.pipelines().stream().map(p -> p.withGroupId(p.groupId() + "-" + run)).toList());
     config = tweak.apply(c);
+    com.reviewpipeline.app.Topics.ensure(config.kafka());
   }
 
   public String group() {
