@@ -30,9 +30,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--http-port", description = "admin API port (default: http.port, 8080)")
   Integer httpPort;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "override any configuration key, e.g. --set kafka.commit_interval_ms=500 (repeatable)")
-  java.util.List<String> sets = new java.util.ArrayList<>();
+  @picocli.CommandLine.Mixin
+  ConfigSets configSets;
 
   @Override
   public Integer call() throws Exception {
@@ -48,7 +47,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (httpPort != null) {
       overrides.put("http", new JsonObject().put("port", httpPort));
     }
-    AppConfig config = Launcher.load(vertx, configPath, env, overrides, sets);
+    AppConfig config = Launcher.load(vertx, configPath, env, overrides, configSets.sets);
     config = config.withKafka(config.kafka().withBootstrapServers(kafka.bootstrapServers()))
         .withDatabaseUrl(db.url());
     if (config.anthropic().apiKeys().isEmpty()) {

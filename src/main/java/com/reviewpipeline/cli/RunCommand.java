@@ -24,9 +24,8 @@ public final class RunCommand implements Callable<Integer> {
       defaultValue = ConfigLoader.DEFAULT_PATH)
   String configPath;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "override any configuration key, e.g. --set kafka.commit_interval_ms=500 (repeatable)")
-  java.util.List<String> sets = new java.util.ArrayList<>();
+  @picocli.CommandLine.Mixin
+  ConfigSets configSets;
 
   @Override
   public Integer call() throws Exception {
@@ -34,7 +33,7 @@ public final class RunCommand implements Callable<Integer> {
     Vertx vertx = Runtime.meteredVertx();
     AppConfig config;
     try {
-      config = Launcher.load(vertx, configPath, System.getenv(), new JsonObject(), sets);
+      config = Launcher.load(vertx, configPath, System.getenv(), new JsonObject(), configSets.sets);
       if (config.kafka().bootstrapServers().isBlank()) {
         throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS (or kafka.bootstrap_servers) is required in run mode");
       }

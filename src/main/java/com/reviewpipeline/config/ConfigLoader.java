@@ -122,8 +122,8 @@ public final class ConfigLoader {
       return Boolean.valueOf(v);
     }
     try {
-      return Long.parseLong(v) <= Integer.MAX_VALUE && Long.parseLong(v) >= Integer.MIN_VALUE
-          ? Integer.valueOf(v) : Long.valueOf(v);
+      long n = Long.parseLong(v);
+      return n == (int) n ? (Object) (int) n : (Object) n;
     } catch (NumberFormatException notInteger) {
       try {
         return Double.valueOf(v);

@@ -43,7 +43,7 @@ public record KafkaSettings(
 
   public KafkaSettings withBootstrapServers(String servers) {
     return new KafkaSettings(servers, eventsTopic, resultsTopic, dlqTopic, eventsPartitions, partitions,
-        replicationFactor, commitIntervalMs, maxPollRecords, maxPollIntervalMs, sessionTimeoutMs, inflightHighWatermark, inflightLowWatermark,
-        maxReviewChars);
+        replicationFactor, commitIntervalMs, maxPollRecords, maxPollIntervalMs, sessionTimeoutMs,
+        inflightHighWatermark, inflightLowWatermark, maxReviewChars);
   }
 }

@@ -187,13 +187,11 @@ public final class ClaudeSimulator extends VerticleBase {
       held.add(() -> respond(ctx, body, model, maxTokens, toolName));
       return;
     }
-    {
-      if (s.failStatus() != 0 && toolMatches && (s.failCount() < 0 || failed.getAndIncrement() < s.failCount())) {
-        fail(ctx, s.failStatus());
-        return;
-      }
-      answer(ctx, body, model, maxTokens, toolName, s);
+    if (s.failStatus() != 0 && toolMatches && (s.failCount() < 0 || failed.getAndIncrement() < s.failCount())) {
+      fail(ctx, s.failStatus());
+      return;
     }
+    answer(ctx, body, model, maxTokens, toolName, s);
   }
 
   private void fail(RoutingContext ctx, int status) {
