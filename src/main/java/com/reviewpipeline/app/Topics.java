@@ -2,14 +2,18 @@ package com.reviewpipeline.app;
 
 import com.reviewpipeline.config.KafkaSettings;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +25,24 @@ public final class Topics {
 
   private Topics() {}
 
-  public static void ensure(KafkaSettings kafka) throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+  /**
+   * Waits until every new partition's leader serves requests. ListOffsets is answered by the
+   * partition leader itself, and the admin client retries it while the leader is not ready; an
+   * idempotent producer that writes before that can be refused with NOT_LEADER_OR_FOLLOWER and then
+   * wedge on OUT_OF_ORDER_SEQUENCE_NUMBER (seen against a freshly created topic).
+   */
+  private static void awaitLeaders(Admin admin, List<NewTopic> created)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    for (NewTopic t : created) {
+      for (int p = 0; p < t.numPartitions(); p++) {
+        request.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
+      }
+    }
+    admin.listOffsets(request).all().get(30, TimeUnit.SECONDS);
+  }
+
+  public static void ensure(KafkaSettings kafka) throws InterruptedException, ExecutionException, TimeoutException {
     Properties props = new Properties();
     props.put("bootstrap.servers", kafka.bootstrapServers());
     try (Admin admin = Admin.create(props)) {
@@ -46,6 +67,7 @@ public final class Topics {
           throw e;
         }
       }
+      awaitLeaders(admin, missing);
       LOG.info("topics.created topics={}", missing.stream().map(t -> t.name() + "(" + t.numPartitions() + ")").toList());
     }
   }
