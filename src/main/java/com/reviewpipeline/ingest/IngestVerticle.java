@@ -50,6 +50,7 @@ public final class IngestVerticle extends VerticleBase {
   private boolean stopping;
   private long commitTimer = -1;
   private Future<Void> commitInProgress = Future.succeededFuture();
+  private boolean commitQueued;
 
   public IngestVerticle(AppConfig app, PipelineConfig pipeline) {
     this.app = app;
@@ -77,6 +78,8 @@ public final class IngestVerticle extends VerticleBase {
     props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
     props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
     consumer = KafkaConsumer.create(vertx, props);
+    // A paused consumer's poll returns only when this times out; a short timeout makes resume prompt.
+    consumer.pollTimeout(java.time.Duration.ofMillis(100));
     consumer.handler(this::onRecord);
     consumer.exceptionHandler(err -> LOG.warn("ingest.consumer.error pipeline={} error={}", pipeline.name(), err.toString()));
     consumer.partitionsAssignedHandler(this::onAssigned);
@@ -109,11 +112,11 @@ public final class IngestVerticle extends VerticleBase {
       vertx.eventBus().send(Addresses.REJECTED,
           new RejectedRecord(pipeline.name(), source, record.key(), record.value(), bad.reason()));
     }
-    if (!pausedForBackpressure && tracker.inFlight() >= kafka.inflightHighWatermark()) {
+    if (!pausedForBackpressure && tracker.uncommitted() >= kafka.inflightHighWatermark()) {
       pausedForBackpressure = true;
       telemetry.backpressurePause(pipeline.name());
-      LOG.info("ingest.paused pipeline={} in_flight={} high_watermark={}",
-          pipeline.name(), tracker.inFlight(), kafka.inflightHighWatermark());
+      LOG.info("ingest.paused pipeline={} uncommitted={} in_flight={} high_watermark={}",
+          pipeline.name(), tracker.uncommitted(), tracker.inFlight(), kafka.inflightHighWatermark());
       consumer.pause(Set.copyOf(assigned));
     }
   }
@@ -122,10 +125,17 @@ public final class IngestVerticle extends VerticleBase {
     for (SourceRef ref : ack.done()) {
       tracker.done(ref.partition(), ref.offset());
     }
-    if (pausedForBackpressure && !stopping && tracker.inFlight() <= kafka.inflightLowWatermark()) {
+    if (pausedForBackpressure && !stopping) {
+      // The window only shrinks on commit: commit now rather than at the next tick.
+      commit().onComplete(v -> maybeResume());
+    }
+  }
+
+  private void maybeResume() {
+    if (pausedForBackpressure && !stopping && tracker.uncommitted() <= kafka.inflightLowWatermark()) {
       pausedForBackpressure = false;
-      LOG.info("ingest.resumed pipeline={} in_flight={} low_watermark={}",
-          pipeline.name(), tracker.inFlight(), kafka.inflightLowWatermark());
+      LOG.info("ingest.resumed pipeline={} uncommitted={} low_watermark={}",
+          pipeline.name(), tracker.uncommitted(), kafka.inflightLowWatermark());
       consumer.resume(Set.copyOf(assigned));
     }
   }
@@ -149,12 +159,23 @@ public final class IngestVerticle extends VerticleBase {
       assigned.removeAll(partitions);
       telemetry.assigned(pipeline.name(), instanceId, assigned.size());
       tracker.revoke(partitions.stream().map(TopicPartition::getPartition).collect(Collectors.toSet()));
+      maybeResume();
     });
   }
 
-  /** Commits every partition whose committable offset moved; serialised so commits never reorder. */
+  /**
+   * Commits every partition whose committable offset moved; serialised so commits never reorder,
+   * and coalesced: calls made while a commit is already queued share it.
+   */
   Future<Void> commit() {
-    commitInProgress = commitInProgress.transform(ignored -> doCommit());
+    if (commitQueued) {
+      return commitInProgress;
+    }
+    commitQueued = true;
+    commitInProgress = commitInProgress.transform(ignored -> {
+      commitQueued = false;
+      return doCommit();
+    });
     return commitInProgress;
   }
 

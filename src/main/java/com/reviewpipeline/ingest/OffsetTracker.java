@@ -18,6 +18,8 @@ public final class OffsetTracker {
     final TreeSet<Long> pending = new TreeSet<>();
     long nextToHandOut = -1;
     long lastCommitted = -1;
+    /** The last committed offset, or the first offset handed out before any commit. */
+    long floor = -1;
   }
 
   private final Map<Integer, PartitionState> partitions = new HashMap<>();
@@ -26,6 +28,9 @@ public final class OffsetTracker {
   /** Records that {@code offset} of {@code partition} was handed out and is now in flight. */
   public void handOut(int partition, long offset) {
     PartitionState state = partitions.computeIfAbsent(partition, p -> new PartitionState());
+    if (state.floor < 0) {
+      state.floor = offset;
+    }
     if (state.pending.add(offset)) {
       inFlight++;
     }
@@ -68,6 +73,7 @@ public final class OffsetTracker {
       PartitionState state = partitions.get(partition);
       if (state != null) {
         state.lastCommitted = Math.max(state.lastCommitted, offset);
+        state.floor = Math.max(state.floor, state.lastCommitted);
       }
     });
   }
@@ -82,8 +88,24 @@ public final class OffsetTracker {
     }
   }
 
+  /** Offsets handed out and not yet done: events held in memory somewhere in the pipeline. */
   public int inFlight() {
     return inFlight;
+  }
+
+  /**
+   * Offsets read since the last commit, done or not: what a crash right now would make the next
+   * owner read again. Backpressure bounds this window, so it bounds both memory and the duplicates
+   * a {@code kill -9} can cause.
+   */
+  public long uncommitted() {
+    long total = 0;
+    for (PartitionState state : partitions.values()) {
+      if (state.nextToHandOut >= 0) {
+        total += state.nextToHandOut - state.floor;
+      }
+    }
+    return total;
   }
 
   public int inFlight(int partition) {

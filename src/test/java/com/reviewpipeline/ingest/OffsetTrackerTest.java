@@ -36,6 +36,32 @@ class OffsetTrackerTest {
   }
 
   @Test
+  @DisplayName("the uncommitted window counts offsets read since the last commit, done or not, and shrinks only on commit or revoke")
+  void uncommittedWindow() {
+    OffsetTracker t = new OffsetTracker();
+    for (long o = 100; o < 110; o++) {
+      t.handOut(0, o);
+    }
+    for (long o = 0; o < 5; o++) {
+      t.handOut(1, o);
+    }
+    assertThat(t.uncommitted()).isEqualTo(15);
+    for (long o = 100; o < 108; o++) {
+      t.done(0, o);
+    }
+    assertThat(t.inFlight()).isEqualTo(7);
+    assertThat(t.uncommitted()).as("done but not committed still counts").isEqualTo(15);
+    t.markCommitted(t.changedSinceCommit());
+    assertThat(t.uncommitted()).as("partition 0 committed at 108, partition 1 unchanged").isEqualTo(2 + 5);
+    t.revoke(Set.of(1));
+    assertThat(t.uncommitted()).isEqualTo(2);
+    t.done(0, 108);
+    t.done(0, 109);
+    t.markCommitted(t.changedSinceCommit());
+    assertThat(t.uncommitted()).isZero();
+  }
+
+  @Test
   @DisplayName("reports only partitions whose committable offset moved since the last commit")
   void changedSinceCommit() {
     OffsetTracker t = new OffsetTracker();

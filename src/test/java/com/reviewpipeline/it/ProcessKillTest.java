@@ -1,0 +1,114 @@
+package com.reviewpipeline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.reviewpipeline.model.ReviewEvent;
+import com.reviewpipeline.support.PipelineHarness;
+import com.reviewpipeline.support.PipelineProcess;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pipeline as a separate JVM ({@code run}) against the embedded broker and the simulator,
+ * stopped mid-stream by SIGTERM or SIGKILL and started again.
+ */
+class ProcessKillTest {
+
+  private static final int EVENTS = 6000;
+  private static final int HIGH = 400;
+  private static final int MAX_POLL = 100;
+  private static final List<String> JVM = List.of("-Xmx256m");
+  private static final List<String> SETS = List.of(
+      "kafka.inflight_high_watermark=" + HIGH,
+      "kafka.inflight_low_watermark=" + HIGH / 2,
+      "kafka.max_poll_records=" + MAX_POLL,
+      "kafka.session_timeout_ms=6000",
+      "kafka.commit_interval_ms=1000");
+
+  private static long duplicates(Map<String, List<JsonObject>> results) {
+    return results.values().stream().mapToLong(l -> l.size() - 1).sum();
+  }
+
+  @Test
+  @DisplayName("SIGTERM mid-stream drains and exits 0; after a restart every event has a result and no event finished before the signal is processed again")
+  void sigtermDrainsAndRestartLosesNothing() throws Exception {
+    try (PipelineHarness h = new PipelineHarness(new JsonObject(), 300, c -> c)) {
+      Map<String, ReviewEvent> sent = h.produceValid(EVENTS, 41);
+      Map<Integer, Long> end = h.kafka.endOffsets(h.events);
+      Set<String> finishedBeforeSignal;
+      try (PipelineProcess first = PipelineProcess.start(h, "sigterm-1", JVM, SETS)) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+            .until(() -> h.resultsById().size() >= 1000);
+        finishedBeforeSignal = h.resultsById().keySet();
+        assertThat(finishedBeforeSignal.size()).as("stopped mid-stream").isLessThan(EVENTS);
+        assertThat(first.terminate(60_000)).as("exit code after SIGTERM").isZero();
+        assertThat(first.logContains("shutdown.signal signal=SIGTERM")).isTrue();
+        assertThat(first.logContains("shutdown.complete")).isTrue();
+      }
+      int afterFirst = h.resultsById().size();
+
+      try (PipelineProcess second = PipelineProcess.start(h, "sigterm-2", JVM, SETS)) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+            .until(() -> h.resultsById().keySet().containsAll(sent.keySet()));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+            .untilAsserted(() -> assertThat(h.kafka.committed(h.group(), h.events)).isEqualTo(end));
+        assertThat(second.terminate(60_000)).isZero();
+      }
+      Map<String, List<JsonObject>> results = h.resultsById();
+      assertThat(results.keySet()).isEqualTo(sent.keySet());
+      for (String id : finishedBeforeSignal) {
+        assertThat(results.get(id)).as("event %s finished before SIGTERM is not processed again", id).hasSize(1);
+      }
+      System.out.printf("sigterm: events=%d results_before_signal=%d results_after_drain=%d duplicates=%d%n",
+          EVENTS, finishedBeforeSignal.size(), afterFirst, duplicates(results));
+    }
+  }
+
+  @Test
+  @DisplayName("kill -9 mid-stream then restart: every event has a result; duplicates are only offsets at or after the committed offset at the kill, and at most the in-flight window")
+  void killNineLosesNothingAndBoundsDuplicates() throws Exception {
+    try (PipelineHarness h = new PipelineHarness(new JsonObject(), 300, c -> c)) {
+      Map<String, ReviewEvent> sent = h.produceValid(EVENTS, 43);
+      Map<Integer, Long> end = h.kafka.endOffsets(h.events);
+      Map<Integer, Long> committedAtKill;
+      try (PipelineProcess first = PipelineProcess.start(h, "kill9-1", JVM, SETS)) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+            .until(() -> h.resultsById().size() >= 1500);
+        first.kill();
+        assertThat(first.isAlive()).isFalse();
+        assertThat(first.logContains("shutdown.complete")).as("no shutdown code ran").isFalse();
+      }
+      committedAtKill = h.kafka.committed(h.group(), h.events);
+      assertThat(h.resultsById().size()).as("killed mid-stream").isLessThan(EVENTS);
+
+      try (PipelineProcess second = PipelineProcess.start(h, "kill9-2", JVM, SETS)) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+            .until(() -> h.resultsById().keySet().containsAll(sent.keySet()));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+            .untilAsserted(() -> assertThat(h.kafka.committed(h.group(), h.events)).isEqualTo(end));
+        assertThat(second.terminate(60_000)).isZero();
+      }
+      Map<String, List<JsonObject>> results = h.resultsById();
+      assertThat(results.keySet()).isEqualTo(sent.keySet());
+      long duplicates = duplicates(results);
+      for (Map.Entry<String, List<JsonObject>> e : results.entrySet()) {
+        if (e.getValue().size() > 1) {
+          JsonObject source = e.getValue().get(0).getJsonObject("source");
+          long committed = committedAtKill.getOrDefault(source.getInteger("partition"), 0L);
+          assertThat(source.getLong("offset")).as("duplicate %s lies after the committed offset", e.getKey())
+              .isGreaterThanOrEqualTo(committed);
+          assertThat(e.getValue()).as("processed at most once per run").hasSizeLessThanOrEqualTo(2);
+        }
+      }
+      System.out.printf("kill -9: events=%d duplicates=%d in_flight_window=%d (high watermark %d + one poll %d)%n",
+          EVENTS, duplicates, HIGH + MAX_POLL, HIGH, MAX_POLL);
+      assertThat(duplicates).isLessThanOrEqualTo(HIGH + MAX_POLL);
+    }
+  }
+}
