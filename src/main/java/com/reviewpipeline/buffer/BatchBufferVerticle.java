@@ -50,7 +50,7 @@ public final class BatchBufferVerticle extends VerticleBase {
   }
 
   private void onEvent(PipelineConfig pipeline, PipelineEvent event) {
-    String tier = pipeline.defaultTier();
+    String tier = pipeline.tierFor(event.event());
     SmartBuffer buffer = buffers.computeIfAbsent(pipeline.name() + "/" + tier, k -> newBuffer(pipeline, tier));
     if (buffer.add(event, requests.itemTokens(event.event())) == SmartBuffer.AddResult.DUPLICATE) {
       vertx.eventBus().send(Addresses.REJECTED, new RejectedRecord(pipeline.name(), event.source(), null,

@@ -63,6 +63,10 @@ public final class ItemValidator {
         if (!(value instanceof JsonArray arr)) {
           return path + " must be an array";
         }
+        Integer maxItems = schema.getInteger("maxItems");
+        if (maxItems != null && arr.size() > maxItems) {
+          return path + " has " + arr.size() + " items, at most " + maxItems + " allowed";
+        }
         JsonObject items = schema.getJsonObject("items", new JsonObject());
         for (int i = 0; i < arr.size(); i++) {
           String problem = check(path + "[" + i + "]", arr.getValue(i), items);
@@ -93,6 +97,10 @@ public final class ItemValidator {
         JsonArray allowed = schema.getJsonArray("enum");
         if (allowed != null && !allowed.contains(s)) {
           return path + " must be one of " + allowed.encode();
+        }
+        Integer maxLength = schema.getInteger("maxLength");
+        if (maxLength != null && s.length() > maxLength) {
+          return path + " is longer than " + maxLength + " characters";
         }
         return null;
       }

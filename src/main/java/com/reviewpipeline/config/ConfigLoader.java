@@ -171,9 +171,9 @@ public final class ConfigLoader {
       }
       String prompt = vertx.fileSystem().readFileBlocking(dir + p.getString("prompt_file")).toString();
       JsonObject tool = new JsonObject(vertx.fileSystem().readFileBlocking(dir + p.getString("tool_file")));
-      PipelineConfig pipeline = PipelineConfig.fromJson(p, prompt, tool);
-      if (!tiers.containsKey(pipeline.defaultTier())) {
-        throw new IllegalArgumentException("pipeline " + pipeline.name() + " names unknown tier " + pipeline.defaultTier());
+      PipelineConfig pipeline = PipelineConfig.fromJson(p, prompt, tool, tiers.keySet());
+      if (pipelines.stream().anyMatch(q -> q.name().equals(pipeline.name()) || q.groupId().equals(pipeline.groupId()))) {
+        throw new IllegalArgumentException("pipeline " + pipeline.name() + ": name and group_id must be unique across pipelines");
       }
       pipelines.add(pipeline);
     }

@@ -18,9 +18,20 @@ public record PipelineConfig(
     JsonObject tool,
     List<String> flagFields,
     String defaultTier,
+    List<RouteRule> routes,
     int outputTokensPerItem,
     int maxOutputTokens,
     BufferConfig buffer) {
+
+  /** The tier for one event: the first matching routing rule, else the default tier. */
+  public String tierFor(com.reviewpipeline.model.ReviewEvent event) {
+    for (RouteRule rule : routes) {
+      if (rule.matches(event)) {
+        return rule.tier();
+      }
+    }
+    return defaultTier;
+  }
 
   public String toolName() {
     return tool.getString("name");
@@ -35,16 +46,16 @@ public record PipelineConfig(
   }
 
   public PipelineConfig withGroupId(String group) {
-    return new PipelineConfig(name, group, systemPrompt, tool, flagFields, defaultTier, outputTokensPerItem,
+    return new PipelineConfig(name, group, systemPrompt, tool, flagFields, defaultTier, routes, outputTokensPerItem,
         maxOutputTokens, buffer);
   }
 
   public PipelineConfig withBuffer(BufferConfig b) {
-    return new PipelineConfig(name, groupId, systemPrompt, tool, flagFields, defaultTier, outputTokensPerItem,
+    return new PipelineConfig(name, groupId, systemPrompt, tool, flagFields, defaultTier, routes, outputTokensPerItem,
         maxOutputTokens, b);
   }
 
-  static PipelineConfig fromJson(JsonObject j, String systemPrompt, JsonObject toolFile) {
+  static PipelineConfig fromJson(JsonObject j, String systemPrompt, JsonObject toolFile, java.util.Set<String> tiers) {
     String name = j.getString("name");
     if (name == null || !name.matches("[a-z0-9][a-z0-9-]*")) {
       throw new IllegalArgumentException("pipeline name must be lowercase letters, digits and dashes: " + name);
@@ -60,9 +71,18 @@ public record PipelineConfig(
         systemPrompt,
         tool,
         flags.stream().map(String::valueOf).toList(),
-        j.getString("default_tier", "balanced"),
+        defaultTier(j, tiers, name),
+        RouteRule.listFromJson(j.getJsonArray("routing"), tiers, name),
         j.getInteger("output_tokens_per_item", 40),
         j.getInteger("max_output_tokens", 4096),
         BufferConfig.fromJson(j.getJsonObject("buffer")));
+  }
+
+  private static String defaultTier(JsonObject j, java.util.Set<String> tiers, String name) {
+    String tier = j.getString("default_tier", "balanced");
+    if (!tiers.contains(tier)) {
+      throw new IllegalArgumentException("pipeline " + name + ": default_tier '" + tier + "' is not one of " + tiers);
+    }
+    return tier;
   }
 }

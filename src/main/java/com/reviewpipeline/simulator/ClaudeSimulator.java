@@ -39,6 +39,7 @@ public final class ClaudeSimulator extends VerticleBase {
   private final AtomicLong items = new AtomicLong();
   private final Map<String, AtomicLong[]> tokensByModel = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> toolRequests = new ConcurrentHashMap<>();
   private final java.util.Queue<Runnable> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private HttpServer server;
 
@@ -112,13 +113,16 @@ public final class ClaudeSimulator extends VerticleBase {
         .put("input_tokens", t[1].get())
         .put("output_tokens", t[2].get())
         .put("items", t[3].get())));
+    JsonObject tools = new JsonObject();
+    toolRequests.forEach((name, n) -> tools.put(name, n.get()));
     JsonObject byStatus = new JsonObject();
     statuses.forEach((s, n) -> byStatus.put(String.valueOf(s), n.get()));
     return new JsonObject()
         .put("requests", requests.get())
         .put("items", items.get())
         .put("by_model", byModel)
-        .put("by_status", byStatus);
+        .put("by_status", byStatus)
+        .put("tools", tools);
   }
 
   private boolean checkHeaders(RoutingContext ctx) {
@@ -220,6 +224,7 @@ public final class ClaudeSimulator extends VerticleBase {
     }
     JsonArray reviews = reviews(body);
     JsonObject itemSchema = itemSchema(body, toolName);
+    toolRequests.computeIfAbsent(String.valueOf(toolName), k -> new AtomicLong()).incrementAndGet();
     JsonArray results = new JsonArray();
     int n = 0;
     for (Object o : reviews) {

@@ -90,6 +90,8 @@ class EndToEndPipelineTest {
       assertThat(perId.values()).as("exactly one result per event").allMatch(n -> n == 1);
       Map<String, JsonObject> byId = out.stream().map(r -> new JsonObject(r.value()))
           .collect(Collectors.toMap(j -> j.getString("event_id"), Function.identity()));
+      assertThat(byId.values().stream().map(r -> r.getString("tier")).distinct().count())
+          .as("the standard mix uses more than one tier").isGreaterThan(1);
       for (JsonObject r : byId.values()) {
         assertThat(r.getString("pipeline")).isEqualTo("review-moderator");
         assertThat(r.getValue("is_spam")).isInstanceOf(Boolean.class);
@@ -98,7 +100,10 @@ class EndToEndPipelineTest {
         assertThat(r.getString("sentiment")).isIn(Set.of("positive", "neutral", "negative"));
         assertThat(r.getDouble("confidence")).isBetween(0.0, 1.0);
         assertThat(r.containsKey("reason")).isTrue();
-        assertThat(r.getString("model")).isEqualTo("claude-sonnet-4-6");
+        ReviewEvent routed = sent.get(r.getString("event_id"));
+        String tier = config.pipelines().get(0).tierFor(routed);
+        assertThat(r.getString("tier")).as("routed per event").isEqualTo(tier);
+        assertThat(r.getString("model")).isEqualTo(config.modelFor(tier));
         assertThat(r.getString("processed_at")).isNotBlank();
         assertThat(r.getDouble("cost_usd")).isPositive();
         ReviewEvent in = sent.get(r.getString("event_id"));

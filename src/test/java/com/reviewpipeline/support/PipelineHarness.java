@@ -49,6 +49,12 @@ public final class PipelineHarness implements AutoCloseable {
   }
 
   public PipelineHarness(JsonObject kafkaOverrides, long simLatencyMs, UnaryOperator<AppConfig> tweak) throws Exception {
+    this(kafkaOverrides, simLatencyMs, tweak, false);
+  }
+
+  /** @param allPipelines every pipeline the shipped configuration enables, not only review-moderator */
+  public PipelineHarness(JsonObject kafkaOverrides, long simLatencyMs, UnaryOperator<AppConfig> tweak,
+      boolean allPipelines) throws Exception {
     sim = new ClaudeSimulator(0, SimulatorSettings.defaults(simLatencyMs, 0), 3.5, 313);
     await(simVertx.deployVerticle(sim));
     JsonObject k = new JsonObject()
@@ -58,7 +64,8 @@ public final class PipelineHarness implements AutoCloseable {
         .put("dlq_topic", dlq)
         .put("commit_interval_ms", 200)
         .mergeIn(kafkaOverrides);
-    AppConfig base = TestConfig.load(simVertx, new JsonObject().put("kafka", k));
+    JsonObject overrides = new JsonObject().put("kafka", k);
+    AppConfig base = allPipelines ? TestConfig.loadAll(simVertx, overrides) : TestConfig.load(simVertx, overrides);
     AppConfig c = base
         .withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), List.of("test-key")))
         .withPipelines(base.pipelines().stream().map(p -> p.withGroupId(p.groupId() + "-" + run)).toList());

@@ -41,7 +41,8 @@ public final class PipelineProcess implements AutoCloseable {
         "kafka.events_topic=" + h.events,
         "kafka.results_topic=" + h.results,
         "kafka.dlq_topic=" + h.dlq,
-        "pipelines.0.group_id=" + h.group()));
+        "pipelines.0.group_id=" + h.group(),
+        "pipelines.1.enabled=false"));
     all.addAll(sets);
     for (String s : all) {
       cmd.add("--set");
