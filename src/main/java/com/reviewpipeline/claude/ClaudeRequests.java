@@ -19,10 +19,29 @@ public final class ClaudeRequests {
 
   private final TokenEstimator estimator;
   private final int toolUseSystemTokens;
+  private final java.util.function.ToIntFunction<String> cacheMinTokens;
 
+  /** Without prompt caching. */
   public ClaudeRequests(TokenEstimator estimator, int toolUseSystemTokens) {
+    this(estimator, toolUseSystemTokens, model -> Integer.MAX_VALUE);
+  }
+
+  /** @param cacheMinTokens per model, the minimum cacheable prefix (from {@code anthropic.cache_min_tokens}) */
+  public ClaudeRequests(TokenEstimator estimator, int toolUseSystemTokens,
+      java.util.function.ToIntFunction<String> cacheMinTokens) {
     this.estimator = estimator;
     this.toolUseSystemTokens = toolUseSystemTokens;
+    this.cacheMinTokens = cacheMinTokens;
+  }
+
+  /** Estimated tokens of the cacheable prefix: tools, then system (the order the API caches them in). */
+  public int prefixTokens(PipelineConfig pipeline) {
+    return estimator.tokens(pipeline.tool().encode()) + toolUseSystemTokens + estimator.tokens(pipeline.systemPrompt());
+  }
+
+  /** Whether requests of this pipeline to this model carry a cache marker on the fixed prefix. */
+  public boolean cacheable(String model, PipelineConfig pipeline) {
+    return prefixTokens(pipeline) >= cacheMinTokens.applyAsInt(model);
   }
 
   public static JsonObject item(ReviewEvent event) {
@@ -61,10 +80,15 @@ public final class ClaudeRequests {
 
   public JsonObject request(String model, PipelineConfig pipeline, List<ReviewEvent> events) {
     List<JsonObject> items = events.stream().map(ClaudeRequests::item).toList();
+    JsonObject system = new JsonObject().put("type", "text").put("text", pipeline.systemPrompt());
+    if (cacheable(model, pipeline)) {
+      // the breakpoint on the last system block caches tools + system together
+      system.put("cache_control", new JsonObject().put("type", "ephemeral"));
+    }
     return new JsonObject()
         .put("model", model)
         .put("max_tokens", maxTokens(pipeline, events.size()))
-        .put("system", new JsonArray().add(new JsonObject().put("type", "text").put("text", pipeline.systemPrompt())))
+        .put("system", new JsonArray().add(system))
         .put("tools", new JsonArray().add(pipeline.tool().copy()))
         .put("tool_choice", new JsonObject().put("type", "tool").put("name", pipeline.toolName()))
         .put("messages", new JsonArray().add(new JsonObject()

@@ -67,7 +67,8 @@ public final class ClaudeVerticle extends VerticleBase {
         .setConnectTimeout(10_000)
         .setKeepAlive(true)
         .setUserAgent("review-pipeline/0.1"), new PoolOptions().setHttp1MaxSize(64));
-    requests = new ClaudeRequests(new TokenEstimator(settings.charsPerToken()), settings.toolUseSystemTokens());
+    requests = new ClaudeRequests(new TokenEstimator(settings.charsPerToken()), settings.toolUseSystemTokens(),
+        settings::cacheMinTokens);
     retryPolicy = new RetryPolicy(settings.backoffInitialMs(), settings.backoffMaxMs());
     costs = new CostCalculator(app.pricing());
     telemetry = Telemetry.of(vertx);

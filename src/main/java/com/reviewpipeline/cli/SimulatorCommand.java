@@ -1,5 +1,10 @@
 package com.reviewpipeline.cli;
 
+import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.config.ConfigLoader;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
 import com.reviewpipeline.simulator.ClaudeSimulator;
 import com.reviewpipeline.simulator.SimulatorSettings;
 import io.vertx.core.Vertx;
@@ -25,11 +30,18 @@ public final class SimulatorCommand implements Callable<Integer> {
   @Option(names = "--chars-per-token", description = "token estimate (default: ${DEFAULT-VALUE})", defaultValue = "3.5")
   double charsPerToken;
 
+  @Option(names = "--config", description = "configuration file for model tables (default: ${DEFAULT-VALUE})",
+      defaultValue = ConfigLoader.DEFAULT_PATH)
+  String configPath;
+
   @Override
   public Integer call() throws Exception {
     Runtime runtime = new Runtime();
     Vertx vertx = Vertx.vertx();
-    ClaudeSimulator sim = new ClaudeSimulator(port, SimulatorSettings.defaults(latencyMs, jitterMs), charsPerToken, 313);
+    AppConfig config = Launcher.load(vertx, configPath, Map.of(), new JsonObject(), java.util.List.of());
+    ClaudeSimulator sim = new ClaudeSimulator(port,
+        SimulatorSettings.defaults(latencyMs, jitterMs, config.anthropic().cacheMinTokens()),
+        charsPerToken, config.anthropic().toolUseSystemTokens());
     vertx.deployVerticle(sim).await();
     System.out.println("Claude API simulator listening on " + sim.baseUrl());
     runtime.onShutdown(() -> vertx.close().await());

@@ -14,7 +14,15 @@ public record ClaudeSettings(
     long backoffInitialMs,
     long backoffMaxMs,
     double charsPerToken,
-    int toolUseSystemTokens) {
+    int toolUseSystemTokens,
+    int maxItemResends,
+    RateLimits rateLimits,
+    java.util.Map<String, Integer> cacheMinTokens) {
+
+  /** The model's minimum cacheable prefix in tokens; unknown models are never marked for caching. */
+  public int cacheMinTokens(String model) {
+    return cacheMinTokens.getOrDefault(model, Integer.MAX_VALUE);
+  }
 
   public static ClaudeSettings fromJson(JsonObject j) {
     JsonArray keys = j.getJsonArray("api_keys", new JsonArray());
@@ -27,7 +35,16 @@ public record ClaudeSettings(
         j.getLong("backoff_initial_ms", 500L),
         j.getLong("backoff_max_ms", 30000L),
         j.getDouble("chars_per_token", 3.5),
-        j.getInteger("tool_use_system_tokens", 313));
+        j.getInteger("tool_use_system_tokens", 313),
+        j.getInteger("max_item_resends", 2),
+        RateLimits.fromJson(j.getJsonObject("rate_limits")),
+        cacheMins(j.getJsonObject("cache_min_tokens", new JsonObject())));
+  }
+
+  private static java.util.Map<String, Integer> cacheMins(JsonObject j) {
+    java.util.Map<String, Integer> m = new java.util.HashMap<>();
+    j.forEach(e -> m.put(e.getKey(), ((Number) e.getValue()).intValue()));
+    return java.util.Map.copyOf(m);
   }
 
   private static String stripSlash(String url) {
@@ -36,7 +53,12 @@ public record ClaudeSettings(
 
   public ClaudeSettings withEndpoint(String url, List<String> keys) {
     return new ClaudeSettings(stripSlash(url), List.copyOf(keys), apiVersion, requestTimeoutMs, maxAttempts,
-        backoffInitialMs, backoffMaxMs, charsPerToken, toolUseSystemTokens);
+        backoffInitialMs, backoffMaxMs, charsPerToken, toolUseSystemTokens, maxItemResends, rateLimits, cacheMinTokens);
+  }
+
+  public ClaudeSettings withRateLimits(RateLimits limits) {
+    return new ClaudeSettings(baseUrl, apiKeys, apiVersion, requestTimeoutMs, maxAttempts,
+        backoffInitialMs, backoffMaxMs, charsPerToken, toolUseSystemTokens, maxItemResends, limits, cacheMinTokens);
   }
 
   @Override

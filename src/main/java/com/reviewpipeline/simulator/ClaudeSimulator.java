@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import com.reviewpipeline.ratelimit.TokenBucket;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +41,26 @@ public final class ClaudeSimulator extends VerticleBase {
   private final Map<String, AtomicLong[]> tokensByModel = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> toolRequests = new ConcurrentHashMap<>();
+  private final Map<String, KeyBudget> budgets = new ConcurrentHashMap<>();
+  private final Map<String, Long> promptCache = new ConcurrentHashMap<>();
+  private final AtomicLong cacheWrites = new AtomicLong();
+  private final AtomicLong cacheReads = new AtomicLong();
+  private final AtomicReference<JsonObject> lastRequest = new AtomicReference<>();
+  private static final long CACHE_TTL_MS = 5 * 60_000;
+
+  /** Per API key: requests, input tokens, output tokens per minute, as the API enforces them. */
+  private record KeyBudget(long rpm, long itpm, long otpm, TokenBucket requests, TokenBucket input, TokenBucket output) {
+    static KeyBudget of(SimulatorSettings s) {
+      return new KeyBudget(s.requestsPerMinute(), s.inputTokensPerMinute(), s.outputTokensPerMinute(),
+          new TokenBucket(Math.max(1, s.requestsPerMinute()), System::currentTimeMillis),
+          new TokenBucket(Math.max(1, s.inputTokensPerMinute()), System::currentTimeMillis),
+          new TokenBucket(Math.max(1, s.outputTokensPerMinute()), System::currentTimeMillis));
+    }
+
+    boolean matches(SimulatorSettings s) {
+      return rpm == s.requestsPerMinute() && itpm == s.inputTokensPerMinute() && otpm == s.outputTokensPerMinute();
+    }
+  }
   private final java.util.Queue<Runnable> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private HttpServer server;
 
@@ -122,11 +143,29 @@ public final class ClaudeSimulator extends VerticleBase {
         .put("items", items.get())
         .put("by_model", byModel)
         .put("by_status", byStatus)
-        .put("tools", tools);
+        .put("tools", tools)
+        .put("cache_write_tokens", cacheWrites.get())
+        .put("cache_read_tokens", cacheReads.get());
+  }
+
+  /**
+   * The caller's credential: {@code x-api-key} as documented, or {@code Authorization: Bearer}
+   * as the official Java SDK 3.x sends it.
+   */
+  static String apiKey(RoutingContext ctx) {
+    String key = ctx.request().getHeader("x-api-key");
+    if (key != null && !key.isBlank()) {
+      return key;
+    }
+    String auth = ctx.request().getHeader("authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && auth.length() > 7) {
+      return auth.substring(7).trim();
+    }
+    return null;
   }
 
   private boolean checkHeaders(RoutingContext ctx) {
-    String key = ctx.request().getHeader("x-api-key");
+    String key = apiKey(ctx);
     if (key == null || key.isBlank()) {
       error(ctx, 401, "authentication_error", "x-api-key header is required");
       return false;
@@ -179,23 +218,98 @@ public final class ClaudeSimulator extends VerticleBase {
       return;
     }
     SimulatorSettings s = settings.get();
+    lastRequest.set(body);
+    String key = apiKey(ctx);
+    if (s.invalidKeys().contains(key)) {
+      error(ctx, 401, "authentication_error", "invalid x-api-key");
+      return;
+    }
+    if (s.spendLimit()) {
+      count(429);
+      String id = requestId();
+      ctx.response().setStatusCode(429).putHeader("content-type", "application/json").putHeader("request-id", id)
+          .end(new JsonObject().put("type", "error")
+              .put("error", new JsonObject().put("type", "rate_limit_error")
+                  .put("message", "You have reached your specified workspace API usage limits.")
+                  .put("details", new JsonObject().put("error_code", "enforced_spend_limit_reached")))
+              .put("request_id", id).encode());
+      return;
+    }
+    KeyBudget budget = null;
+    long in = inputTokensOf(body);
+    if (s.requestsPerMinute() > 0 || s.inputTokensPerMinute() > 0 || s.outputTokensPerMinute() > 0) {
+      budget = budgets.compute(key, (k, b) -> b != null && b.matches(s) ? b : KeyBudget.of(s));
+      if (!admit(budget, s, in, maxTokens)) {
+        long wait = Math.max(
+            s.requestsPerMinute() > 0 ? budget.requests().msUntil(1) : 0,
+            Math.max(s.inputTokensPerMinute() > 0 ? budget.input().msUntil(Math.min(in, s.inputTokensPerMinute())) : 0,
+                s.outputTokensPerMinute() > 0 ? budget.output().msUntil(Math.min(maxTokens, s.outputTokensPerMinute())) : 0));
+        rateLimitHeaders(ctx, budget, s);
+        ctx.response().putHeader("retry-after", String.valueOf(Math.max(1, (wait + 999) / 1000)));
+        error(ctx, 429, "rate_limit_error", "This request would exceed the rate limit for your organization");
+        return;
+      }
+      rateLimitHeaders(ctx, budget, s);
+    }
+    KeyBudget admitted = budget;
     String toolName = forcedTool(body);
     long delay = s.latencyMs() + (s.jitterMs() > 0 ? ThreadLocalRandom.current().nextLong(-s.jitterMs(), s.jitterMs() + 1) : 0);
-    vertx.setTimer(Math.max(1, delay), t -> respond(ctx, body, model, maxTokens, toolName));
+    vertx.setTimer(Math.max(1, delay), t -> respond(ctx, body, model, maxTokens, toolName, admitted));
   }
 
-  private void respond(RoutingContext ctx, JsonObject body, String model, int maxTokens, String toolName) {
+  private static boolean admit(KeyBudget b, SimulatorSettings s, long in, long maxTokens) {
+    boolean req = s.requestsPerMinute() <= 0 || b.requests().msUntil(1) == 0;
+    boolean inp = s.inputTokensPerMinute() <= 0 || b.input().msUntil(in) == 0;
+    boolean out = s.outputTokensPerMinute() <= 0 || b.output().msUntil(maxTokens) == 0;
+    if (!(req && inp && out)) {
+      return false;
+    }
+    if (s.requestsPerMinute() > 0) {
+      b.requests().take(1);
+    }
+    if (s.inputTokensPerMinute() > 0) {
+      b.input().take(in);
+    }
+    if (s.outputTokensPerMinute() > 0) {
+      b.output().take(maxTokens);
+    }
+    return true;
+  }
+
+  private static void rateLimitHeaders(RoutingContext ctx, KeyBudget b, SimulatorSettings s) {
+    var h = ctx.response().headers();
+    if (s.requestsPerMinute() > 0) {
+      put(h, "requests", b.requests());
+    }
+    if (s.inputTokensPerMinute() > 0) {
+      put(h, "input-tokens", b.input());
+    }
+    if (s.outputTokensPerMinute() > 0) {
+      put(h, "output-tokens", b.output());
+    }
+  }
+
+  private static void put(io.vertx.core.MultiMap h, String kind, TokenBucket bucket) {
+    h.set("anthropic-ratelimit-" + kind + "-limit", String.valueOf(bucket.capacity()));
+    h.set("anthropic-ratelimit-" + kind + "-remaining", String.valueOf(bucket.remaining()));
+    h.set("anthropic-ratelimit-" + kind + "-reset",
+        java.time.Instant.ofEpochMilli(System.currentTimeMillis() + bucket.msUntilFull())
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+  }
+
+  private void respond(RoutingContext ctx, JsonObject body, String model, int maxTokens, String toolName,
+      KeyBudget budget) {
     SimulatorSettings s = settings.get();
     boolean toolMatches = s.failTool().isEmpty() || s.failTool().equals(toolName);
     if (s.hold()) {
-      held.add(() -> respond(ctx, body, model, maxTokens, toolName));
+      held.add(() -> respond(ctx, body, model, maxTokens, toolName, budget));
       return;
     }
     if (s.failStatus() != 0 && toolMatches && (s.failCount() < 0 || failed.getAndIncrement() < s.failCount())) {
       fail(ctx, s.failStatus());
       return;
     }
-    answer(ctx, body, model, maxTokens, toolName, s);
+    answer(ctx, body, model, maxTokens, toolName, s, budget);
   }
 
   private void fail(RoutingContext ctx, int status) {
@@ -215,7 +329,8 @@ public final class ClaudeSimulator extends VerticleBase {
     error(ctx, status, type, "simulated " + type);
   }
 
-  private void answer(RoutingContext ctx, JsonObject body, String model, int maxTokens, String toolName, SimulatorSettings s) {
+  private void answer(RoutingContext ctx, JsonObject body, String model, int maxTokens, String toolName,
+      SimulatorSettings s, KeyBudget budget) {
     if (s.malformedBody()) {
       count(200);
       ctx.response().putHeader("content-type", "application/json").putHeader("request-id", requestId())
@@ -236,6 +351,9 @@ public final class ClaudeSimulator extends VerticleBase {
       int rating = r.getValue("rating") instanceof Number num ? num.intValue() : 3;
       results.add(heuristic.judge(String.valueOf(r.getValue("id")), text, rating, itemSchema));
     }
+    if (s.unknownIds() && !reviews.isEmpty()) {
+      results.add(heuristic.judge("not-asked-" + UUID.randomUUID(), "unrequested", 3, itemSchema));
+    }
     items.addAndGet(reviews.size());
     JsonArray content = new JsonArray();
     String stopReason;
@@ -254,7 +372,24 @@ public final class ClaudeSimulator extends VerticleBase {
           .put("input", new JsonObject().put("results", results)));
       stopReason = "tool_use";
     }
-    long in = inputTokensOf(body);
+    long total = inputTokensOf(body);
+    long cachedPrefix = cacheablePrefix(body, model, s);
+    long cacheWrite = 0;
+    long cacheRead = 0;
+    if (cachedPrefix > 0) {
+      String cacheKey = model + "|" + body.getValue("tools") + "|" + body.getValue("system");
+      long now = System.currentTimeMillis();
+      Long expires = promptCache.get(cacheKey);
+      if (expires != null && expires > now) {
+        cacheRead = cachedPrefix;
+        cacheReads.addAndGet(cachedPrefix);
+      } else {
+        cacheWrite = cachedPrefix;
+        cacheWrites.addAndGet(cachedPrefix);
+      }
+      promptCache.put(cacheKey, now + CACHE_TTL_MS);
+    }
+    long in = total - cacheWrite - cacheRead;
     long out = "max_tokens".equals(stopReason) ? maxTokens
         : Math.min(maxTokens, tokens(content.encode().length()));
     if (!"max_tokens".equals(stopReason) && out >= maxTokens) {
@@ -267,6 +402,9 @@ public final class ClaudeSimulator extends VerticleBase {
     t[1].addAndGet(in);
     t[2].addAndGet(out);
     t[3].addAndGet(reviews.size());
+    if (budget != null && s.outputTokensPerMinute() > 0) {
+      budget.output().give(maxTokens - out);
+    }
     count(200);
     JsonObject response = new JsonObject()
         .put("id", "msg_sim_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24))
@@ -279,10 +417,51 @@ public final class ClaudeSimulator extends VerticleBase {
         .put("usage", new JsonObject()
             .put("input_tokens", in)
             .put("output_tokens", out)
-            .put("cache_creation_input_tokens", 0)
-            .put("cache_read_input_tokens", 0));
+            .put("cache_creation_input_tokens", cacheWrite)
+            .put("cache_read_input_tokens", cacheRead)
+            .put("cache_creation", new JsonObject()
+                .put("ephemeral_5m_input_tokens", cacheWrite)
+                .put("ephemeral_1h_input_tokens", 0))
+            .put("service_tier", "standard"));
     ctx.response().putHeader("request-id", requestId());
     ctx.json(response);
+  }
+
+  /**
+   * Tokens of the prefix (tools, then system) up to the last block that carries a
+   * {@code cache_control} marker, when that reaches the model's minimum; otherwise 0.
+   */
+  long cacheablePrefix(JsonObject body, String model, SimulatorSettings s) {
+    long prefix = 0;
+    long marked = 0;
+    JsonArray tools = body.getJsonArray("tools");
+    if (tools != null) {
+      for (Object t : tools) {
+        JsonObject tool = ((JsonObject) t).copy();
+        boolean mark = tool.remove("cache_control") != null;
+        prefix += tokens(tool.encode().length());
+        if (mark) {
+          marked = prefix + toolUseSystemTokens;
+        }
+      }
+      prefix += toolUseSystemTokens;
+    }
+    if (body.getValue("system") instanceof JsonArray blocks) {
+      for (Object o : blocks) {
+        JsonObject b = (JsonObject) o;
+        prefix += tokens(b.getString("text", "").length());
+        if (b.containsKey("cache_control")) {
+          marked = prefix;
+        }
+      }
+    }
+    Integer min = s.cacheMinTokens().getInteger(model);
+    return marked > 0 && min != null && marked >= min ? marked : 0;
+  }
+
+  /** The body of the last {@code /v1/messages} request received, for tests. */
+  public JsonObject lastRequest() {
+    return lastRequest.get();
   }
 
   private static String forcedTool(JsonObject body) {

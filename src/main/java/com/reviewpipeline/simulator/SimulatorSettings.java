@@ -1,5 +1,6 @@
 package com.reviewpipeline.simulator;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -12,6 +13,13 @@ import io.vertx.core.json.JsonObject;
  * @param dropEvery answer without every n-th item (0: never)
  * @param truncateAbove stop with max_tokens when a batch has more items than this (0: never)
  * @param hold keep every request waiting until hold is switched off (a stalled API)
+ * @param requestsPerMinute enforced per API key with 429 and {@code anthropic-ratelimit-*} headers (0: unlimited)
+ * @param inputTokensPerMinute per key (0: unlimited)
+ * @param outputTokensPerMinute per key, charged from {@code max_tokens} at admission (0: unlimited)
+ * @param spendLimit answer 429 with {@code error.details.error_code = enforced_spend_limit_reached}
+ * @param unknownIds add an item with an id that was not asked for to every answer
+ * @param invalidKeys API keys answered with 401
+ * @param cacheMinTokens per model, the minimum prefix a {@code cache_control} marker caches
  */
 public record SimulatorSettings(
     long latencyMs,
@@ -24,13 +32,30 @@ public record SimulatorSettings(
     boolean textInsteadOfTool,
     boolean malformedBody,
     boolean refuse,
-    boolean hold) {
+    boolean hold,
+    long requestsPerMinute,
+    long inputTokensPerMinute,
+    long outputTokensPerMinute,
+    boolean spendLimit,
+    boolean unknownIds,
+    JsonArray invalidKeys,
+    JsonObject cacheMinTokens) {
 
   public static final java.util.Set<String> KEYS = java.util.Set.of("latency_ms", "jitter_ms", "fail_status",
-      "fail_count", "fail_tool", "drop_every", "truncate_above", "text_instead_of_tool", "malformed_body", "refuse", "hold");
+      "fail_count", "fail_tool", "drop_every", "truncate_above", "text_instead_of_tool", "malformed_body", "refuse", "hold",
+      "requests_per_minute", "input_tokens_per_minute", "output_tokens_per_minute", "spend_limit", "unknown_ids",
+      "invalid_keys", "cache_min_tokens");
 
   public static SimulatorSettings defaults(long latencyMs, long jitterMs) {
-    return new SimulatorSettings(latencyMs, jitterMs, 0, -1, "", 0, 0, false, false, false, false);
+    return new SimulatorSettings(latencyMs, jitterMs, 0, -1, "", 0, 0, false, false, false, false,
+        0, 0, 0, false, false, new JsonArray(), new JsonObject());
+  }
+
+  /** Defaults plus the models' minimum cacheable prefixes (from {@code anthropic.cache_min_tokens}). */
+  public static SimulatorSettings defaults(long latencyMs, long jitterMs, java.util.Map<String, Integer> cacheMinTokens) {
+    JsonObject mins = new JsonObject();
+    cacheMinTokens.forEach(mins::put);
+    return defaults(latencyMs, jitterMs).merge(new JsonObject().put("cache_min_tokens", mins));
   }
 
   public SimulatorSettings merge(JsonObject j) {
@@ -50,7 +75,14 @@ public record SimulatorSettings(
         j.getBoolean("text_instead_of_tool", textInsteadOfTool),
         j.getBoolean("malformed_body", malformedBody),
         j.getBoolean("refuse", refuse),
-        j.getBoolean("hold", hold));
+        j.getBoolean("hold", hold),
+        j.getLong("requests_per_minute", requestsPerMinute),
+        j.getLong("input_tokens_per_minute", inputTokensPerMinute),
+        j.getLong("output_tokens_per_minute", outputTokensPerMinute),
+        j.getBoolean("spend_limit", spendLimit),
+        j.getBoolean("unknown_ids", unknownIds),
+        j.getJsonArray("invalid_keys", invalidKeys),
+        j.getJsonObject("cache_min_tokens", cacheMinTokens));
   }
 
   public JsonObject toJson() {
@@ -65,6 +97,13 @@ public record SimulatorSettings(
         .put("text_instead_of_tool", textInsteadOfTool)
         .put("malformed_body", malformedBody)
         .put("refuse", refuse)
-        .put("hold", hold);
+        .put("hold", hold)
+        .put("requests_per_minute", requestsPerMinute)
+        .put("input_tokens_per_minute", inputTokensPerMinute)
+        .put("output_tokens_per_minute", outputTokensPerMinute)
+        .put("spend_limit", spendLimit)
+        .put("unknown_ids", unknownIds)
+        .put("invalid_keys", invalidKeys.copy())
+        .put("cache_min_tokens", cacheMinTokens.copy());
   }
 }

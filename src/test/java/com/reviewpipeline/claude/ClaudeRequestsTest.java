@@ -21,12 +21,13 @@ class ClaudeRequestsTest {
 
   static Vertx vertx;
   static PipelineConfig pipeline;
+  static AppConfig config;
   final ClaudeRequests requests = new ClaudeRequests(new TokenEstimator(3.5), 313);
 
   @BeforeAll
   static void load() throws Exception {
     vertx = Vertx.vertx();
-    AppConfig config = TestConfig.load(vertx, new JsonObject());
+    config = TestConfig.load(vertx, new JsonObject());
     pipeline = config.pipelines().get(0);
   }
 
@@ -37,6 +38,29 @@ class ClaudeRequestsTest {
 
   static ReviewEvent review(String id, String text) {
     return new ReviewEvent(id, "p", "u", text, 3, "2026-01-01T00:00:00Z", "web");
+  }
+
+  @Test
+  @DisplayName("cache_control marks the system block only when tools + system reach the model's minimum from conf/")
+  void cacheMarkerOnlyAboveTheModelsMinimum() {
+    ClaudeRequests cached = new ClaudeRequests(new TokenEstimator(3.5), 313, config.anthropic()::cacheMinTokens);
+    assertThat(config.anthropic().cacheMinTokens("claude-sonnet-4-6")).isEqualTo(2048);
+    assertThat(cached.prefixTokens(pipeline)).as("the shipped prompt is short").isLessThan(2048);
+    JsonObject shortBody = cached.request("claude-sonnet-4-6", pipeline, List.of(review("a", "fine")));
+    assertThat(shortBody.getJsonArray("system").getJsonObject(0).containsKey("cache_control")).isFalse();
+
+    PipelineConfig longPrompt = new PipelineConfig(pipeline.name(), pipeline.groupId(),
+        pipeline.systemPrompt() + "\nExamples:\n" + "A review that only says 'great!!!' five times is fake. ".repeat(150),
+        pipeline.tool(), pipeline.flagFields(), pipeline.defaultTier(), pipeline.routes(), pipeline.outputTokensPerItem(),
+        pipeline.maxOutputTokens(), pipeline.buffer());
+    assertThat(cached.prefixTokens(longPrompt)).isBetween(2048, 4095);
+    JsonObject sonnet = cached.request("claude-sonnet-4-6", longPrompt, List.of(review("a", "fine")));
+    assertThat(sonnet.getJsonArray("system").getJsonObject(0).getJsonObject("cache_control").getString("type"))
+        .isEqualTo("ephemeral");
+    JsonObject haiku = cached.request("claude-haiku-4-5", longPrompt, List.of(review("a", "fine")));
+    assertThat(haiku.getJsonArray("system").getJsonObject(0).containsKey("cache_control"))
+        .as("below Haiku 4.5's 4096-token minimum").isFalse();
+    assertThat(sonnet.getJsonArray("messages").encode()).doesNotContain("cache_control");
   }
 
   @Test

@@ -1,0 +1,88 @@
+package com.reviewpipeline.ratelimit;
+
+import java.util.function.LongSupplier;
+
+/**
+ * A per-minute budget that refills continuously (the way the Messages API describes its limits):
+ * a capacity of N per minute refills at N/60,000 per millisecond. Thread-safe.
+ */
+public final class TokenBucket {
+
+  private final LongSupplier clock;
+  private double capacity;
+  private double level;
+  private long refilledAt;
+
+  public TokenBucket(long capacityPerMinute, LongSupplier clock) {
+    this.clock = clock;
+    this.capacity = capacityPerMinute;
+    this.level = capacityPerMinute;
+    this.refilledAt = clock.getAsLong();
+  }
+
+  private void refill() {
+    long now = clock.getAsLong();
+    if (now > refilledAt) {
+      level = Math.min(capacity, level + (now - refilledAt) * capacity / 60_000.0);
+      refilledAt = now;
+    }
+  }
+
+  /** Takes {@code n} if available now. */
+  public synchronized boolean tryTake(long n) {
+    refill();
+    if (level >= n) {
+      level -= n;
+      return true;
+    }
+    return false;
+  }
+
+  /** Takes {@code n} even into debt (a charge correction after the fact). */
+  public synchronized void take(long n) {
+    refill();
+    level -= n;
+  }
+
+  public synchronized void give(long n) {
+    refill();
+    level = Math.min(capacity, level + n);
+  }
+
+  /** Milliseconds until {@code n} would be available (0 if now). */
+  public synchronized long msUntil(long n) {
+    refill();
+    if (level >= n) {
+      return 0;
+    }
+    return (long) Math.ceil((n - level) * 60_000.0 / capacity);
+  }
+
+  /** Milliseconds until the bucket is full again. */
+  public synchronized long msUntilFull() {
+    refill();
+    return (long) Math.ceil((capacity - level) * 60_000.0 / capacity);
+  }
+
+  public synchronized long remaining() {
+    refill();
+    return (long) Math.max(0, Math.floor(level));
+  }
+
+  public synchronized long capacity() {
+    return (long) capacity;
+  }
+
+  /**
+   * Adopts what the server reports: its limit, and never more than its remaining budget (other
+   * processes sharing the key have spent the difference). Never raises the level: our own refill
+   * and charge corrections do that.
+   */
+  public synchronized void observe(long limit, long remaining) {
+    refill();
+    if (limit > 0) {
+      capacity = limit;
+    }
+    level = Math.min(Math.min(capacity, level), remaining);
+  }
+}

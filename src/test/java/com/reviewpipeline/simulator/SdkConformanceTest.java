@@ -1,0 +1,170 @@
+package com.reviewpipeline.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.JsonValue;
+import com.anthropic.errors.AnthropicServiceException;
+import com.anthropic.errors.BadRequestException;
+import com.anthropic.errors.InternalServerException;
+import com.anthropic.errors.OverloadedException;
+import com.anthropic.errors.RateLimitException;
+import com.anthropic.errors.UnauthorizedException;
+import com.anthropic.models.messages.CacheControlEphemeral;
+import com.anthropic.models.messages.ContentBlock;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.StopReason;
+import com.anthropic.models.messages.TextBlockParam;
+import com.anthropic.models.messages.Tool;
+import com.anthropic.models.messages.ToolChoiceTool;
+import com.anthropic.models.messages.ToolUseBlock;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The official Anthropic Java SDK against the simulator: if the SDK parses the simulator's
+ * messages, tool_use blocks, usage and errors, the simulator speaks the documented wire format.
+ */
+class SdkConformanceTest {
+
+  static Vertx vertx;
+  static ClaudeSimulator sim;
+  AnthropicClient client;
+
+  @BeforeAll
+  static void startSimulator() throws Exception {
+    vertx = Vertx.vertx();
+    sim = new ClaudeSimulator(0, SimulatorSettings.defaults(1, 0, Map.of("claude-sonnet-4-6", 2048)), 3.5, 313);
+    vertx.deployVerticle(sim).toCompletionStage().toCompletableFuture().get();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get();
+  }
+
+  @BeforeEach
+  void client() {
+    sim.configure(SimulatorSettings.defaults(1, 0, Map.of("claude-sonnet-4-6", 2048)).toJson());
+    client = AnthropicOkHttpClient.builder().apiKey("sk-test").baseUrl(sim.baseUrl()).maxRetries(0).build();
+  }
+
+  static Tool verdictTool() {
+    return Tool.builder()
+        .name("record_verdicts")
+        .description("Record one verdict per review.")
+        .inputSchema(Tool.InputSchema.builder()
+            .properties(JsonValue.from(Map.of("results", Map.of("type", "array", "items", Map.of(
+                "type", "object",
+                "properties", Map.of(
+                    "id", Map.of("type", "string"),
+                    "is_spam", Map.of("type", "boolean"),
+                    "sentiment", Map.of("type", "string", "enum", List.of("positive", "neutral", "negative"))),
+                "required", List.of("id", "is_spam", "sentiment"))))))
+            .addRequired("results")
+            .build())
+        .build();
+  }
+
+  static MessageCreateParams.Builder request(String system, boolean cache) {
+    TextBlockParam.Builder sys = TextBlockParam.builder().text(system);
+    if (cache) {
+      sys.cacheControl(CacheControlEphemeral.builder().build());
+    }
+    String reviews = new JsonArray()
+        .add(new JsonObject().put("id", "r1").put("text", "Buy now at www.cheap.example").put("rating", 5))
+        .add(new JsonObject().put("id", "r2").put("text", "Lovely kettle, works well.").put("rating", 5))
+        .encode();
+    return MessageCreateParams.builder()
+        .model("claude-sonnet-4-6")
+        .maxTokens(1024)
+        .systemOfTextBlockParams(List.of(sys.build()))
+        .addTool(verdictTool())
+        .toolChoice(ToolChoiceTool.builder().name("record_verdicts").build())
+        .addUserMessage("<reviews>\n" + reviews + "\n</reviews>");
+  }
+
+  @Test
+  @DisplayName("the SDK parses a forced tool answer: tool_use block by type, input, stop_reason tool_use, usage; strict validation passes")
+  void parsesToolUseMessage() {
+    Message m = client.messages().create(request("Judge the reviews.", false).build());
+    m.validate();
+    assertThat(m.stopReason()).contains(StopReason.TOOL_USE);
+    ToolUseBlock tool = m.content().stream().filter(ContentBlock::isToolUse).findFirst().orElseThrow().asToolUse();
+    assertThat(tool.name()).isEqualTo("record_verdicts");
+    assertThat(tool.id()).startsWith("toolu_");
+    JsonObject input = new JsonObject(tool._input().convert(Map.class));
+    JsonArray results = input.getJsonArray("results");
+    assertThat(results).hasSize(2);
+    JsonObject r1 = results.getJsonObject(0);
+    assertThat(r1.getString("id")).isEqualTo("r1");
+    assertThat(r1.getBoolean("is_spam")).isTrue();
+    assertThat(results.getJsonObject(1).getString("sentiment")).isEqualTo("positive");
+    assertThat(m.usage().inputTokens()).isPositive();
+    assertThat(m.usage().outputTokens()).isPositive();
+    assertThat(m.usage().cacheCreationInputTokens()).contains(0L);
+    assertThat(m.usage().cacheReadInputTokens()).contains(0L);
+  }
+
+  @Test
+  @DisplayName("cache_control on a prefix over the model's minimum: first call writes the cache, the second reads it; below the minimum nothing is cached")
+  void promptCachingUsage() {
+    String longSystem = "Judge each review for spam, abuse and fake praise. ".repeat(200);
+    Message first = client.messages().create(request(longSystem, true).build());
+    Message second = client.messages().create(request(longSystem, true).build());
+    assertThat(first.usage().cacheCreationInputTokens().orElse(0L)).isGreaterThanOrEqualTo(2048);
+    assertThat(first.usage().cacheReadInputTokens()).contains(0L);
+    assertThat(second.usage().cacheReadInputTokens()).isEqualTo(first.usage().cacheCreationInputTokens());
+    assertThat(second.usage().cacheCreationInputTokens()).contains(0L);
+    assertThat(second.usage().inputTokens()).isEqualTo(first.usage().inputTokens());
+
+    Message small = client.messages().create(request("Short prompt. ".repeat(10), true).build());
+    assertThat(small.usage().cacheCreationInputTokens()).contains(0L);
+    assertThat(small.usage().cacheReadInputTokens()).contains(0L);
+  }
+
+  @Test
+  @DisplayName("typed errors: 401 UnauthorizedException, 400 BadRequestException, 429 RateLimitException with retry-after and rate-limit headers, 500 InternalServerException, 529 OverloadedException, spend limit carries error.details.error_code")
+  void typedErrors() {
+    sim.configure(new JsonObject().put("invalid_keys", new JsonArray().add("sk-revoked")));
+    AnthropicClient revoked = AnthropicOkHttpClient.builder().apiKey("sk-revoked").baseUrl(sim.baseUrl()).maxRetries(0).build();
+    assertThatThrownBy(() -> revoked.messages().create(request("x", false).build()))
+        .isInstanceOf(UnauthorizedException.class)
+        .satisfies(e -> assertThat(((AnthropicServiceException) e).requestId()).isPresent());
+
+    sim.configure(new JsonObject().put("fail_status", 400));
+    assertThatThrownBy(() -> client.messages().create(request("x", false).build())).isInstanceOf(BadRequestException.class);
+    sim.configure(new JsonObject().put("fail_status", 500));
+    assertThatThrownBy(() -> client.messages().create(request("x", false).build())).isInstanceOf(InternalServerException.class);
+    sim.configure(new JsonObject().put("fail_status", 529));
+    assertThatThrownBy(() -> client.messages().create(request("x", false).build())).isInstanceOf(OverloadedException.class);
+    sim.configure(new JsonObject().put("fail_status", 0));
+
+    sim.configure(new JsonObject().put("requests_per_minute", 1));
+    client.messages().create(request("x", false).build());
+    assertThatThrownBy(() -> client.messages().create(request("x", false).build()))
+        .isInstanceOf(RateLimitException.class)
+        .satisfies(e -> {
+          var headers = ((RateLimitException) e).headers();
+          assertThat(headers.values("retry-after")).isNotEmpty();
+          assertThat(headers.values("anthropic-ratelimit-requests-limit")).containsExactly("1");
+          assertThat(headers.values("anthropic-ratelimit-requests-remaining")).containsExactly("0");
+          assertThat(headers.values("anthropic-ratelimit-requests-reset")).isNotEmpty();
+        });
+    sim.configure(new JsonObject().put("requests_per_minute", 0).put("spend_limit", true));
+    assertThatThrownBy(() -> client.messages().create(request("x", false).build()))
+        .isInstanceOf(RateLimitException.class)
+        .satisfies(e -> assertThat(((RateLimitException) e).errorCode()).contains("enforced_spend_limit_reached"));
+  }
+}
