@@ -4,6 +4,7 @@ import com.reviewpipeline.admin.AdminApiVerticle;
 import com.reviewpipeline.buffer.BatchBufferVerticle;
 import com.reviewpipeline.bus.LocalCodec;
 import com.reviewpipeline.claude.ClaudeVerticle;
+import com.reviewpipeline.claude.KeyPool;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.ingest.IngestVerticle;
@@ -50,7 +51,11 @@ public final class PipelineApp {
           return null;
         })
         .compose(v -> app.deploy(() -> new ResultPublisherVerticle(config), config.instances().publisher(), app.downstream))
-        .compose(v -> app.deploy(() -> new ClaudeVerticle(config), config.instances().claude(), app.downstream))
+        .compose(v -> {
+          // one limiter per API key for the whole process, shared by every Claude verticle instance
+          KeyPool keys = new KeyPool(config.anthropic().apiKeys(), config.anthropic().rateLimits(), System::currentTimeMillis);
+          return app.deploy(() -> new ClaudeVerticle(config, keys), config.instances().claude(), app.downstream);
+        })
         .compose(v -> app.deploy(() -> new BatchBufferVerticle(config), config.instances().buffer(), app.downstream))
         .compose(v -> {
           List<Future<?>> all = new ArrayList<>();

@@ -23,6 +23,15 @@ public final class Addresses {
   /** Ask every buffer to flush now (published; replies are not awaited). */
   public static final String BUFFER_FLUSH = "pipeline.buffer.flush";
 
+  /**
+   * Pause or resume consumption (published JSON {@code {action: pause|resume, pipeline: name|*, reason}}):
+   * the admin API and the Claude verticles (spend limit, no usable key) send it, ingest obeys.
+   */
+  public static final String CONTROL = "pipeline.control";
+
+  /** Conditions a human must look at (published JSON {@code {type, severity, message, at}}). */
+  public static final String ALERTS = "pipeline.alerts";
+
   /** Ack address of one ingest instance: {@code pipeline.ack.<instance-id>}. */
   public static String ack(String instanceId) {
     return "pipeline.ack." + instanceId;

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +41,10 @@ import org.slf4j.LoggerFactory;
 public final class ClaudeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClaudeVerticle.class);
-  private static final AtomicInteger KEY_CURSOR = new AtomicInteger();
+  private static final String SPEND_LIMIT = "enforced_spend_limit_reached";
 
   private final AppConfig app;
+  private final KeyPool keys;
   private ClaudeSettings settings;
   private WebClient client;
   private ClaudeRequests requests;
@@ -53,16 +53,15 @@ public final class ClaudeVerticle extends VerticleBase {
   private Telemetry telemetry;
   private final Map<String, ToolResponseParser> parsers = new HashMap<>();
 
-  public ClaudeVerticle(AppConfig app) {
+  /** @param keys the process's API keys and their rate limiters, shared by every Claude verticle instance */
+  public ClaudeVerticle(AppConfig app, KeyPool keys) {
     this.app = app;
+    this.keys = keys;
   }
 
   @Override
   public Future<?> start() {
     settings = app.anthropic();
-    if (settings.apiKeys().isEmpty()) {
-      return Future.failedFuture("no Anthropic API key configured (ANTHROPIC_API_KEY or ANTHROPIC_API_KEYS)");
-    }
     client = WebClient.create(vertx, new WebClientOptions()
         .setConnectTimeout(10_000)
         .setKeepAlive(true)
@@ -72,22 +71,36 @@ public final class ClaudeVerticle extends VerticleBase {
     retryPolicy = new RetryPolicy(settings.backoffInitialMs(), settings.backoffMaxMs());
     costs = new CostCalculator(app.pricing());
     telemetry = Telemetry.of(vertx);
+    telemetry.registerKeys(keys::describe);
     for (PipelineConfig p : app.pipelines()) {
       parsers.put(p.name(), new ToolResponseParser(p.toolName(), new ItemValidator(p.itemSchema())));
     }
     return vertx.eventBus().<Batch>localConsumer(Addresses.BATCH_READY, msg -> call(msg.body(), 1)).completion();
   }
 
+  /** Waits for a key with budget (rate limiter), then sends. */
   private void call(Batch batch, int attempt) {
     PipelineConfig pipeline = app.pipeline(batch.pipeline());
     String model = app.modelFor(batch.tier());
     List<ReviewEvent> events = batch.events().stream().map(PipelineEvent::event).toList();
     JsonObject body = requests.request(model, pipeline, events);
-    List<String> keys = settings.apiKeys();
-    String key = keys.get(Math.floorMod(KEY_CURSOR.getAndIncrement(), keys.size()));
+    KeyPool.Acquire a = keys.acquire(batch.estimatedInputTokens(), body.getInteger("max_tokens"));
+    if (a.noUsableKey()) {
+      hold(batch, attempt, "no_usable_api_key", "every configured Anthropic API key was rejected with 401", false);
+      return;
+    }
+    if (a.permit() == null) {
+      telemetry.rateLimitWait(model, a.waitMs());
+      vertx.setTimer(a.waitMs(), t -> call(batch, attempt));
+      return;
+    }
+    send(batch, attempt, pipeline, model, body, a.permit());
+  }
+
+  private void send(Batch batch, int attempt, PipelineConfig pipeline, String model, JsonObject body, KeyPool.Permit permit) {
     long started = System.currentTimeMillis();
     client.postAbs(settings.baseUrl() + "/v1/messages")
-        .putHeader("x-api-key", key)
+        .putHeader("x-api-key", permit.secret())
         .putHeader("anthropic-version", settings.apiVersion())
         .putHeader("content-type", "application/json")
         .timeout(settings.requestTimeoutMs())
@@ -95,38 +108,75 @@ public final class ClaudeVerticle extends VerticleBase {
         .onComplete(ar -> {
           long took = System.currentTimeMillis() - started;
           if (ar.failed()) {
+            keys.release(permit, 0, null, null);
             telemetry.claudeRequest(model, "connection_error", took);
             retryOrFail(batch, attempt, "connection_error", ar.cause().toString(), true, null);
           } else {
             HttpResponse<Buffer> resp = ar.result();
             telemetry.claudeRequest(model, String.valueOf(resp.statusCode()), took);
             if (resp.statusCode() == 200) {
-              onSuccess(batch, attempt, pipeline, model, resp);
+              onSuccess(batch, attempt, pipeline, model, resp, permit);
             } else {
-              onError(batch, attempt, resp);
+              keys.release(permit, resp.statusCode(), null, resp.headers());
+              onError(batch, attempt, resp, permit);
             }
           }
         });
   }
 
-  private void onError(Batch batch, int attempt, HttpResponse<Buffer> resp) {
+  private void onError(Batch batch, int attempt, HttpResponse<Buffer> resp, KeyPool.Permit permit) {
     int status = resp.statusCode();
     String errorType = "http_" + status;
     String message = "HTTP " + status;
+    String errorCode = null;
     try {
       JsonObject error = resp.bodyAsJsonObject().getJsonObject("error");
       if (error != null) {
         errorType = error.getString("type", errorType);
         message = status + " " + errorType + ": " + error.getString("message", "");
+        JsonObject details = error.getJsonObject("details");
+        errorCode = details == null ? null : details.getString("error_code");
       }
     } catch (RuntimeException notJson) {
       // body was not the documented error JSON; keep the status
     }
     String requestId = resp.getHeader("request-id");
-    LOG.warn("claude.request.failed pipeline={} batch={} status={} type={} request_id={} attempt={}",
-        batch.pipeline(), batch.id(), status, errorType, requestId, attempt);
+    LOG.warn("claude.request.failed pipeline={} batch={} status={} type={} code={} request_id={} key={} attempt={}",
+        batch.pipeline(), batch.id(), status, errorType, errorCode, requestId, permit.label(), attempt);
+    if (status == 429 && SPEND_LIMIT.equals(errorCode)) {
+      hold(batch, attempt, "spend_limit", "the Anthropic workspace spend limit is reached (" + message + ")", true);
+      return;
+    }
+    if (status == 401) {
+      if (keys.usableKeys() > 0) {
+        call(batch, attempt);
+      } else {
+        hold(batch, attempt, "no_usable_api_key", "every configured Anthropic API key was rejected with 401", false);
+      }
+      return;
+    }
     boolean retryable = RetryPolicy.retryable(status, resp.getHeader("x-should-retry"));
     retryOrFail(batch, attempt, errorType, message, retryable, resp);
+  }
+
+  /**
+   * A condition no retry fixes but an operator does (spend limit, no valid key): pause every
+   * pipeline, raise an alert, keep the batch and probe again later. Nothing is dead-lettered.
+   */
+  private void hold(Batch batch, int attempt, String reason, String message, boolean blockKeys) {
+    long probeMs = settings.spendLimitProbeMs();
+    if (blockKeys) {
+      keys.blockAll(System.currentTimeMillis() + probeMs);
+    }
+    if (keys.markHeld(reason)) {
+      LOG.error("claude.pipelines.paused reason={} message={} probe_every_ms={}", reason, message, probeMs);
+      vertx.eventBus().publish(Addresses.CONTROL, new JsonObject().put("action", "pause").put("pipeline", "*")
+          .put("reason", reason));
+      vertx.eventBus().publish(Addresses.ALERTS, new JsonObject().put("type", reason).put("severity", "critical")
+          .put("message", message + "; pipelines paused, nothing is dead-lettered").put("at", java.time.Instant.now().toString()));
+      telemetry.alert(reason);
+    }
+    vertx.setTimer(probeMs, t -> call(batch, attempt));
   }
 
   private void retryOrFail(Batch batch, int attempt, String errorType, String message, boolean retryable,
@@ -143,18 +193,26 @@ public final class ClaudeVerticle extends VerticleBase {
     vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(batch.events(), errorType, message, true));
   }
 
-  private void onSuccess(Batch batch, int attempt, PipelineConfig pipeline, String model, HttpResponse<Buffer> resp) {
+  private void onSuccess(Batch batch, int attempt, PipelineConfig pipeline, String model, HttpResponse<Buffer> resp,
+      KeyPool.Permit permit) {
     ParsedResponse parsed;
     try {
       parsed = parsers.get(pipeline.name()).parse(resp.bodyAsJsonObject(),
           batch.events().stream().map(PipelineEvent::id).toList());
     } catch (DecodeException | ResponseFormatException | ClassCastException e) {
+      keys.release(permit, 200, null, resp.headers());
       LOG.warn("claude.response.invalid pipeline={} batch={} request_id={} problem={}",
           batch.pipeline(), batch.id(), resp.getHeader("request-id"), e.getMessage());
       retryOrFail(batch, attempt, "invalid_response", "invalid response: " + e.getMessage(), true, null);
       return;
     }
     Usage usage = parsed.usage();
+    keys.release(permit, 200, usage, resp.headers());
+    if (keys.clearHeld()) {
+      LOG.info("claude.pipelines.resumed the API answers again");
+      vertx.eventBus().publish(Addresses.CONTROL, new JsonObject().put("action", "resume").put("pipeline", "*")
+          .put("reason", "api_recovered"));
+    }
     double cost = costs.cost(model, usage);
     account(batch, model, usage, cost);
 
@@ -165,43 +223,57 @@ public final class ClaudeVerticle extends VerticleBase {
     }
     int n = batch.size();
     List<EventResult> results = new ArrayList<>();
-    List<PipelineEvent> redo = new ArrayList<>();
-    Set<String> retry = new java.util.HashSet<>(parsed.missing());
-    retry.addAll(parsed.invalid().keySet());
+    List<PipelineEvent> missing = new ArrayList<>();
+    List<PipelineEvent> invalid = new ArrayList<>();
+    Set<String> missingIds = Set.copyOf(parsed.missing());
     for (PipelineEvent e : batch.events()) {
       JsonObject verdict = parsed.verdicts().get(e.id());
       if (verdict != null) {
         results.add(new EventResult(e, verdict, model, batch.tier(), batch.id(), n, cost / n,
             (double) usage.totalInputTokens() / n, (double) usage.outputTokens() / n));
         telemetry.processed(pipeline.name(), model, batch.tier(), isFlagged(pipeline, verdict));
-      } else if (retry.contains(e.id())) {
-        redo.add(e);
+      } else if (parsed.invalid().containsKey(e.id())) {
+        invalid.add(e);
+      } else if (missingIds.contains(e.id())) {
+        missing.add(e);
       }
     }
     if (!parsed.unknown().isEmpty()) {
       telemetry.unknownIds(pipeline.name(), parsed.unknown().size());
+      LOG.warn("claude.response.unknown_ids pipeline={} batch={} count={} (ignored)", batch.pipeline(), batch.id(),
+          parsed.unknown().size());
     }
     if (!results.isEmpty()) {
       vertx.eventBus().send(Addresses.RESULTS, new BatchResults(batch.id(), pipeline.name(), results));
     }
-    if (!redo.isEmpty()) {
-      resend(batch, attempt, parsed, redo);
-    }
-  }
-
-  private void resend(Batch batch, int attempt, ParsedResponse parsed, List<PipelineEvent> redo) {
-    boolean truncated = "max_tokens".equals(parsed.stopReason());
-    if (truncated && redo.size() > 1) {
-      int half = redo.size() / 2;
-      LOG.info("claude.batch.split pipeline={} batch={} remaining={}", batch.pipeline(), batch.id(), redo.size());
-      call(subBatch(batch, redo.subList(0, half)), 1);
-      call(subBatch(batch, redo.subList(half, redo.size())), 1);
+    if ("max_tokens".equals(parsed.stopReason()) && missing.size() + invalid.size() > 0) {
+      List<PipelineEvent> rest = new ArrayList<>(missing);
+      rest.addAll(invalid);
+      if (rest.size() > 1) {
+        int half = rest.size() / 2;
+        LOG.info("claude.batch.split pipeline={} batch={} remaining={}", batch.pipeline(), batch.id(), rest.size());
+        call(subBatch(batch, rest.subList(0, half)), 1);
+        call(subBatch(batch, rest.subList(half, rest.size())), 1);
+      } else {
+        vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(rest, "truncated",
+            "one review's answer does not fit max_tokens " + ClaudeRequests.maxTokens(pipeline, 1), false));
+      }
       return;
     }
-    String detail = truncated ? "truncated at max_tokens"
-        : "missing " + parsed.missing().size() + ", invalid " + parsed.invalid().size() + ": "
-            + parsed.invalid().values().stream().limit(3).collect(Collectors.joining("; "));
-    retryOrFail(subBatch(batch, redo), attempt, truncated ? "truncated" : "incomplete_response", detail, true, null);
+    for (PipelineEvent e : invalid) {
+      // an item with invalid fields fails alone; the rest of the batch stands
+      vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(List.of(e), "invalid_item",
+          "invalid item in the model's answer: " + parsed.invalid().get(e.id()), true));
+    }
+    for (PipelineEvent e : missing) {
+      if (e.resends() < settings.maxItemResends()) {
+        telemetry.resent(pipeline.name());
+        vertx.eventBus().send(Addresses.events(pipeline.name()), e.resent());
+      } else {
+        vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(List.of(e), "missing_from_response",
+            "left out of the model's answer " + (e.resends() + 1) + " times", true));
+      }
+    }
   }
 
   private static Batch subBatch(Batch batch, List<PipelineEvent> events) {

@@ -17,7 +17,8 @@ public record ClaudeSettings(
     int toolUseSystemTokens,
     int maxItemResends,
     RateLimits rateLimits,
-    java.util.Map<String, Integer> cacheMinTokens) {
+    java.util.Map<String, Integer> cacheMinTokens,
+    long spendLimitProbeMs) {
 
   /** The model's minimum cacheable prefix in tokens; unknown models are never marked for caching. */
   public int cacheMinTokens(String model) {
@@ -38,7 +39,8 @@ public record ClaudeSettings(
         j.getInteger("tool_use_system_tokens", 313),
         j.getInteger("max_item_resends", 2),
         RateLimits.fromJson(j.getJsonObject("rate_limits")),
-        cacheMins(j.getJsonObject("cache_min_tokens", new JsonObject())));
+        cacheMins(j.getJsonObject("cache_min_tokens", new JsonObject())),
+        j.getLong("spend_limit_probe_ms", 60000L));
   }
 
   private static java.util.Map<String, Integer> cacheMins(JsonObject j) {
@@ -53,12 +55,17 @@ public record ClaudeSettings(
 
   public ClaudeSettings withEndpoint(String url, List<String> keys) {
     return new ClaudeSettings(stripSlash(url), List.copyOf(keys), apiVersion, requestTimeoutMs, maxAttempts,
-        backoffInitialMs, backoffMaxMs, charsPerToken, toolUseSystemTokens, maxItemResends, rateLimits, cacheMinTokens);
+        backoffInitialMs, backoffMaxMs, charsPerToken, toolUseSystemTokens, maxItemResends, rateLimits, cacheMinTokens, spendLimitProbeMs);
   }
 
   public ClaudeSettings withRateLimits(RateLimits limits) {
     return new ClaudeSettings(baseUrl, apiKeys, apiVersion, requestTimeoutMs, maxAttempts,
-        backoffInitialMs, backoffMaxMs, charsPerToken, toolUseSystemTokens, maxItemResends, limits, cacheMinTokens);
+        backoffInitialMs, backoffMaxMs, charsPerToken, toolUseSystemTokens, maxItemResends, limits, cacheMinTokens, spendLimitProbeMs);
+  }
+
+  public ClaudeSettings withSpendLimitProbeMs(long ms) {
+    return new ClaudeSettings(baseUrl, apiKeys, apiVersion, requestTimeoutMs, maxAttempts,
+        backoffInitialMs, backoffMaxMs, charsPerToken, toolUseSystemTokens, maxItemResends, rateLimits, cacheMinTokens, ms);
   }
 
   @Override

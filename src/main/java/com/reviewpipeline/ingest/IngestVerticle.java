@@ -47,6 +47,8 @@ public final class IngestVerticle extends VerticleBase {
   private MessageConsumer<BatchAck> ackConsumer;
   private Telemetry telemetry;
   private boolean pausedForBackpressure;
+  private String pausedByControl;
+  private MessageConsumer<io.vertx.core.json.JsonObject> controlConsumer;
   private boolean stopping;
   private long commitTimer = -1;
   private Future<Void> commitInProgress = Future.succeededFuture();
@@ -64,6 +66,7 @@ public final class IngestVerticle extends VerticleBase {
     telemetry = Telemetry.of(vertx);
     telemetry.registerInFlight(pipeline.name(), instanceId, tracker::inFlight);
     ackConsumer = vertx.eventBus().localConsumer(Addresses.ack(instanceId), msg -> onAck(msg.body()));
+    controlConsumer = vertx.eventBus().consumer(Addresses.CONTROL, msg -> onControl(msg.body()));
 
     Map<String, String> props = new HashMap<>();
     props.put("bootstrap.servers", kafka.bootstrapServers());
@@ -86,6 +89,7 @@ public final class IngestVerticle extends VerticleBase {
     consumer.partitionsRevokedHandler(this::onRevoked);
     commitTimer = vertx.setPeriodic(kafka.commitIntervalMs(), id -> commit());
     return ackConsumer.completion()
+        .compose(v -> controlConsumer.completion())
         .compose(v -> consumer.subscribe(kafka.eventsTopic()))
         .onSuccess(v -> LOG.info("ingest.started pipeline={} group={} topic={} instance={}",
             pipeline.name(), pipeline.groupId(), kafka.eventsTopic(), instanceId));
@@ -131,9 +135,38 @@ public final class IngestVerticle extends VerticleBase {
     }
   }
 
+  /** Pause or resume on request of the admin API or the Claude verticles (spend limit, no usable key). */
+  private void onControl(io.vertx.core.json.JsonObject cmd) {
+    String target = cmd.getString("pipeline", "*");
+    if (!target.equals("*") && !target.equals(pipeline.name())) {
+      return;
+    }
+    String action = cmd.getString("action", "");
+    if (action.equals("pause") && pausedByControl == null) {
+      pausedByControl = cmd.getString("reason", "requested");
+      LOG.warn("ingest.paused pipeline={} reason={}", pipeline.name(), pausedByControl);
+      if (!assigned.isEmpty()) {
+        consumer.pause(Set.copyOf(assigned));
+      }
+    } else if (action.equals("resume") && pausedByControl != null) {
+      LOG.info("ingest.resumed pipeline={} after={} reason={}", pipeline.name(), pausedByControl, cmd.getString("reason"));
+      pausedByControl = null;
+      if (!pausedForBackpressure && !stopping && !assigned.isEmpty()) {
+        consumer.resume(Set.copyOf(assigned));
+      }
+    }
+  }
+
+  public boolean paused() {
+    return pausedByControl != null;
+  }
+
   private void maybeResume() {
     if (pausedForBackpressure && !stopping && tracker.uncommitted() <= kafka.inflightLowWatermark()) {
       pausedForBackpressure = false;
+      if (pausedByControl != null) {
+        return;
+      }
       LOG.info("ingest.resumed pipeline={} uncommitted={} low_watermark={}",
           pipeline.name(), tracker.uncommitted(), kafka.inflightLowWatermark());
       consumer.resume(Set.copyOf(assigned));
@@ -145,7 +178,7 @@ public final class IngestVerticle extends VerticleBase {
     telemetry.rebalance(pipeline.name(), "assigned");
     telemetry.assigned(pipeline.name(), instanceId, assigned.size());
     LOG.info("ingest.assigned pipeline={} partitions={}", pipeline.name(), describe(partitions));
-    if (pausedForBackpressure || stopping) {
+    if (pausedForBackpressure || stopping || pausedByControl != null) {
       consumer.pause(partitions);
     }
   }

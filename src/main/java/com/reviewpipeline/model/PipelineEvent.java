@@ -5,13 +5,23 @@ package com.reviewpipeline.model;
  *
  * @param retryCount how many times the retry ladder has already sent it back (0 on first pass)
  * @param enqueuedAtMs wall-clock time the ingest verticle handed it out, for end-to-end latency
+ * @param resends how often it went back to its buffer because an answer left it out
  */
 public record PipelineEvent(
     String pipeline,
     ReviewEvent event,
     SourceRef source,
     int retryCount,
-    long enqueuedAtMs) {
+    long enqueuedAtMs,
+    int resends) {
+
+  public PipelineEvent(String pipeline, ReviewEvent event, SourceRef source, int retryCount, long enqueuedAtMs) {
+    this(pipeline, event, source, retryCount, enqueuedAtMs, 0);
+  }
+
+  public PipelineEvent resent() {
+    return new PipelineEvent(pipeline, event, source, retryCount, enqueuedAtMs, resends + 1);
+  }
 
   public String id() {
     return event.eventId();

@@ -349,7 +349,11 @@ public final class ClaudeSimulator extends VerticleBase {
       }
       String text = r.getString("text", "");
       int rating = r.getValue("rating") instanceof Number num ? num.intValue() : 3;
-      results.add(heuristic.judge(String.valueOf(r.getValue("id")), text, rating, itemSchema));
+      JsonObject item = heuristic.judge(String.valueOf(r.getValue("id")), text, rating, itemSchema);
+      if (s.invalidEvery() > 0 && n % s.invalidEvery() == 0 && item.containsKey("sentiment")) {
+        item.put("sentiment", "ecstatic");
+      }
+      results.add(item);
     }
     if (s.unknownIds() && !reviews.isEmpty()) {
       results.add(heuristic.judge("not-asked-" + UUID.randomUUID(), "unrequested", 3, itemSchema));

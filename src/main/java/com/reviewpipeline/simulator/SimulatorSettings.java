@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonObject;
  * @param unknownIds add an item with an id that was not asked for to every answer
  * @param invalidKeys API keys answered with 401
  * @param cacheMinTokens per model, the minimum prefix a {@code cache_control} marker caches
+ * @param invalidEvery give every n-th item a value outside its schema (0: never)
  */
 public record SimulatorSettings(
     long latencyMs,
@@ -39,16 +40,17 @@ public record SimulatorSettings(
     boolean spendLimit,
     boolean unknownIds,
     JsonArray invalidKeys,
-    JsonObject cacheMinTokens) {
+    JsonObject cacheMinTokens,
+    int invalidEvery) {
 
   public static final java.util.Set<String> KEYS = java.util.Set.of("latency_ms", "jitter_ms", "fail_status",
       "fail_count", "fail_tool", "drop_every", "truncate_above", "text_instead_of_tool", "malformed_body", "refuse", "hold",
       "requests_per_minute", "input_tokens_per_minute", "output_tokens_per_minute", "spend_limit", "unknown_ids",
-      "invalid_keys", "cache_min_tokens");
+      "invalid_keys", "cache_min_tokens", "invalid_every");
 
   public static SimulatorSettings defaults(long latencyMs, long jitterMs) {
     return new SimulatorSettings(latencyMs, jitterMs, 0, -1, "", 0, 0, false, false, false, false,
-        0, 0, 0, false, false, new JsonArray(), new JsonObject());
+        0, 0, 0, false, false, new JsonArray(), new JsonObject(), 0);
   }
 
   /** Defaults plus the models' minimum cacheable prefixes (from {@code anthropic.cache_min_tokens}). */
@@ -82,7 +84,8 @@ public record SimulatorSettings(
         j.getBoolean("spend_limit", spendLimit),
         j.getBoolean("unknown_ids", unknownIds),
         j.getJsonArray("invalid_keys", invalidKeys),
-        j.getJsonObject("cache_min_tokens", cacheMinTokens));
+        j.getJsonObject("cache_min_tokens", cacheMinTokens),
+        j.getInteger("invalid_every", invalidEvery));
   }
 
   public JsonObject toJson() {
@@ -104,6 +107,7 @@ public record SimulatorSettings(
         .put("spend_limit", spendLimit)
         .put("unknown_ids", unknownIds)
         .put("invalid_keys", invalidKeys.copy())
-        .put("cache_min_tokens", cacheMinTokens.copy());
+        .put("cache_min_tokens", cacheMinTokens.copy())
+        .put("invalid_every", invalidEvery);
   }
 }

@@ -28,6 +28,7 @@ public final class Telemetry {
   private final Map<String, IntSupplier> inFlight = new ConcurrentHashMap<>();
   private final Map<String, Integer> assignedPartitions = new ConcurrentHashMap<>();
   private final long startedAtMs = System.currentTimeMillis();
+  private volatile java.util.function.Supplier<io.vertx.core.json.JsonArray> keys = io.vertx.core.json.JsonArray::new;
 
   public Telemetry(MeterRegistry registry) {
     this.registry = registry;
@@ -95,6 +96,23 @@ public final class Telemetry {
         .tags("model", model)
         .register(registry)
         .record(Math.abs(relativeError));
+  }
+
+  /** The API keys' limiter state (without secrets), shown in {@link #stats()}. */
+  public void registerKeys(java.util.function.Supplier<io.vertx.core.json.JsonArray> describe) {
+    keys = describe;
+  }
+
+  public void rateLimitWait(String model, long waitMs) {
+    registry.counter("claude_rate_limit_waits_total", "model", model).increment();
+  }
+
+  public void alert(String type) {
+    registry.counter("review_alerts_total", "type", type).increment();
+  }
+
+  public void resent(String pipeline) {
+    registry.counter("claude_items_resent_total", "pipeline", pipeline).increment();
   }
 
   public void unknownIds(String pipeline, int count) {
@@ -170,7 +188,21 @@ public final class Telemetry {
         .put("by_model", groupBy("model"))
         .put("by_tier", groupBy("tier"))
         .put("flush_triggers", groupCounter("review_batches_flushed_total", "trigger"))
+        .put("token_estimate_error", estimateErrors())
+        .put("rate_limit_waits", (long) sum("claude_rate_limit_waits_total"))
+        .put("items_resent", (long) sum("claude_items_resent_total"))
+        .put("unknown_ids", (long) sum("claude_unknown_result_ids_total"))
+        .put("alerts", groupCounter("review_alerts_total", "type"))
+        .put("api_keys", keys.get())
         .put("jvm", jvm());
+  }
+
+  /** Per model: mean absolute relative error of the input-token estimate against usage, and samples. */
+  private JsonObject estimateErrors() {
+    JsonObject out = new JsonObject();
+    registry.find("claude_token_estimate_relative_error").summaries().forEach(d -> out.put(d.getId().getTag("model"),
+        new JsonObject().put("mean_abs_relative_error", Math.round(d.mean() * 1000) / 1000.0).put("samples", d.count())));
+    return out;
   }
 
   /** Heap now and at its peak since start (sum of heap pools' peaks: an upper bound). */

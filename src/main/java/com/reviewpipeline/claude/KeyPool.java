@@ -1,0 +1,227 @@
+package com.reviewpipeline.claude;
+
+import com.reviewpipeline.config.RateLimits;
+import com.reviewpipeline.model.Usage;
+import com.reviewpipeline.ratelimit.TokenBucket;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process's API keys, each with its own rate limiter: requests, input tokens and output
+ * tokens per minute (output charged from {@code max_tokens} up front and corrected from
+ * {@code usage}) and concurrent requests. Starting limits come from configuration; every
+ * response's {@code anthropic-ratelimit-*} headers lower them to what the server says is left,
+ * so processes sharing a key converge without talking to each other. Keys are used in turn; a
+ * key answered with 401 leaves the rotation. Shared by all Claude verticles of a process:
+ * thread-safe. Keys are never logged; they are shown as {@code …abcd}.
+ */
+public final class KeyPool {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeyPool.class);
+
+  /** One key's state. */
+  static final class ApiKey {
+    final String secret;
+    final String label;
+    final TokenBucket requests;
+    final TokenBucket input;
+    final TokenBucket output;
+    int concurrent;
+    boolean disabled;
+    String disabledReason;
+    long blockedUntil;
+
+    ApiKey(String secret, RateLimits limits, LongSupplier clock) {
+      this.secret = secret;
+      this.label = label(secret);
+      this.requests = new TokenBucket(limits.requestsPerMinute(), clock);
+      this.input = new TokenBucket(limits.inputTokensPerMinute(), clock);
+      this.output = new TokenBucket(limits.outputTokensPerMinute(), clock);
+    }
+  }
+
+  /** Permission to send one request with one key; give it back through {@link #release}. */
+  public record Permit(ApiKey key, long inputCharge, long outputCharge) {
+    public String secret() {
+      return key.secret;
+    }
+
+    public String label() {
+      return key.label;
+    }
+  }
+
+  /** Either a permit, or how long to wait before asking again; {@code noUsableKey} when every key is out. */
+  public record Acquire(Permit permit, long waitMs, boolean noUsableKey) {}
+
+  private final List<ApiKey> keys = new ArrayList<>();
+  private final RateLimits limits;
+  private final LongSupplier clock;
+  private int cursor;
+  private long waits;
+  private String heldReason;
+
+  public KeyPool(List<String> secrets, RateLimits limits, LongSupplier clock) {
+    if (secrets.isEmpty()) {
+      throw new IllegalArgumentException("no Anthropic API key configured (ANTHROPIC_API_KEY or ANTHROPIC_API_KEYS)");
+    }
+    this.limits = limits;
+    this.clock = clock;
+    for (String s : secrets) {
+      keys.add(new ApiKey(s, limits, clock));
+    }
+  }
+
+  static String label(String secret) {
+    return secret.length() <= 4 ? "…" : "…" + secret.substring(secret.length() - 4);
+  }
+
+  /** Tries the keys in turn, starting after the last one used. */
+  public synchronized Acquire acquire(long inputTokens, long maxTokens) {
+    long now = clock.getAsLong();
+    long minWait = Long.MAX_VALUE;
+    boolean anyEnabled = false;
+    for (int i = 0; i < keys.size(); i++) {
+      ApiKey k = keys.get((cursor + i) % keys.size());
+      if (k.disabled) {
+        continue;
+      }
+      anyEnabled = true;
+      // a single request larger than a whole minute's budget must still go out once the bucket is full
+      long in = Math.min(inputTokens, k.input.capacity());
+      long out = Math.min(maxTokens, k.output.capacity());
+      long wait = Math.max(k.blockedUntil - now, 0);
+      wait = Math.max(wait, k.requests.msUntil(1));
+      wait = Math.max(wait, k.input.msUntil(in));
+      wait = Math.max(wait, k.output.msUntil(out));
+      if (wait == 0 && k.concurrent < limits.maxConcurrent()) {
+        k.requests.take(1);
+        k.input.take(in);
+        k.output.take(out);
+        k.concurrent++;
+        cursor = (cursor + i + 1) % keys.size();
+        return new Acquire(new Permit(k, in, out), 0, false);
+      }
+      // at the concurrency cap: ask again soon, a release will make room
+      minWait = Math.min(minWait, wait == 0 ? 20 : wait);
+    }
+    if (!anyEnabled) {
+      return new Acquire(null, 0, true);
+    }
+    waits++;
+    return new Acquire(null, Math.max(1, minWait), false);
+  }
+
+  /**
+   * Gives a permit back. {@code usage} (null when no answer came) corrects the up-front charges;
+   * {@code headers} (null on connection errors) adopt the server's view of the key's budget.
+   */
+  public synchronized void release(Permit p, int status, Usage usage, MultiMap headers) {
+    ApiKey k = p.key;
+    k.concurrent = Math.max(0, k.concurrent - 1);
+    if (usage != null) {
+      k.output.give(p.outputCharge - Math.min(p.outputCharge, usage.outputTokens()));
+      long actualIn = usage.inputTokens() + usage.cacheCreationInputTokens();
+      if (actualIn > p.inputCharge) {
+        k.input.take(actualIn - p.inputCharge);
+      } else {
+        k.input.give(p.inputCharge - actualIn);
+      }
+    } else if (status == 0 || status >= 500) {
+      // not processed: the server did not count output
+      k.output.give(p.outputCharge);
+    }
+    if (headers != null) {
+      observe(k.requests, headers, "requests");
+      observe(k.input, headers, "input-tokens");
+      observe(k.output, headers, "output-tokens");
+      if (status == 429) {
+        Long delay = RetryPolicy.parseServerDelay(headers.get("retry-after-ms"), headers.get("retry-after"));
+        k.blockedUntil = Math.max(k.blockedUntil, clock.getAsLong() + (delay == null ? 1000 : delay));
+      }
+    }
+    if (status == 401 && !k.disabled) {
+      k.disabled = true;
+      k.disabledReason = "401 authentication_error";
+      LOG.error("claude.key.disabled key={} reason=401 remaining_keys={}", k.label,
+          keys.stream().filter(x -> !x.disabled).count());
+    }
+  }
+
+  /** Holds every key until {@code untilMs} (e.g. the spend limit was reached). */
+  public synchronized void blockAll(long untilMs) {
+    for (ApiKey k : keys) {
+      k.blockedUntil = Math.max(k.blockedUntil, untilMs);
+    }
+  }
+
+  private static void observe(TokenBucket bucket, MultiMap headers, String kind) {
+    String limit = headers.get("anthropic-ratelimit-" + kind + "-limit");
+    String remaining = headers.get("anthropic-ratelimit-" + kind + "-remaining");
+    if (remaining == null) {
+      return;
+    }
+    try {
+      bucket.observe(limit == null ? 0 : Long.parseLong(limit.trim()), Long.parseLong(remaining.trim()));
+    } catch (NumberFormatException ignored) {
+      // a header we cannot read does not change our own view
+    }
+  }
+
+  /** Records that pipelines are paused for {@code reason}; true only for the call that paused them. */
+  public synchronized boolean markHeld(String reason) {
+    if (heldReason != null) {
+      return false;
+    }
+    heldReason = reason;
+    return true;
+  }
+
+  /** Clears a pause; true only for the call that cleared it. */
+  public synchronized boolean clearHeld() {
+    if (heldReason == null) {
+      return false;
+    }
+    heldReason = null;
+    return true;
+  }
+
+  public synchronized String heldReason() {
+    return heldReason;
+  }
+
+  public synchronized int usableKeys() {
+    return (int) keys.stream().filter(k -> !k.disabled).count();
+  }
+
+  public synchronized long waits() {
+    return waits;
+  }
+
+  /** Per key, without the secret: for /api/stats. */
+  public synchronized JsonArray describe() {
+    JsonArray out = new JsonArray();
+    long now = clock.getAsLong();
+    for (ApiKey k : keys) {
+      out.add(new JsonObject()
+          .put("key", k.label)
+          .put("usable", !k.disabled)
+          .put("disabled_reason", k.disabledReason)
+          .put("in_flight", k.concurrent)
+          .put("blocked_ms", Math.max(0, k.blockedUntil - now))
+          .put("requests_remaining", k.requests.remaining())
+          .put("requests_limit", k.requests.capacity())
+          .put("input_tokens_remaining", k.input.remaining())
+          .put("input_tokens_limit", k.input.capacity())
+          .put("output_tokens_remaining", k.output.remaining())
+          .put("output_tokens_limit", k.output.capacity()));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,220 @@
+package com.reviewpipeline.claude;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.reviewpipeline.app.PipelineApp;
+import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.config.RateLimits;
+import com.reviewpipeline.model.Batch;
+import com.reviewpipeline.model.BatchResults;
+import com.reviewpipeline.model.EventResult;
+import com.reviewpipeline.model.FailedEvents;
+import com.reviewpipeline.model.FlushTrigger;
+import com.reviewpipeline.model.PipelineEvent;
+import com.reviewpipeline.model.ReviewEvent;
+import com.reviewpipeline.model.SourceRef;
+import com.reviewpipeline.simulator.ClaudeSimulator;
+import com.reviewpipeline.simulator.SimulatorSettings;
+import com.reviewpipeline.support.TestConfig;
+import com.reviewpipeline.telemetry.Telemetry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** ClaudeVerticle against the simulator, observed on the event bus (no Kafka needed). */
+class ClaudeVerticleTest {
+
+  static final String PIPELINE = "review-moderator";
+  Vertx vertx;
+  ClaudeSimulator sim;
+  AppConfig config;
+  final List<EventResult> results = new CopyOnWriteArrayList<>();
+  final List<FailedEvents> failures = new CopyOnWriteArrayList<>();
+  final List<PipelineEvent> resent = new CopyOnWriteArrayList<>();
+  final List<JsonObject> control = new CopyOnWriteArrayList<>();
+  final List<JsonObject> alerts = new CopyOnWriteArrayList<>();
+
+  void start(List<String> keys, UnaryOperator<AppConfig> tweak) throws Exception {
+    vertx = Vertx.vertx();
+    PipelineApp.registerCodecs(vertx);
+    sim = new ClaudeSimulator(0, SimulatorSettings.defaults(5, 0), 3.5, 313);
+    vertx.deployVerticle(sim).toCompletionStage().toCompletableFuture().get();
+    AppConfig base = TestConfig.load(vertx, new JsonObject());
+    config = tweak.apply(base.withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), keys)));
+    vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, m -> results.addAll(m.body().results()));
+    vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, m -> failures.add(m.body()));
+    vertx.eventBus().<PipelineEvent>localConsumer(Addresses.events(PIPELINE), m -> resent.add(m.body()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL, m -> control.add(m.body()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, m -> alerts.add(m.body()));
+    KeyPool pool = new KeyPool(config.anthropic().apiKeys(), config.anthropic().rateLimits(), System::currentTimeMillis);
+    vertx.deployVerticle(new ClaudeVerticle(config, pool)).toCompletionStage().toCompletableFuture().get();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get();
+  }
+
+  static Batch batch(int n, int resends) {
+    List<PipelineEvent> events = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ReviewEvent e = new ReviewEvent("ev-" + UUID.randomUUID(), "p", "u", "It is fine I guess, does the job.", 3,
+          "2026-01-01T00:00:00Z", "web");
+      PipelineEvent pe = new PipelineEvent(PIPELINE, e, new SourceRef("t", 0, i, "ack"), 0, 0);
+      for (int r = 0; r < resends; r++) {
+        pe = pe.resent();
+      }
+      events.add(pe);
+    }
+    return new Batch(UUID.randomUUID().toString(), PIPELINE, "balanced", events, FlushTrigger.COUNT, 1000);
+  }
+
+  void send(Batch b) {
+    vertx.eventBus().send(Addresses.BATCH_READY, b);
+  }
+
+  long simStatus(int status) {
+    return sim.stats().getJsonObject("by_status").getLong(String.valueOf(status), 0L);
+  }
+
+  @Test
+  @DisplayName("ids left out of the answer go back to their buffer, once more each; after max_item_resends they take the failure path")
+  void missingIdsGoBackToTheBufferThenFail() throws Exception {
+    start(List.of("sk-test"), c -> c);
+    sim.configure(new JsonObject().put("drop_every", 2));
+    send(batch(10, 0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 5 && resent.size() == 5);
+    assertThat(resent).allMatch(e -> e.resends() == 1);
+    assertThat(failures).isEmpty();
+
+    sim.configure(new JsonObject().put("drop_every", 1));
+    send(batch(3, config.anthropic().maxItemResends()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> failures.size() == 3);
+    assertThat(failures).allMatch(f -> f.errorType().equals("missing_from_response") && f.retryable());
+  }
+
+  @Test
+  @DisplayName("unknown ids are ignored and counted; an item with an invalid enum fails alone while the rest of the batch stands")
+  void unknownIdsIgnoredInvalidItemFailsAlone() throws Exception {
+    start(List.of("sk-test"), c -> c);
+    sim.configure(new JsonObject().put("unknown_ids", true).put("invalid_every", 4));
+    send(batch(8, 0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 6 && failures.size() == 2);
+    assertThat(failures).allMatch(f -> f.errorType().equals("invalid_item") && f.events().size() == 1
+        && f.errorMessage().contains("sentiment must be one of"));
+    assertThat(Telemetry.of(vertx).stats().getLong("unknown_ids")).isEqualTo(1);
+    assertThat(resent).isEmpty();
+  }
+
+  @Test
+  @DisplayName("stop_reason max_tokens splits the batch in halves until the answers fit; refusal fails the batch with its own type")
+  void truncationSplitsRefusalFails() throws Exception {
+    start(List.of("sk-test"), c -> c);
+    sim.configure(new JsonObject().put("truncate_above", 5));
+    send(batch(20, 0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 20);
+    assertThat(results.stream().map(EventResult::batchSize).distinct()).allMatch(n -> n <= 5);
+    assertThat(failures).isEmpty();
+
+    sim.configure(new JsonObject().put("truncate_above", 0).put("refuse", true));
+    send(batch(4, 0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> failures.size() == 1);
+    assertThat(failures.get(0).errorType()).isEqualTo("refusal");
+    assertThat(failures.get(0).retryable()).isFalse();
+    assertThat(failures.get(0).events()).hasSize(4);
+  }
+
+  @Test
+  @DisplayName("529, 500 and 429 are retried (429 after retry-after), 400 is not: one request then the failure path")
+  void retryableAndNonRetryableStatuses() throws Exception {
+    start(List.of("sk-test"), c -> c);
+    sim.configure(new JsonObject().put("fail_status", 529).put("fail_count", 2));
+    send(batch(3, 0));
+    await().atMost(Duration.ofSeconds(20)).until(() -> results.size() == 3);
+    assertThat(simStatus(529)).isEqualTo(2);
+
+    sim.configure(new JsonObject().put("fail_status", 429).put("fail_count", 1));
+    long t0 = System.currentTimeMillis();
+    send(batch(2, 0));
+    await().atMost(Duration.ofSeconds(20)).until(() -> results.size() == 5);
+    assertThat(System.currentTimeMillis() - t0).as("waited for retry-after: 1 s").isGreaterThanOrEqualTo(1000);
+
+    long before = sim.stats().getLong("requests");
+    sim.configure(new JsonObject().put("fail_status", 400).put("fail_count", -1));
+    send(batch(2, 0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> failures.size() == 1);
+    assertThat(sim.stats().getLong("requests") - before).as("a 400 is not retried").isEqualTo(1);
+    assertThat(failures.get(0).errorType()).isEqualTo("invalid_request_error");
+  }
+
+  @Test
+  @DisplayName("several keys are used in turn; a key answered with 401 leaves the rotation, is reported in stats without its secret, and no event fails")
+  void unauthorizedKeyLeavesRotation() throws Exception {
+    start(List.of("sk-good-aaaa", "sk-revoked-bbbb"), c -> c);
+    sim.configure(new JsonObject().put("invalid_keys", new JsonArray().add("sk-revoked-bbbb")));
+    for (int i = 0; i < 6; i++) {
+      send(batch(2, 0));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 12);
+    assertThat(failures).isEmpty();
+    long unauthorized = simStatus(401);
+    assertThat(unauthorized).as("only requests sent before the first 401 came back").isBetween(1L, 3L);
+    for (int i = 0; i < 6; i++) {
+      send(batch(2, 0));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 24);
+    assertThat(simStatus(401)).as("the revoked key is not used again").isEqualTo(unauthorized);
+    JsonArray keys = Telemetry.of(vertx).stats().getJsonArray("api_keys");
+    assertThat(keys.encode()).doesNotContain("sk-good").doesNotContain("sk-revoked");
+    assertThat(keys.getJsonObject(1).getString("key")).isEqualTo("…bbbb");
+    assertThat(keys.getJsonObject(1).getBoolean("usable")).isFalse();
+  }
+
+  @Test
+  @DisplayName("the spend-limit 429 pauses the pipelines and raises an alert instead of dead-lettering; when the API answers again they resume")
+  void spendLimitPausesAndResumes() throws Exception {
+    start(List.of("sk-test"), c -> c.withAnthropic(c.anthropic().withSpendLimitProbeMs(500)));
+    sim.configure(new JsonObject().put("spend_limit", true));
+    send(batch(3, 0));
+    send(batch(3, 0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !control.isEmpty() && !alerts.isEmpty());
+    assertThat(control.get(0).getString("action")).isEqualTo("pause");
+    assertThat(control.get(0).getString("reason")).isEqualTo("spend_limit");
+    assertThat(alerts).hasSize(1);
+    assertThat(alerts.get(0).getString("severity")).isEqualTo("critical");
+    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> failures.isEmpty() && results.isEmpty());
+    assertThat(simStatus(429)).as("probes continue while paused").isGreaterThan(2);
+
+    sim.configure(new JsonObject().put("spend_limit", false));
+    await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 6);
+    assertThat(control.get(control.size() - 1).getString("action")).isEqualTo("resume");
+    assertThat(failures).isEmpty();
+  }
+
+  @Test
+  @DisplayName("rate limits adapt from anthropic-ratelimit headers: configured 1000 RPM, the API allows 60; the limiter throttles and every batch succeeds")
+  void limiterAdaptsFromHeaders() throws Exception {
+    start(List.of("sk-test"), c -> c.withAnthropic(c.anthropic().withRateLimits(new RateLimits(1000, 10_000_000, 10_000_000, 8))));
+    sim.configure(new JsonObject().put("requests_per_minute", 60));
+    for (int i = 0; i < 66; i++) {
+      send(batch(1, 0));
+    }
+    await().atMost(Duration.ofSeconds(40)).until(() -> results.size() == 66);
+    assertThat(failures).isEmpty();
+    JsonObject key = Telemetry.of(vertx).stats().getJsonArray("api_keys").getJsonObject(0);
+    assertThat(key.getLong("requests_limit")).as("adopted from the headers").isEqualTo(60);
+    assertThat(Telemetry.of(vertx).stats().getLong("rate_limit_waits")).as("the limiter held requests back").isPositive();
+    assertThat(simStatus(429)).as("at most the requests in flight when the budget ran out").isLessThanOrEqualTo(8);
+  }
+}

@@ -1,0 +1,115 @@
+package com.reviewpipeline.claude;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.reviewpipeline.config.RateLimits;
+import com.reviewpipeline.model.Usage;
+import io.vertx.core.MultiMap;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The per-key rate limiter and key rotation, on a fake clock. */
+class KeyPoolTest {
+
+  final AtomicLong now = new AtomicLong(1_000_000);
+
+  KeyPool pool(List<String> keys, RateLimits limits) {
+    return new KeyPool(keys, limits, now::get);
+  }
+
+  static MultiMap headers(String... kv) {
+    MultiMap h = MultiMap.caseInsensitiveMultiMap();
+    for (int i = 0; i < kv.length; i += 2) {
+      h.add(kv[i], kv[i + 1]);
+    }
+    return h;
+  }
+
+  @Test
+  @DisplayName("requests per minute: the budget runs out, the wait is what refill needs, and it refills continuously")
+  void requestsPerMinute() {
+    KeyPool p = pool(List.of("sk-a"), new RateLimits(6, 1_000_000, 1_000_000, 100));
+    for (int i = 0; i < 6; i++) {
+      assertThat(p.acquire(10, 10).permit()).isNotNull();
+    }
+    KeyPool.Acquire blocked = p.acquire(10, 10);
+    assertThat(blocked.permit()).isNull();
+    assertThat(blocked.waitMs()).isBetween(9_000L, 10_000L); // 6/min = one per 10 s
+    now.addAndGet(10_000);
+    assertThat(p.acquire(10, 10).permit()).isNotNull();
+  }
+
+  @Test
+  @DisplayName("output tokens are charged from max_tokens up front and corrected from usage; input from the estimate, corrected too")
+  void outputChargedUpFrontThenCorrected() {
+    KeyPool p = pool(List.of("sk-a"), new RateLimits(1000, 100_000, 4_000, 100));
+    KeyPool.Permit a = p.acquire(1_000, 4_000).permit();
+    assertThat(a).isNotNull();
+    assertThat(p.acquire(1_000, 4_000).permit()).as("max_tokens used the whole output budget").isNull();
+    p.release(a, 200, new Usage(1_200, 500, 0, 0), headers());
+    assertThat(p.acquire(1_000, 3_000).permit()).as("3,500 output tokens refunded").isNotNull();
+    assertThat(p.describe().getJsonObject(0).getLong("input_tokens_remaining")).isEqualTo(100_000 - 1_200 - 1_000);
+  }
+
+  @Test
+  @DisplayName("anthropic-ratelimit-* headers lower the budget to what the server says is left (another process spent it)")
+  void headersLowerTheBudget() {
+    KeyPool p = pool(List.of("sk-a"), new RateLimits(1000, 1_000_000, 1_000_000, 100));
+    KeyPool.Permit a = p.acquire(100, 100).permit();
+    p.release(a, 200, new Usage(100, 10, 0, 0), headers(
+        "anthropic-ratelimit-requests-limit", "50",
+        "anthropic-ratelimit-requests-remaining", "0",
+        "anthropic-ratelimit-input-tokens-limit", "40000",
+        "anthropic-ratelimit-input-tokens-remaining", "39000"));
+    KeyPool.Acquire next = p.acquire(100, 100);
+    assertThat(next.permit()).as("the server has no requests left for this key").isNull();
+    assertThat(next.waitMs()).isBetween(1_000L, 1_300L); // 50/min = one per 1.2 s
+    assertThat(p.describe().getJsonObject(0).getLong("requests_limit")).isEqualTo(50);
+    assertThat(p.describe().getJsonObject(0).getLong("input_tokens_limit")).isEqualTo(40_000);
+  }
+
+  @Test
+  @DisplayName("a 429 blocks the key for retry-after; keys are used in turn; the other key carries on")
+  void retryAfterBlocksOneKeyAndRotationUsesTheOther() {
+    KeyPool p = pool(List.of("sk-aaaa", "sk-bbbb"), new RateLimits(1000, 1_000_000, 1_000_000, 100));
+    KeyPool.Permit first = p.acquire(10, 10).permit();
+    KeyPool.Permit second = p.acquire(10, 10).permit();
+    assertThat(List.of(first.label(), second.label())).containsExactly("…aaaa", "…bbbb");
+    p.release(first, 429, null, headers("retry-after", "7"));
+    p.release(second, 200, new Usage(10, 10, 0, 0), headers());
+    for (int i = 0; i < 3; i++) {
+      KeyPool.Permit next = p.acquire(10, 10).permit();
+      assertThat(next.label()).isEqualTo("…bbbb");
+      p.release(next, 200, new Usage(10, 10, 0, 0), headers());
+    }
+    now.addAndGet(7_000);
+    assertThat(p.acquire(10, 10).permit().label()).isEqualTo("…aaaa");
+  }
+
+  @Test
+  @DisplayName("a key answered with 401 leaves the rotation and is reported without its secret; with none left, acquire says so")
+  void unauthorizedKeyLeavesTheRotation() {
+    KeyPool p = pool(List.of("sk-secret-1111", "sk-secret-2222"), new RateLimits(1000, 1_000_000, 1_000_000, 100));
+    KeyPool.Permit a = p.acquire(10, 10).permit();
+    p.release(a, 401, null, headers());
+    assertThat(p.usableKeys()).isEqualTo(1);
+    assertThat(p.describe().encode()).doesNotContain("sk-secret").contains("…1111").contains("401");
+    KeyPool.Permit b = p.acquire(10, 10).permit();
+    assertThat(b.label()).isEqualTo("…2222");
+    p.release(b, 401, null, headers());
+    assertThat(p.acquire(10, 10).noUsableKey()).isTrue();
+  }
+
+  @Test
+  @DisplayName("max concurrent requests per key")
+  void concurrencyCap() {
+    KeyPool p = pool(List.of("sk-a"), new RateLimits(1000, 1_000_000, 1_000_000, 2));
+    KeyPool.Permit a = p.acquire(1, 1).permit();
+    assertThat(p.acquire(1, 1).permit()).isNotNull();
+    assertThat(p.acquire(1, 1).permit()).isNull();
+    p.release(a, 200, new Usage(1, 1, 0, 0), null);
+    assertThat(p.acquire(1, 1).permit()).isNotNull();
+  }
+}
