@@ -50,6 +50,12 @@ public record PipelineConfig(
         maxOutputTokens, buffer);
   }
 
+  /** The same pipeline with other routing: no rules sends everything to {@code defaultTier}. */
+  public PipelineConfig withRouting(String defaultTier, List<RouteRule> rules) {
+    return new PipelineConfig(name, groupId, systemPrompt, tool, flagFields, defaultTier, List.copyOf(rules),
+        outputTokensPerItem, maxOutputTokens, buffer);
+  }
+
   public PipelineConfig withBuffer(BufferConfig b) {
     return new PipelineConfig(name, groupId, systemPrompt, tool, flagFields, defaultTier, routes, outputTokensPerItem,
         maxOutputTokens, b);

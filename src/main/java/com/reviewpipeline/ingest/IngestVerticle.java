@@ -122,6 +122,8 @@ public final class IngestVerticle extends VerticleBase {
       LOG.info("ingest.paused pipeline={} uncommitted={} in_flight={} high_watermark={}",
           pipeline.name(), tracker.uncommitted(), tracker.inFlight(), kafka.inflightHighWatermark());
       consumer.pause(Set.copyOf(assigned));
+      // No input arrives while paused: partial buffers would only hold the window open until max_wait.
+      vertx.eventBus().publish(Addresses.BUFFER_FLUSH, pipeline.name());
     }
   }
 
