@@ -63,6 +63,11 @@ public record ClaudeSettings(
         backoffInitialMs, backoffMaxMs, charsPerToken, toolUseSystemTokens, maxItemResends, limits, cacheMinTokens, spendLimitProbeMs);
   }
 
+  public ClaudeSettings withRetries(long timeoutMs, int attempts, long initialMs, long maxMs) {
+    return new ClaudeSettings(baseUrl, apiKeys, apiVersion, timeoutMs, attempts,
+        initialMs, maxMs, charsPerToken, toolUseSystemTokens, maxItemResends, rateLimits, cacheMinTokens, spendLimitProbeMs);
+  }
+
   public ClaudeSettings withSpendLimitProbeMs(long ms) {
     return new ClaudeSettings(baseUrl, apiKeys, apiVersion, requestTimeoutMs, maxAttempts,
         backoffInitialMs, backoffMaxMs, charsPerToken, toolUseSystemTokens, maxItemResends, rateLimits, cacheMinTokens, ms);
