@@ -15,6 +15,7 @@ import com.reviewpipeline.model.FailedEvents;
 import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.model.RejectedRecord;
 import com.reviewpipeline.publish.ResultPublisherVerticle;
+import com.reviewpipeline.retry.RetrySchedulerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,6 +58,7 @@ public final class PipelineApp {
           return app.deploy(() -> new ClaudeVerticle(config, keys), config.instances().claude(), app.downstream);
         })
         .compose(v -> app.deploy(() -> new BatchBufferVerticle(config), config.instances().buffer(), app.downstream))
+        .compose(v -> app.deploy(() -> new RetrySchedulerVerticle(config), 1, app.downstream))
         .compose(v -> {
           List<Future<?>> all = new ArrayList<>();
           for (PipelineConfig p : config.pipelines()) {

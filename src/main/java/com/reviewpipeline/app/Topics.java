@@ -47,10 +47,11 @@ public final class Topics {
     props.put("bootstrap.servers", kafka.bootstrapServers());
     try (Admin admin = Admin.create(props)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      Map<String, Integer> wanted = Map.of(
+      Map<String, Integer> wanted = new HashMap<>(Map.of(
           kafka.eventsTopic(), kafka.eventsPartitions(),
           kafka.resultsTopic(), kafka.partitions(),
-          kafka.dlqTopic(), kafka.partitions());
+          kafka.dlqTopic(), kafka.partitions()));
+      kafka.retryStages().forEach(st -> wanted.put(st.topic(), kafka.partitions()));
       List<NewTopic> missing = new ArrayList<>();
       wanted.forEach((name, partitions) -> {
         if (!existing.contains(name)) {

@@ -1,5 +1,8 @@
 package com.reviewpipeline.config;
 
+import java.util.List;
+import io.vertx.core.json.JsonArray;
+
 import io.vertx.core.json.JsonObject;
 
 /** Broker, topics and consumer settings; see the README configuration table for each key. */
@@ -17,7 +20,12 @@ public record KafkaSettings(
     int sessionTimeoutMs,
     int inflightHighWatermark,
     int inflightLowWatermark,
-    int maxReviewChars) {
+    int maxReviewChars,
+    List<RetryStage> retryStages,
+    String retryGroup) {
+
+  /** One rung of the retry ladder: a topic whose records re-enter their pipeline {@code delayMs} after failing. */
+  public record RetryStage(String topic, long delayMs) {}
 
   public static KafkaSettings fromJson(JsonObject j) {
     KafkaSettings s = new KafkaSettings(
@@ -34,16 +42,36 @@ public record KafkaSettings(
         j.getInteger("session_timeout_ms", 45_000),
         j.getInteger("inflight_high_watermark", 2000),
         j.getInteger("inflight_low_watermark", 1000),
-        j.getInteger("max_review_chars", 10000));
+        j.getInteger("max_review_chars", 10000),
+        stages(j.getJsonArray("retry_stages")),
+        j.getString("retry_group", "review-retry-scheduler"));
     if (s.inflightLowWatermark >= s.inflightHighWatermark) {
       throw new IllegalArgumentException("kafka.inflight_low_watermark must be below kafka.inflight_high_watermark");
     }
     return s;
   }
 
+  static List<RetryStage> stages(JsonArray a) {
+    if (a == null) {
+      return List.of(new RetryStage("review-retry-1m", 60_000), new RetryStage("review-retry-5m", 300_000),
+          new RetryStage("review-retry-30m", 1_800_000));
+    }
+    List<RetryStage> out = new java.util.ArrayList<>();
+    for (Object o : a) {
+      JsonObject st = (JsonObject) o;
+      String topic = st.getString("topic");
+      Long delay = st.getLong("delay_ms");
+      if (topic == null || topic.isBlank() || delay == null || delay < 0) {
+        throw new IllegalArgumentException("kafka.retry_stages entries need a topic and a delay_ms >= 0: " + st.encode());
+      }
+      out.add(new RetryStage(topic, delay));
+    }
+    return List.copyOf(out);
+  }
+
   public KafkaSettings withBootstrapServers(String servers) {
     return new KafkaSettings(servers, eventsTopic, resultsTopic, dlqTopic, eventsPartitions, partitions,
         replicationFactor, commitIntervalMs, maxPollRecords, maxPollIntervalMs, sessionTimeoutMs,
-        inflightHighWatermark, inflightLowWatermark, maxReviewChars);
+        inflightHighWatermark, inflightLowWatermark, maxReviewChars, retryStages, retryGroup);
   }
 }

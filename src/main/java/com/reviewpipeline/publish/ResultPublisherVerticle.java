@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class ResultPublisherVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResultPublisherVerticle.class);
-  private static final int MAX_RETRIES_REPORTED = 3;
 
   private final AppConfig app;
   private KafkaSettings kafka;
@@ -72,16 +71,36 @@ public final class ResultPublisherVerticle extends VerticleBase {
     Future.all(writes).onSuccess(v -> ack(batch.results().stream().map(r -> r.event().source()).toList()));
   }
 
+  /**
+   * Retryable failures go to the retry stage for their retry count; exhausted and non-retryable
+   * ones to the DLQ. The source offset counts as done only once Kafka has the record.
+   */
   private void publishFailures(FailedEvents failed) {
     List<Future<?>> writes = new ArrayList<>();
+    var stages = kafka.retryStages();
+    int dead = 0;
     for (PipelineEvent e : failed.events()) {
-      JsonObject dlq = Records.deadLetter(e, failed.errorType(), failed.errorMessage(), MAX_RETRIES_REPORTED, true, null);
-      writes.add(send(kafka.dlqTopic(), e.id(), dlq));
+      boolean retry = failed.retryable() && e.retryCount() < stages.size();
+      if (retry) {
+        var stage = stages.get(e.retryCount());
+        String due = java.time.Instant.now().plusMillis(stage.delayMs()).toString();
+        writes.add(send(stage.topic(), e.id(),
+            Records.deadLetter(e, failed.errorType(), failed.errorMessage(), stages.size(), false, due)));
+        telemetry.retryScheduled(e.pipeline(), stage.topic());
+      } else {
+        dead++;
+        writes.add(send(kafka.dlqTopic(), e.id(),
+            Records.deadLetter(e, failed.errorType(), failed.errorMessage(), stages.size(), true, null)));
+      }
     }
+    int deadLettered = dead;
     Future.all(writes).onSuccess(v -> {
-      failed.events().stream()
-          .collect(Collectors.groupingBy(PipelineEvent::pipeline, Collectors.counting()))
-          .forEach((p, n) -> telemetry.deadLettered(p, failed.errorType(), n.intValue()));
+      if (deadLettered > 0) {
+        failed.events().stream()
+            .filter(e -> !(failed.retryable() && e.retryCount() < stages.size()))
+            .collect(Collectors.groupingBy(PipelineEvent::pipeline, Collectors.counting()))
+            .forEach((p, n) -> telemetry.deadLettered(p, failed.errorType(), n.intValue()));
+      }
       ack(failed.events().stream().map(PipelineEvent::source).toList());
     });
   }

@@ -107,6 +107,10 @@ public final class Telemetry {
     registry.counter("claude_rate_limit_waits_total", "model", model).increment();
   }
 
+  public void retryScheduled(String pipeline, String topic) {
+    registry.counter("review_retries_scheduled_total", "pipeline", pipeline, "topic", topic).increment();
+  }
+
   public void alert(String type) {
     registry.counter("review_alerts_total", "type", type).increment();
   }
@@ -191,6 +195,7 @@ public final class Telemetry {
         .put("token_estimate_error", estimateErrors())
         .put("rate_limit_waits", (long) sum("claude_rate_limit_waits_total"))
         .put("items_resent", (long) sum("claude_items_resent_total"))
+        .put("retries_scheduled", groupCounter("review_retries_scheduled_total", "topic"))
         .put("unknown_ids", (long) sum("claude_unknown_result_ids_total"))
         .put("alerts", groupCounter("review_alerts_total", "type"))
         .put("api_keys", keys.get())

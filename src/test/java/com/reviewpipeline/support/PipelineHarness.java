@@ -63,6 +63,11 @@ public final class PipelineHarness implements AutoCloseable {
         .put("results_topic", results)
         .put("dlq_topic", dlq)
         .put("commit_interval_ms", 200)
+        .put("retry_group", "retry-" + run)
+        .put("retry_stages", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("topic", "retry1-" + run).put("delay_ms", 2000))
+            .add(new JsonObject().put("topic", "retry2-" + run).put("delay_ms", 3000))
+            .add(new JsonObject().put("topic", "retry3-" + run).put("delay_ms", 4000)))
         .mergeIn(kafkaOverrides);
     JsonObject overrides = new JsonObject().put("kafka", k);
     AppConfig base = allPipelines ? TestConfig.loadAll(simVertx, overrides) : TestConfig.load(simVertx, overrides);

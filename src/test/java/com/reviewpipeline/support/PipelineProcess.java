@@ -42,7 +42,11 @@ public final class PipelineProcess implements AutoCloseable {
         "kafka.results_topic=" + h.results,
         "kafka.dlq_topic=" + h.dlq,
         "pipelines.0.group_id=" + h.group(),
-        "pipelines.1.enabled=false"));
+        "pipelines.1.enabled=false",
+        "kafka.retry_group=" + h.config.kafka().retryGroup()));
+    for (int i = 0; i < h.config.kafka().retryStages().size(); i++) {
+      all.add("kafka.retry_stages." + i + ".topic=" + h.config.kafka().retryStages().get(i).topic());
+    }
     all.addAll(sets);
     for (String s : all) {
       cmd.add("--set");

@@ -1,0 +1,71 @@
+package com.reviewpipeline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.reviewpipeline.config.KafkaSettings.RetryStage;
+import com.reviewpipeline.model.ReviewEvent;
+import com.reviewpipeline.support.PipelineHarness;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Failures climb the retry ladder (stages in seconds) and end, exhausted, on the DLQ. */
+class RetryLadderTest {
+
+  @Test
+  @DisplayName("with the API failing every call, each event passes through every retry stage once, not before its due time, then lands on the DLQ exhausted with retry_count 3; offsets reach the end")
+  void everyEventClimbsTheLadderToTheDlq() throws Exception {
+    try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5,
+        c -> c.withAnthropic(c.anthropic().withRetries(2000, 2, 20, 50)))) {
+      h.sim.configure(new JsonObject().put("fail_status", 500));
+      Map<String, ReviewEvent> sent = h.produceValid(60, 61);
+      Map<Integer, Long> end = h.kafka.endOffsets(h.events);
+      h.startNode();
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+          .until(() -> h.dlqRecords().size() >= sent.size());
+
+      List<RetryStage> stages = h.config.kafka().retryStages();
+      for (int i = 0; i < stages.size(); i++) {
+        RetryStage stage = stages.get(i);
+        List<JsonObject> records = h.kafka.readAll(stage.topic()).stream().map(r -> new JsonObject(r.value())).toList();
+        Map<String, Long> perId = records.stream().collect(Collectors.groupingBy(
+            j -> j.getJsonObject("original_event").getString("event_id"), Collectors.counting()));
+        assertThat(perId.keySet()).as(stage.topic()).isEqualTo(sent.keySet());
+        assertThat(perId.values()).as("once per stage").allMatch(n -> n == 1);
+        int stageIndex = i;
+        assertThat(records).allSatisfy(j -> {
+          assertThat(j.getJsonObject("failure_info").getInteger("retry_count")).isEqualTo(stageIndex);
+          assertThat(j.getJsonObject("failure_info").getString("error_type")).isEqualTo("api_error");
+          assertThat(j.getJsonObject("retry_policy").getBoolean("exhausted")).isFalse();
+          Instant failedAt = Instant.parse(j.getJsonObject("failure_info").getString("failed_at"));
+          Instant due = Instant.parse(j.getJsonObject("retry_policy").getString("next_retry_at"));
+          assertThat(Duration.between(failedAt, due).toMillis()).isBetween(stage.delayMs() - 100, stage.delayMs() + 1000);
+          assertThat(j.getString("pipeline")).isEqualTo("review-moderator");
+        });
+      }
+      List<JsonObject> dlq = h.dlqRecords();
+      assertThat(dlq).hasSize(sent.size());
+      assertThat(dlq).allSatisfy(j -> {
+        assertThat(j.getJsonObject("retry_policy").getBoolean("exhausted")).isTrue();
+        assertThat(j.getJsonObject("failure_info").getInteger("retry_count")).isEqualTo(3);
+        assertThat(j.getJsonObject("original_event").getString("review_text"))
+            .isEqualTo(sent.get(j.getJsonObject("original_event").getString("event_id")).reviewText());
+      });
+      assertThat(h.resultsById()).isEmpty();
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+          .untilAsserted(() -> assertThat(h.kafka.committed(h.group(), h.events)).isEqualTo(end));
+      for (RetryStage stage : stages) {
+        Map<Integer, Long> stageEnd = h.kafka.endOffsets(stage.topic());
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+            .untilAsserted(() -> assertThat(h.kafka.committed(h.config.kafka().retryGroup(), stage.topic()))
+                .as("scheduler commits " + stage.topic()).isEqualTo(stageEnd));
+      }
+    }
+  }
+}
