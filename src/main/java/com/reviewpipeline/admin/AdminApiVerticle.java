@@ -29,6 +29,7 @@ public final class AdminApiVerticle extends VerticleBase {
   private Telemetry telemetry;
   private HttpServer server;
   private Admin kafkaAdmin;
+  private ReviewQueueApi reviewQueue;
 
   public AdminApiVerticle(AppConfig app) {
     this.app = app;
@@ -47,6 +48,13 @@ public final class AdminApiVerticle extends VerticleBase {
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(this::metrics);
     router.route("/api/*").handler(this::authenticate);
+    if (!app.databaseUrl().isBlank()) {
+      reviewQueue = new ReviewQueueApi(vertx, app, com.reviewpipeline.store.Database.pool(vertx, app.databaseUrl(), 4));
+      reviewQueue.mount(router);
+    } else {
+      router.route("/api/review-queue*").handler(ctx -> error(ctx, 503, "no database configured (DATABASE_URL)"));
+      router.route("/api/results*").handler(ctx -> error(ctx, 503, "no database configured (DATABASE_URL)"));
+    }
     router.get("/api/stats").handler(ctx -> ctx.json(telemetry.stats()
         .put("simulator", app.anthropic().baseUrl().startsWith("http://127.0.0.1"))));
     router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
@@ -114,6 +122,7 @@ public final class AdminApiVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> {
       kafkaAdmin.close();
       return null;
-    }).compose(v -> server.close());
+    }).compose(v -> reviewQueue == null ? Future.succeededFuture() : reviewQueue.close())
+        .compose(v -> server.close());
   }
 }

@@ -16,6 +16,7 @@ import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.model.RejectedRecord;
 import com.reviewpipeline.publish.ResultPublisherVerticle;
 import com.reviewpipeline.retry.RetrySchedulerVerticle;
+import com.reviewpipeline.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -59,6 +60,8 @@ public final class PipelineApp {
         })
         .compose(v -> app.deploy(() -> new BatchBufferVerticle(config), config.instances().buffer(), app.downstream))
         .compose(v -> app.deploy(() -> new RetrySchedulerVerticle(config), 1, app.downstream))
+        .compose(v -> config.databaseUrl().isBlank() ? Future.succeededFuture()
+            : app.deploy(() -> new StoreVerticle(config), 1, app.downstream))
         .compose(v -> {
           List<Future<?>> all = new ArrayList<>();
           for (PipelineConfig p : config.pipelines()) {

@@ -59,6 +59,11 @@ public record AppConfig(
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
   }
 
+  public AppConfig withHttpPort(int port) {
+    return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, instances, port, adminToken, databaseUrl,
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
+  }
+
   public AppConfig withAdminToken(String token) {
     return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, instances, httpPort, token, databaseUrl,
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);

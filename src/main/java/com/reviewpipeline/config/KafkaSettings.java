@@ -22,7 +22,9 @@ public record KafkaSettings(
     int inflightLowWatermark,
     int maxReviewChars,
     List<RetryStage> retryStages,
-    String retryGroup) {
+    String retryGroup,
+    String storeGroup,
+    String manualReviewGroup) {
 
   /** One rung of the retry ladder: a topic whose records re-enter their pipeline {@code delayMs} after failing. */
   public record RetryStage(String topic, long delayMs) {}
@@ -44,7 +46,9 @@ public record KafkaSettings(
         j.getInteger("inflight_low_watermark", 1000),
         j.getInteger("max_review_chars", 10000),
         stages(j.getJsonArray("retry_stages")),
-        j.getString("retry_group", "review-retry-scheduler"));
+        j.getString("retry_group", "review-retry-scheduler"),
+        j.getString("store_group", "review-store"),
+        j.getString("manual_review_group", "review-manual-review"));
     if (s.inflightLowWatermark >= s.inflightHighWatermark) {
       throw new IllegalArgumentException("kafka.inflight_low_watermark must be below kafka.inflight_high_watermark");
     }
@@ -72,6 +76,7 @@ public record KafkaSettings(
   public KafkaSettings withBootstrapServers(String servers) {
     return new KafkaSettings(servers, eventsTopic, resultsTopic, dlqTopic, eventsPartitions, partitions,
         replicationFactor, commitIntervalMs, maxPollRecords, maxPollIntervalMs, sessionTimeoutMs,
-        inflightHighWatermark, inflightLowWatermark, maxReviewChars, retryStages, retryGroup);
+        inflightHighWatermark, inflightLowWatermark, maxReviewChars, retryStages, retryGroup, storeGroup,
+        manualReviewGroup);
   }
 }

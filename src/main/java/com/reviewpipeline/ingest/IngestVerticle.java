@@ -106,6 +106,12 @@ public final class IngestVerticle extends VerticleBase {
       return;
     }
     tracker.handOut(partition, record.offset());
+    String replayFor = replayTarget(record);
+    if (replayFor != null && !replayFor.equals(pipeline.name())) {
+      // a manual-review replay for another pipeline: done here without a call
+      tracker.done(partition, record.offset());
+      return;
+    }
     SourceRef source = new SourceRef(record.topic(), partition, record.offset(), Addresses.ack(instanceId));
     telemetry.consumed(pipeline.name());
     ParseResult parsed = parser.parse(record.value());
@@ -125,6 +131,15 @@ public final class IngestVerticle extends VerticleBase {
       // No input arrives while paused: partial buffers would only hold the window open until max_wait.
       vertx.eventBus().publish(Addresses.BUFFER_FLUSH, pipeline.name());
     }
+  }
+
+  private static String replayTarget(KafkaConsumerRecord<byte[], byte[]> record) {
+    for (var h : record.headers()) {
+      if ("replay-for-pipeline".equals(h.key())) {
+        return h.value().toString();
+      }
+    }
+    return null;
   }
 
   private void onAck(BatchAck ack) {

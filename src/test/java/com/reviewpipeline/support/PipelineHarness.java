@@ -64,6 +64,8 @@ public final class PipelineHarness implements AutoCloseable {
         .put("dlq_topic", dlq)
         .put("commit_interval_ms", 200)
         .put("retry_group", "retry-" + run)
+        .put("store_group", "store-" + run)
+        .put("manual_review_group", "manual-" + run)
         .put("retry_stages", new io.vertx.core.json.JsonArray()
             .add(new JsonObject().put("topic", "retry1-" + run).put("delay_ms", 2000))
             .add(new JsonObject().put("topic", "retry2-" + run).put("delay_ms", 3000))
