@@ -1,6 +1,7 @@
 package com.reviewpipeline.app;
 
 import com.reviewpipeline.admin.AdminApiVerticle;
+import com.reviewpipeline.alert.AlertVerticle;
 import com.reviewpipeline.buffer.BatchBufferVerticle;
 import com.reviewpipeline.bus.LocalCodec;
 import com.reviewpipeline.claude.ClaudeVerticle;
@@ -62,6 +63,7 @@ public final class PipelineApp {
         .compose(v -> app.deploy(() -> new RetrySchedulerVerticle(config), 1, app.downstream))
         .compose(v -> config.databaseUrl().isBlank() ? Future.succeededFuture()
             : app.deploy(() -> new StoreVerticle(config), 1, app.downstream))
+        .compose(v -> app.deploy(() -> new AlertVerticle(config, config.alerts()), 1, app.downstream))
         .compose(v -> {
           List<Future<?>> all = new ArrayList<>();
           for (PipelineConfig p : config.pipelines()) {

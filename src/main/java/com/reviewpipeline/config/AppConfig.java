@@ -17,7 +17,8 @@ public record AppConfig(
     long shutdownTimeoutMs,
     long simulatorLatencyMs,
     long simulatorLatencyJitterMs,
-    double loadRate) {
+    double loadRate,
+    com.reviewpipeline.alert.AlertSettings alerts) {
 
   public String modelFor(String tier) {
     String model = tiers.get(tier);
@@ -36,37 +37,42 @@ public record AppConfig(
 
   public AppConfig withKafka(KafkaSettings k) {
     return new AppConfig(k, anthropic, tiers, pricing, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts);
   }
 
   public AppConfig withAnthropic(ClaudeSettings a) {
     return new AppConfig(kafka, a, tiers, pricing, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts);
   }
 
   public AppConfig withPipelines(List<PipelineConfig> p) {
     return new AppConfig(kafka, anthropic, tiers, pricing, List.copyOf(p), instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts);
   }
 
   public AppConfig withInstances(Instances i) {
     return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, i, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts);
   }
 
   public AppConfig withDatabaseUrl(String url) {
     return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, instances, httpPort, adminToken, url,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts);
   }
 
   public AppConfig withHttpPort(int port) {
     return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, instances, port, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts);
+  }
+
+  public AppConfig withAlerts(com.reviewpipeline.alert.AlertSettings a) {
+    return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, instances, httpPort, adminToken, databaseUrl,
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, a);
   }
 
   public AppConfig withAdminToken(String token) {
     return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, instances, httpPort, token, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts);
   }
 
   @Override

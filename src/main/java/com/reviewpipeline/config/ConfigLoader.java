@@ -77,6 +77,11 @@ public final class ConfigLoader {
     if (!keys.isEmpty()) {
       put(json, "anthropic.api_keys", new JsonArray(keys));
     }
+    String hooks = env.get("ALERT_WEBHOOKS");
+    if (hooks != null && !hooks.isBlank()) {
+      put(json, "alerts.webhooks", new JsonArray(Arrays.stream(hooks.split(",")).map(String::trim)
+          .filter(h -> !h.isEmpty()).map(h -> (Object) h).toList()));
+    }
     return json;
   }
 
@@ -194,6 +199,7 @@ public final class ConfigLoader {
         json.getJsonObject("shutdown", new JsonObject()).getLong("timeout_ms", 30000L),
         sim.getLong("latency_ms", 200L),
         sim.getLong("latency_jitter_ms", 100L),
-        json.getJsonObject("loadgen", new JsonObject()).getDouble("rate", 20.0));
+        json.getJsonObject("loadgen", new JsonObject()).getDouble("rate", 20.0),
+        com.reviewpipeline.alert.AlertSettings.fromJson(json.getJsonObject("alerts")));
   }
 }

@@ -107,6 +107,14 @@ public final class Telemetry {
     registry.counter("claude_rate_limit_waits_total", "model", model).increment();
   }
 
+  public double flaggedTotal() {
+    return sum("review_events_flagged_total");
+  }
+
+  public JsonObject flaggedByPipeline() {
+    return groupCounter("review_events_flagged_total", "pipeline");
+  }
+
   public void retryScheduled(String pipeline, String topic) {
     registry.counter("review_retries_scheduled_total", "pipeline", pipeline, "topic", topic).increment();
   }

@@ -1,0 +1,212 @@
+package com.reviewpipeline.alert;
+
+import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.config.PipelineConfig;
+import com.reviewpipeline.store.Database;
+import com.reviewpipeline.telemetry.Telemetry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the conditions a human must hear about and posts them to the configured webhooks in
+ * Slack's incoming-webhook format ({@code {"text": ...}}): a digest of flagged reviews per
+ * interval (never one message per review), the manual-review backlog, consumer lag (warning and
+ * page, each only after it lasted its configured time), and the spend-limit pause. Each condition
+ * fires once while it lasts and sends a resolved message when it clears. Deliveries are retried
+ * with backoff.
+ */
+public final class AlertVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AlertVerticle.class);
+
+  private final AppConfig app;
+  private final AlertSettings settings;
+  private WebClient client;
+  private Admin kafkaAdmin;
+  private Pool pool;
+  private Telemetry telemetry;
+  private final Map<String, Boolean> firing = new HashMap<>();
+  private final Map<String, Long> breachedSince = new HashMap<>();
+  private double flaggedAtLastDigest;
+  private long checkTimer = -1;
+  private long digestTimer = -1;
+
+  public AlertVerticle(AppConfig app, AlertSettings settings) {
+    this.app = app;
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<?> start() {
+    telemetry = Telemetry.of(vertx);
+    client = WebClient.create(vertx);
+    Properties props = new Properties();
+    props.put("bootstrap.servers", app.kafka().bootstrapServers());
+    props.put("request.timeout.ms", "5000");
+    props.put("default.api.timeout.ms", "5000");
+    kafkaAdmin = Admin.create(props);
+    if (!app.databaseUrl().isBlank()) {
+      pool = Database.pool(vertx, app.databaseUrl(), 2);
+    }
+    flaggedAtLastDigest = telemetry.flaggedTotal();
+    vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, m -> {
+      JsonObject a = m.body();
+      transition(a.getString("type"), true, "critical", a.getString("message"));
+    });
+    vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL, m -> {
+      if ("resume".equals(m.body().getString("action"))) {
+        for (String type : List.of("spend_limit", "no_usable_api_key")) {
+          transition(type, false, "critical", "the Anthropic API answers again; pipelines resumed");
+        }
+      }
+    });
+    checkTimer = vertx.setPeriodic(settings.checkIntervalMs(), t -> check());
+    digestTimer = vertx.setPeriodic(settings.flaggedDigestIntervalMs(), t -> digest());
+    LOG.info("alerts.started webhooks={} check_interval_ms={}", settings.webhooks().size(), settings.checkIntervalMs());
+    return Future.succeededFuture();
+  }
+
+  /** Fires on the first breach, resolves on the first clear; nothing in between. */
+  void transition(String key, boolean breached, String severity, String message) {
+    boolean was = firing.getOrDefault(key, false);
+    if (breached == was) {
+      return;
+    }
+    firing.put(key, breached);
+    if (breached) {
+      telemetry.alert(key);
+    }
+    String text = (breached ? ":rotating_light: [" + severity.toUpperCase() + "] " : ":white_check_mark: [RESOLVED] ")
+        + key + ": " + message;
+    LOG.warn("alert.{} key={} message={}", breached ? "firing" : "resolved", key, message);
+    post(new JsonObject().put("text", text)
+        .put("alert", new JsonObject().put("key", key).put("status", breached ? "firing" : "resolved")
+            .put("severity", severity).put("message", message)));
+  }
+
+  private void digest() {
+    double now = telemetry.flaggedTotal();
+    long n = (long) (now - flaggedAtLastDigest);
+    flaggedAtLastDigest = now;
+    if (n > 0) {
+      JsonObject byPipeline = telemetry.flaggedByPipeline();
+      post(new JsonObject().put("text", ":mag: " + n + " review(s) flagged for moderation in the last "
+              + settings.flaggedDigestIntervalMs() / 1000 + " s (totals by pipeline: " + byPipeline.encode() + ")")
+          .put("alert", new JsonObject().put("key", "flagged_digest").put("status", "digest").put("count", n)));
+    }
+  }
+
+  private void check() {
+    long now = System.currentTimeMillis();
+    if (pool != null) {
+      pool.query("SELECT count(*) AS n FROM manual_review WHERE status = 'open'").execute()
+          .onSuccess(rows -> {
+            long open = rows.iterator().next().getLong("n");
+            transition("dlq_backlog", open > settings.dlqBacklogThreshold(), "warning",
+                open + " manual-review items open (threshold " + settings.dlqBacklogThreshold() + ")");
+          })
+          .onFailure(err -> LOG.warn("alerts.check.failed what=dlq_backlog error={}", err.toString()));
+    }
+    vertx.executeBlocking(this::lagByGroup).onSuccess(lags -> lags.forEach((group, lag) -> {
+      sustained("lag_page:" + group, lag > settings.lagPageThreshold(), settings.lagPageForMs(), now, "page",
+          "consumer group " + group + " is " + lag + " events behind (over " + settings.lagPageThreshold() + ")");
+      sustained("lag_warning:" + group, lag > settings.lagWarningThreshold(), settings.lagWarningForMs(), now, "warning",
+          "consumer group " + group + " is " + lag + " events behind (over " + settings.lagWarningThreshold() + ")");
+    })).onFailure(err -> LOG.warn("alerts.check.failed what=lag error={}", err.toString()));
+  }
+
+  private void sustained(String key, boolean breached, long forMs, long now, String severity, String message) {
+    if (!breached) {
+      breachedSince.remove(key);
+      transition(key, false, severity, message.replace(" is ", " is back to ").replace("(over ", "(threshold "));
+      return;
+    }
+    long since = breachedSince.computeIfAbsent(key, k -> now);
+    if (now - since >= forMs) {
+      transition(key, true, severity, message + " for " + (now - since) / 1000 + " s");
+    }
+  }
+
+  /** Per pipeline consumer group: sum over partitions of end offset minus committed offset. Blocking. */
+  private Map<String, Long> lagByGroup() throws Exception {
+    String topic = app.kafka().eventsTopic();
+    int partitions = kafkaAdmin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS)
+        .get(topic).partitions().size();
+    Map<TopicPartition, OffsetSpec> req = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      req.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    var ends = kafkaAdmin.listOffsets(req).all().get(5, TimeUnit.SECONDS);
+    Map<String, Long> out = new HashMap<>();
+    for (PipelineConfig p : app.pipelines()) {
+      Map<TopicPartition, OffsetAndMetadata> committed = kafkaAdmin.listConsumerGroupOffsets(p.groupId())
+          .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+      long lag = 0;
+      for (var e : ends.entrySet()) {
+        OffsetAndMetadata c = committed.get(e.getKey());
+        lag += Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()));
+      }
+      out.put(p.groupId(), lag);
+    }
+    return out;
+  }
+
+  private void post(JsonObject message) {
+    for (String url : settings.webhooks()) {
+      deliver(url, message, 1);
+    }
+  }
+
+  private void deliver(String url, JsonObject message, int attempt) {
+    client.postAbs(url).timeout(10_000).sendJsonObject(message).onComplete(ar -> {
+      if (ar.succeeded() && ar.result().statusCode() / 100 == 2) {
+        return;
+      }
+      String why = ar.succeeded() ? "HTTP " + ar.result().statusCode() : ar.cause().toString();
+      if (attempt >= settings.deliveryAttempts()) {
+        LOG.error("alert.delivery.failed webhook={} attempts={} error={}", redact(url), attempt, why);
+        return;
+      }
+      long delay = settings.deliveryBackoffMs() << Math.min(attempt - 1, 10);
+      LOG.warn("alert.delivery.retry webhook={} attempt={} retry_in_ms={} error={}", redact(url), attempt, delay, why);
+      vertx.setTimer(delay, t -> deliver(url, message, attempt + 1));
+    });
+  }
+
+  /** Webhook URLs carry secrets in their path: log only scheme and host. */
+  static String redact(String url) {
+    try {
+      java.net.URI u = java.net.URI.create(url);
+      return u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "") + "/…";
+    } catch (RuntimeException e) {
+      return "(invalid url)";
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(checkTimer);
+    vertx.cancelTimer(digestTimer);
+    client.close();
+    return vertx.executeBlocking(() -> {
+      kafkaAdmin.close();
+      return null;
+    }).compose(v -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}

@@ -1,0 +1,105 @@
+package com.reviewpipeline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.reviewpipeline.alert.AlertSettings;
+import com.reviewpipeline.embedded.EmbeddedDatabase;
+import com.reviewpipeline.store.DatabaseUrl;
+import com.reviewpipeline.store.Migrations;
+import com.reviewpipeline.support.PipelineHarness;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Alerts reach a local webhook receiver in Slack's format: each fires once while it lasts and resolves once. */
+class AlertTest {
+
+  final List<JsonObject> received = new CopyOnWriteArrayList<>();
+
+  List<JsonObject> messages(String key) {
+    return received.stream().filter(m -> m.getJsonObject("alert") != null
+        && key.equals(m.getJsonObject("alert").getString("key"))).toList();
+  }
+
+  List<String> statuses(String key) {
+    return messages(key).stream().map(m -> m.getJsonObject("alert").getString("status")).toList();
+  }
+
+  @Test
+  @DisplayName("lag warning, spend-limit pause and manual-review backlog each fire once with their content and clear with one resolved message; flagged reviews arrive as digests")
+  void alertsFireOnceAndClear() throws Exception {
+    Vertx receiverVertx = Vertx.vertx();
+    HttpServer receiver = receiverVertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+      received.add(b.toJsonObject());
+      req.response().setStatusCode(200).end("ok");
+    }));
+    PipelineHarness.await(receiver.listen(0, "127.0.0.1"));
+    String hook = "http://127.0.0.1:" + receiver.actualPort() + "/services/T000/B000/secret";
+    try (EmbeddedDatabase db = EmbeddedDatabase.start()) {
+      Migrations.migrate(DatabaseUrl.parse(db.url()));
+      AlertSettings alerts = AlertSettings.fromJson(new JsonObject()
+          .put("webhooks", new JsonArray().add(hook))
+          .put("check_interval_ms", 300)
+          .put("flagged_digest_interval_ms", 1000)
+          .put("dlq_backlog_threshold", 5)
+          .put("lag_warning", new JsonObject().put("threshold", 50).put("for_ms", 1000))
+          .put("lag_page", new JsonObject().put("threshold", 1_000_000).put("for_ms", 1000)));
+      try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5,
+          c -> c.withDatabaseUrl(db.url()).withAlerts(alerts)
+              .withAnthropic(c.anthropic().withSpendLimitProbeMs(300).withRetries(2000, 2, 20, 50)))) {
+        String lagKey = "lag_warning:" + h.group();
+
+        // 1. lag: the API holds every call, 300 events wait
+        h.sim.configure(new JsonObject().put("hold", true));
+        h.produceValid(300, 81);
+        h.startNode();
+        await().atMost(Duration.ofSeconds(30)).until(() -> statuses(lagKey).contains("firing"));
+        JsonObject lag = messages(lagKey).get(0);
+        assertThat(lag.getString("text")).contains("[WARNING]").contains(h.group()).contains("events behind");
+        h.sim.configure(new JsonObject().put("hold", false));
+        await().atMost(Duration.ofSeconds(60)).until(() -> statuses(lagKey).contains("resolved"));
+        assertThat(statuses(lagKey)).containsExactly("firing", "resolved");
+
+        // flagged reviews: digests with a count, not one message per review
+        await().atMost(Duration.ofSeconds(10)).until(() -> !messages("flagged_digest").isEmpty());
+        long flaggedInDigests = messages("flagged_digest").stream()
+            .mapToLong(m -> m.getJsonObject("alert").getLong("count")).sum();
+        assertThat(flaggedInDigests).isPositive();
+        assertThat(messages("flagged_digest").size()).as("a digest per interval").isLessThan((int) flaggedInDigests);
+
+        // 2. spend limit: many probes, one alert; clears when the API answers
+        h.sim.configure(new JsonObject().put("spend_limit", true));
+        h.produceValid(10, 82);
+        await().atMost(Duration.ofSeconds(30)).until(() -> statuses("spend_limit").contains("firing"));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> statuses("spend_limit").size() == 1);
+        assertThat(messages("spend_limit").get(0).getString("text")).contains("[CRITICAL]").contains("spend limit");
+        h.sim.configure(new JsonObject().put("spend_limit", false));
+        await().atMost(Duration.ofSeconds(30)).until(() -> statuses("spend_limit").contains("resolved"));
+        assertThat(statuses("spend_limit")).containsExactly("firing", "resolved");
+
+        // 3. manual-review backlog: 8 events rejected with 400 (not retryable) land in manual_review
+        h.sim.configure(new JsonObject().put("fail_status", 400));
+        h.produceValid(8, 83);
+        await().atMost(Duration.ofSeconds(60)).until(() -> statuses("dlq_backlog").contains("firing"));
+        assertThat(messages("dlq_backlog").get(0).getString("text")).contains("manual-review items open");
+        try (Connection c = DriverManager.getConnection(DatabaseUrl.parse(db.url()).jdbcUrl(), "postgres", "postgres")) {
+          c.createStatement().executeUpdate("UPDATE manual_review SET status = 'resolved', decision = 'test'");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> statuses("dlq_backlog").contains("resolved"));
+        assertThat(statuses("dlq_backlog")).containsExactly("firing", "resolved");
+        assertThat(received).allSatisfy(m -> assertThat(m.getString("text")).isNotBlank());
+      }
+    } finally {
+      receiverVertx.close();
+    }
+  }
+}
