@@ -30,6 +30,7 @@ public final class AdminApiVerticle extends VerticleBase {
   private HttpServer server;
   private Admin kafkaAdmin;
   private ReviewQueueApi reviewQueue;
+  private Router router;
 
   public AdminApiVerticle(AppConfig app) {
     this.app = app;
@@ -43,11 +44,15 @@ public final class AdminApiVerticle extends VerticleBase {
     props.put("request.timeout.ms", "3000");
     props.put("default.api.timeout.ms", "3000");
     kafkaAdmin = Admin.create(props);
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(this::metrics);
+    router.get("/openapi.yaml").handler(ctx -> vertx.fileSystem().readFile("openapi.yaml")
+        .onSuccess(b -> ctx.response().putHeader("content-type", "application/yaml").end(b))
+        .onFailure(err -> error(ctx, 500, "openapi.yaml missing from the classpath")));
     router.route("/api/*").handler(this::authenticate);
+    new OpsApi(vertx, app, kafkaAdmin, telemetry).mount(router);
     if (!app.databaseUrl().isBlank()) {
       reviewQueue = new ReviewQueueApi(vertx, app, com.reviewpipeline.store.Database.pool(vertx, app.databaseUrl(), 4));
       reviewQueue.mount(router);
@@ -65,6 +70,19 @@ public final class AdminApiVerticle extends VerticleBase {
     server = vertx.createHttpServer().requestHandler(router);
     return server.listen(app.httpPort())
         .onSuccess(s -> LOG.info("admin.started url=http://localhost:{}", s.actualPort()));
+  }
+
+  /** "METHOD /path" of every concrete route, with path parameters as {name}: checked against /openapi.yaml. */
+  public java.util.Set<String> routes() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (var r : router.getRoutes()) {
+      if (r.getPath() == null || r.methods() == null || r.methods().isEmpty() || r.getPath().endsWith("*")) {
+        continue;
+      }
+      String path = r.getPath().replaceAll(":([a-zA-Z]+)", "{$1}");
+      r.methods().forEach(m -> out.add(m.name() + " " + path));
+    }
+    return out;
   }
 
   public int port() {

@@ -70,10 +70,9 @@ public final class AlertVerticle extends VerticleBase {
       transition(a.getString("type"), true, "critical", a.getString("message"));
     });
     vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL, m -> {
-      if ("resume".equals(m.body().getString("action"))) {
-        for (String type : List.of("spend_limit", "no_usable_api_key")) {
-          transition(type, false, "critical", "the Anthropic API answers again; pipelines resumed");
-        }
+      String reason = m.body().getString("reason", "");
+      if ("resume".equals(m.body().getString("action")) && List.of("spend_limit", "no_usable_api_key").contains(reason)) {
+        transition(reason, false, "critical", "the Anthropic API answers again; pipelines resumed");
       }
     });
     checkTimer = vertx.setPeriodic(settings.checkIntervalMs(), t -> check());

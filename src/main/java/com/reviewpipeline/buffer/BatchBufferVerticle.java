@@ -27,6 +27,7 @@ public final class BatchBufferVerticle extends VerticleBase {
 
   private final AppConfig app;
   private final Map<String, SmartBuffer> buffers = new HashMap<>();
+  private final Map<String, com.reviewpipeline.config.BufferConfig> tuned = new HashMap<>();
   private ClaudeRequests requests;
   private Telemetry telemetry;
 
@@ -46,6 +47,9 @@ public final class BatchBufferVerticle extends VerticleBase {
     }
     MessageConsumer<String> flush = vertx.eventBus().localConsumer(Addresses.BUFFER_FLUSH, msg -> flushAll(msg.body()));
     ready.add(flush.completion());
+    MessageConsumer<io.vertx.core.json.JsonObject> tune = vertx.eventBus().localConsumer(Addresses.BUFFER_CONFIG,
+        msg -> retune(msg.body()));
+    ready.add(tune.completion());
     return Future.all(ready);
   }
 
@@ -60,7 +64,7 @@ public final class BatchBufferVerticle extends VerticleBase {
   }
 
   private SmartBuffer newBuffer(PipelineConfig pipeline, String tier) {
-    return new SmartBuffer(pipeline.buffer(), requests.fixedTokens(pipeline),
+    return new SmartBuffer(tuned.getOrDefault(pipeline.name(), pipeline.buffer()), requests.fixedTokens(pipeline),
         (delayMs, task) -> {
           long id = vertx.setTimer(delayMs, t -> task.run());
           return () -> vertx.cancelTimer(id);
@@ -73,6 +77,14 @@ public final class BatchBufferVerticle extends VerticleBase {
         flush.estimatedInputTokens());
     telemetry.batchFlushed(pipeline.name(), tier, flush.trigger().label(), batch.size());
     vertx.eventBus().send(Addresses.BATCH_READY, batch);
+  }
+
+  /** New buffer settings at run time: current buffers of the pipeline flush now, new ones use the settings. */
+  private void retune(io.vertx.core.json.JsonObject change) {
+    String pipeline = change.getString("pipeline");
+    tuned.put(pipeline, com.reviewpipeline.config.BufferConfig.fromJson(change.getJsonObject("buffer")));
+    flushAll(pipeline);
+    buffers.keySet().removeIf(key -> key.startsWith(pipeline + "/"));
   }
 
   private void flushAll(String pipeline) {

@@ -20,6 +20,9 @@ public final class Addresses {
   /** Malformed records, from ingest to the failure handler. */
   public static final String REJECTED = "pipeline.rejected";
 
+  /** New buffer settings for one pipeline (published JSON {@code {pipeline, buffer: {max_size, max_wait_ms, max_tokens}}}). */
+  public static final String BUFFER_CONFIG = "pipeline.buffer.config";
+
   /** Ask every buffer to flush now (published; replies are not awaited). */
   public static final String BUFFER_FLUSH = "pipeline.buffer.flush";
 

@@ -208,10 +208,11 @@ public final class ClaudeVerticle extends VerticleBase {
     }
     Usage usage = parsed.usage();
     keys.release(permit, 200, usage, resp.headers());
-    if (keys.clearHeld()) {
-      LOG.info("claude.pipelines.resumed the API answers again");
+    String lifted = keys.clearHeld();
+    if (lifted != null) {
+      LOG.info("claude.pipelines.resumed reason={} the API answers again", lifted);
       vertx.eventBus().publish(Addresses.CONTROL, new JsonObject().put("action", "resume").put("pipeline", "*")
-          .put("reason", "api_recovered"));
+          .put("reason", lifted));
     }
     double cost = costs.cost(model, usage);
     account(batch, model, usage, cost);

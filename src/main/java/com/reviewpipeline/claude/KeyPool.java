@@ -183,13 +183,11 @@ public final class KeyPool {
     return true;
   }
 
-  /** Clears a pause; true only for the call that cleared it. */
-  public synchronized boolean clearHeld() {
-    if (heldReason == null) {
-      return false;
-    }
+  /** Clears a pause; returns its reason to the one call that cleared it, else null. */
+  public synchronized String clearHeld() {
+    String reason = heldReason;
     heldReason = null;
-    return true;
+    return reason;
   }
 
   public synchronized String heldReason() {

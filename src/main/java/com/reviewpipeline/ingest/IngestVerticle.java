@@ -47,7 +47,8 @@ public final class IngestVerticle extends VerticleBase {
   private MessageConsumer<BatchAck> ackConsumer;
   private Telemetry telemetry;
   private boolean pausedForBackpressure;
-  private String pausedByControl;
+  /** Why consumption is paused on request (admin, spend_limit, ...); empty: not paused. */
+  private final Set<String> pausedByControl = new java.util.TreeSet<>();
   private MessageConsumer<io.vertx.core.json.JsonObject> controlConsumer;
   private boolean stopping;
   private long commitTimer = -1;
@@ -152,36 +153,45 @@ public final class IngestVerticle extends VerticleBase {
     }
   }
 
-  /** Pause or resume on request of the admin API or the Claude verticles (spend limit, no usable key). */
+  /**
+   * Pause or resume on request of the admin API or the Claude verticles (spend limit, no usable
+   * key). Each pause has a reason; consumption resumes when the last reason is lifted, so an admin
+   * resume does not lift a spend-limit pause.
+   */
   private void onControl(io.vertx.core.json.JsonObject cmd) {
     String target = cmd.getString("pipeline", "*");
     if (!target.equals("*") && !target.equals(pipeline.name())) {
       return;
     }
     String action = cmd.getString("action", "");
-    if (action.equals("pause") && pausedByControl == null) {
-      pausedByControl = cmd.getString("reason", "requested");
-      LOG.warn("ingest.paused pipeline={} reason={}", pipeline.name(), pausedByControl);
-      if (!assigned.isEmpty()) {
-        consumer.pause(Set.copyOf(assigned));
+    String reason = cmd.getString("reason", "admin");
+    boolean wasPaused = !pausedByControl.isEmpty();
+    if (action.equals("pause") && pausedByControl.add(reason)) {
+      LOG.warn("ingest.paused pipeline={} reason={} by={}", pipeline.name(), reason, cmd.getString("by", "-"));
+      if (!wasPaused) {
+        if (!assigned.isEmpty()) {
+          consumer.pause(Set.copyOf(assigned));
+        }
+        // in-flight events complete; partial buffers go now rather than after max_wait
+        vertx.eventBus().publish(Addresses.BUFFER_FLUSH, pipeline.name());
       }
-    } else if (action.equals("resume") && pausedByControl != null) {
-      LOG.info("ingest.resumed pipeline={} after={} reason={}", pipeline.name(), pausedByControl, cmd.getString("reason"));
-      pausedByControl = null;
-      if (!pausedForBackpressure && !stopping && !assigned.isEmpty()) {
+    } else if (action.equals("resume") && pausedByControl.remove(reason)) {
+      LOG.info("ingest.resume.requested pipeline={} reason={} still_paused_for={}", pipeline.name(), reason, pausedByControl);
+      if (pausedByControl.isEmpty() && !pausedForBackpressure && !stopping && !assigned.isEmpty()) {
         consumer.resume(Set.copyOf(assigned));
       }
     }
+    telemetry.paused(pipeline.name(), instanceId, Set.copyOf(pausedByControl));
   }
 
   public boolean paused() {
-    return pausedByControl != null;
+    return !pausedByControl.isEmpty();
   }
 
   private void maybeResume() {
     if (pausedForBackpressure && !stopping && tracker.uncommitted() <= kafka.inflightLowWatermark()) {
       pausedForBackpressure = false;
-      if (pausedByControl != null) {
+      if (!pausedByControl.isEmpty()) {
         return;
       }
       LOG.info("ingest.resumed pipeline={} uncommitted={} low_watermark={}",
@@ -195,7 +205,7 @@ public final class IngestVerticle extends VerticleBase {
     telemetry.rebalance(pipeline.name(), "assigned");
     telemetry.assigned(pipeline.name(), instanceId, assigned.size());
     LOG.info("ingest.assigned pipeline={} partitions={}", pipeline.name(), describe(partitions));
-    if (pausedForBackpressure || stopping || pausedByControl != null) {
+    if (pausedForBackpressure || stopping || !pausedByControl.isEmpty()) {
       consumer.pause(partitions);
     }
   }

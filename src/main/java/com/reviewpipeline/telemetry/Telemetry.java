@@ -11,7 +11,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
@@ -105,6 +107,20 @@ public final class Telemetry {
 
   public void rateLimitWait(String model, long waitMs) {
     registry.counter("claude_rate_limit_waits_total", "model", model).increment();
+  }
+
+  private final Map<String, Set<String>> pausedReasons = new ConcurrentHashMap<>();
+
+  /** Pause reasons of one ingest instance (empty: consuming). */
+  public void paused(String pipeline, String instance, Set<String> reasons) {
+    pausedReasons.put(pipeline + "/" + instance, reasons);
+  }
+
+  /** Per pipeline, the union of its instances' pause reasons. */
+  public Map<String, Set<String>> pauseReasons() {
+    Map<String, Set<String>> out = new java.util.TreeMap<>();
+    pausedReasons.forEach((k, v) -> out.computeIfAbsent(k.substring(0, k.indexOf('/')), x -> new java.util.TreeSet<>()).addAll(v));
+    return out;
   }
 
   public double flaggedTotal() {
@@ -207,6 +223,9 @@ public final class Telemetry {
         .put("unknown_ids", (long) sum("claude_unknown_result_ids_total"))
         .put("alerts", groupCounter("review_alerts_total", "type"))
         .put("api_keys", keys.get())
+        .put("paused", new JsonObject(new java.util.HashMap<>(pauseReasons().entrySet().stream()
+            .filter(e -> !e.getValue().isEmpty())
+            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) new io.vertx.core.json.JsonArray(List.copyOf(e.getValue())))))))
         .put("jvm", jvm());
   }
 

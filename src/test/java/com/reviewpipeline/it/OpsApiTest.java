@@ -1,0 +1,104 @@
+package com.reviewpipeline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.reviewpipeline.admin.AdminApiVerticle;
+import com.reviewpipeline.support.PipelineHarness;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The operations API against a running pipeline: auth, pause/resume with lag, buffer tuning, errors. */
+class OpsApiTest {
+
+  final HttpClient http = HttpClient.newHttpClient();
+  int port;
+
+  HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  JsonObject ok(String method, String path, String body) throws Exception {
+    HttpResponse<String> r = call(method, path, body, "t");
+    assertThat(r.statusCode()).as(method + " " + path + " → " + r.body()).isBetween(200, 202);
+    return new JsonObject(r.body());
+  }
+
+  int status(String method, String path, String body) throws Exception {
+    HttpResponse<String> r = call(method, path, body, "t");
+    assertThat(new JsonObject(r.body()).getString("error")).as("JSON error body").isNotBlank();
+    return r.statusCode();
+  }
+
+  long moderatorLag() throws Exception {
+    JsonArray groups = ok("GET", "/api/lag", null).getJsonArray("groups");
+    return groups.stream().map(o -> (JsonObject) o).filter(g -> g.getString("group").startsWith("review-moderator"))
+        .findFirst().orElseThrow().getLong("lag");
+  }
+
+  @Test
+  @DisplayName("auth on /api/*, pause stops processing and lag grows by exactly the new events, resume drains, buffer settings change at run time with validation, unknown pipeline 404")
+  void pauseResumeLagAndBufferTuning() throws Exception {
+    try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5, c -> c.withAdminToken("t").withHttpPort(0))) {
+      PipelineHarness.Node node = h.startNode();
+      AdminApiVerticle admin = new AdminApiVerticle(h.config);
+      PipelineHarness.await(node.vertx().deployVerticle(admin));
+      port = admin.port();
+
+      assertThat(call("GET", "/api/pipelines", null, null).statusCode()).isEqualTo(401);
+      assertThat(call("GET", "/api/pipelines", null, "wrong").statusCode()).isEqualTo(401);
+      assertThat(call("GET", "/health/live", null, null).statusCode()).isEqualTo(200);
+      JsonObject mod = ok("GET", "/api/pipelines", null).getJsonArray("pipelines").getJsonObject(0);
+      assertThat(mod.getString("name")).isEqualTo("review-moderator");
+      assertThat(mod.getBoolean("paused")).isFalse();
+
+      h.produceValid(200, 91);
+      await().atMost(Duration.ofSeconds(30)).until(() -> h.resultsById().size() == 200);
+      await().atMost(Duration.ofSeconds(10)).until(() -> moderatorLag() == 0);
+
+      assertThat(ok("POST", "/api/pipelines/review-moderator/pause", null).getString("action")).isEqualTo("pause");
+      await().atMost(Duration.ofSeconds(5)).until(() ->
+          ok("GET", "/api/pipelines", null).getJsonArray("pipelines").getJsonObject(0).getBoolean("paused"));
+      assertThat(ok("GET", "/api/stats", null).getJsonObject("paused").getJsonArray("review-moderator")).contains("admin");
+      h.produceValid(100, 92);
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> h.resultsById().size() == 200);
+      assertThat(moderatorLag()).as("lag grows by the events produced while paused").isEqualTo(100);
+
+      ok("POST", "/api/pipelines/review-moderator/resume", null);
+      await().atMost(Duration.ofSeconds(30)).until(() -> h.resultsById().size() == 300);
+      await().atMost(Duration.ofSeconds(10)).until(() -> moderatorLag() == 0);
+      assertThat(ok("GET", "/api/pipelines", null).getJsonArray("pipelines").getJsonObject(0).getBoolean("paused")).isFalse();
+
+      assertThat(ok("GET", "/api/pipelines/review-moderator/buffer", null).getInteger("max_size")).isEqualTo(20);
+      assertThat(status("PUT", "/api/pipelines/review-moderator/buffer", "{\"max_size\": 0}")).isEqualTo(400);
+      assertThat(status("PUT", "/api/pipelines/review-moderator/buffer", "{\"max_batch\": 5}")).isEqualTo(400);
+      assertThat(status("PUT", "/api/pipelines/review-moderator/buffer", "{\"max_size\": \"5\"}")).isEqualTo(400);
+      assertThat(status("PUT", "/api/pipelines/review-moderator/buffer", "[5]")).isEqualTo(400);
+      assertThat(status("PUT", "/api/pipelines/review-moderator/buffer", "{}")).isEqualTo(400);
+      assertThat(status("POST", "/api/pipelines/nope/pause", null)).isEqualTo(404);
+      JsonObject tuned = ok("PUT", "/api/pipelines/review-moderator/buffer", "{\"max_size\": 5, \"max_wait_ms\": 500}");
+      assertThat(tuned.getInteger("max_size")).isEqualTo(5);
+      assertThat(tuned.getInteger("max_tokens")).as("unchanged").isEqualTo(15000);
+      assertThat(ok("GET", "/api/pipelines/review-moderator/buffer", null).getInteger("max_size")).isEqualTo(5);
+
+      var late = h.produceValid(40, 93);
+      await().atMost(Duration.ofSeconds(30)).until(() -> h.resultsById().size() == 340);
+      var results = h.resultsById();
+      List<Integer> sizes = late.keySet().stream().map(id -> results.get(id).get(0).getInteger("batch_size")).toList();
+      assertThat(sizes).as("batches after the change respect max_size 5").allMatch(n -> n <= 5);
+    }
+  }
+}
