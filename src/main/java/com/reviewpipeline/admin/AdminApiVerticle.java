@@ -32,8 +32,16 @@ public final class AdminApiVerticle extends VerticleBase {
   private ReviewQueueApi reviewQueue;
   private Router router;
 
+  private final com.reviewpipeline.app.Scaler scaler;
+
+  /** Without run-time scaling (tests, tools). */
   public AdminApiVerticle(AppConfig app) {
+    this(app, null);
+  }
+
+  public AdminApiVerticle(AppConfig app, com.reviewpipeline.app.Scaler scaler) {
     this.app = app;
+    this.scaler = scaler;
   }
 
   @Override
@@ -52,7 +60,7 @@ public final class AdminApiVerticle extends VerticleBase {
         .onSuccess(b -> ctx.response().putHeader("content-type", "application/yaml").end(b))
         .onFailure(err -> error(ctx, 500, "openapi.yaml missing from the classpath")));
     router.route("/api/*").handler(this::authenticate);
-    new OpsApi(vertx, app, kafkaAdmin, telemetry).mount(router);
+    new OpsApi(vertx, app, kafkaAdmin, telemetry, scaler).mount(router);
     if (!app.databaseUrl().isBlank()) {
       reviewQueue = new ReviewQueueApi(vertx, app, com.reviewpipeline.store.Database.pool(vertx, app.databaseUrl(), 4));
       reviewQueue.mount(router);

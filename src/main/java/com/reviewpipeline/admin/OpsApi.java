@@ -5,6 +5,7 @@ import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.BufferConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.telemetry.Telemetry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -46,7 +47,10 @@ final class OpsApi {
   private final Telemetry telemetry;
   private final LocalMap<String, JsonObject> buffers;
 
-  OpsApi(Vertx vertx, AppConfig app, Admin kafkaAdmin, Telemetry telemetry) {
+  private final com.reviewpipeline.app.Scaler scaler;
+
+  OpsApi(Vertx vertx, AppConfig app, Admin kafkaAdmin, Telemetry telemetry, com.reviewpipeline.app.Scaler scaler) {
+    this.scaler = scaler;
     this.vertx = vertx;
     this.app = app;
     this.kafkaAdmin = kafkaAdmin;
@@ -61,6 +65,44 @@ final class OpsApi {
     router.get("/api/pipelines/:name/buffer").handler(this::getBuffer);
     router.put("/api/pipelines/:name/buffer").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(this::putBuffer);
     router.get("/api/lag").handler(this::lag);
+    router.get("/api/deployments").handler(this::deployments);
+    router.put("/api/deployments/:verticle").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(this::scale);
+  }
+
+  private void deployments(RoutingContext ctx) {
+    if (scaler == null) {
+      AdminApiVerticle.error(ctx, 503, "scaling is not available in this process");
+      return;
+    }
+    ctx.json(new JsonObject().put("deployments", scaler.deployments()));
+  }
+
+  private void scale(RoutingContext ctx) {
+    if (scaler == null) {
+      AdminApiVerticle.error(ctx, 503, "scaling is not available in this process");
+      return;
+    }
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      AdminApiVerticle.error(ctx, 400, "body must be a JSON object like {\"instances\": 2}");
+      return;
+    }
+    if (body == null || !(body.getValue("instances") instanceof Integer n)) {
+      AdminApiVerticle.error(ctx, 400, "body must be a JSON object like {\"instances\": 2}");
+      return;
+    }
+    String verticle = ctx.pathParam("verticle");
+    Future<JsonObject> change;
+    try {
+      change = scaler.scale(verticle, n);
+    } catch (IllegalArgumentException e) {
+      AdminApiVerticle.error(ctx, scaler.deployments().containsKey(verticle) ? 400 : 404, e.getMessage());
+      return;
+    }
+    LOG.warn("admin.mutation who={} what=scale verticle={} instances={}", who(ctx), verticle, n);
+    change.onSuccess(ctx::json).onFailure(err -> AdminApiVerticle.error(ctx, 500, "scaling failed: " + err.getMessage()));
   }
 
   static String who(RoutingContext ctx) {

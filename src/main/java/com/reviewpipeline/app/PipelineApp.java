@@ -21,6 +21,7 @@ import com.reviewpipeline.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -30,15 +31,30 @@ import org.slf4j.LoggerFactory;
  * Deploys the pipeline's verticles in dependency order (publisher, Claude, buffer, then ingest)
  * and stops them in reverse, so that ingest drains through a still-running downstream.
  */
-public final class PipelineApp {
+public final class PipelineApp implements Scaler {
 
   private static final Logger LOG = LoggerFactory.getLogger(PipelineApp.class);
 
+  /** A scalable verticle kind: how to make one instance, how many run, and the deployment id. */
+  private static final class Kind {
+    final java.util.function.Supplier<io.vertx.core.Deployable> supplier;
+    final boolean ingest;
+    int instances;
+    String id;
+
+    Kind(java.util.function.Supplier<io.vertx.core.Deployable> supplier, boolean ingest, int instances) {
+      this.supplier = supplier;
+      this.ingest = ingest;
+      this.instances = instances;
+    }
+  }
+
   private final Vertx vertx;
   private final AppConfig config;
-  private final List<String> ingest = new ArrayList<>();
-  private final List<String> downstream = new ArrayList<>();
+  /** In deployment order; stopped ingest first, then the rest in reverse. */
+  private final java.util.LinkedHashMap<String, Kind> kinds = new java.util.LinkedHashMap<>();
   private String admin;
+  private Future<?> scaling = Future.succeededFuture();
 
   private PipelineApp(Vertx vertx, AppConfig config) {
     this.vertx = vertx;
@@ -49,30 +65,28 @@ public final class PipelineApp {
     registerCodecs(vertx);
     PipelineApp app = new PipelineApp(vertx, config);
     LOG.info("pipeline.starting config={}", config);
+    // one limiter per API key for the whole process, shared by every Claude verticle instance
+    KeyPool keys = new KeyPool(config.anthropic().apiKeys(), config.anthropic().rateLimits(), System::currentTimeMillis);
     return vertx.executeBlocking(() -> {
           Topics.ensure(config.kafka());
           return null;
         })
-        .compose(v -> app.deploy(() -> new ResultPublisherVerticle(config), config.instances().publisher(), app.downstream))
-        .compose(v -> {
-          // one limiter per API key for the whole process, shared by every Claude verticle instance
-          KeyPool keys = new KeyPool(config.anthropic().apiKeys(), config.anthropic().rateLimits(), System::currentTimeMillis);
-          return app.deploy(() -> new ClaudeVerticle(config, keys), config.instances().claude(), app.downstream);
-        })
-        .compose(v -> app.deploy(() -> new BatchBufferVerticle(config), config.instances().buffer(), app.downstream))
-        .compose(v -> app.deploy(() -> new RetrySchedulerVerticle(config), 1, app.downstream))
+        .compose(v -> app.start("publisher", () -> new ResultPublisherVerticle(config), config.instances().publisher(), false))
+        .compose(v -> app.start("claude", () -> new ClaudeVerticle(config, keys), config.instances().claude(), false))
+        .compose(v -> app.start("buffer", () -> new BatchBufferVerticle(config), config.instances().buffer(), false))
+        .compose(v -> app.start("retry-scheduler", () -> new RetrySchedulerVerticle(config), 1, false))
         .compose(v -> config.databaseUrl().isBlank() ? Future.succeededFuture()
-            : app.deploy(() -> new StoreVerticle(config), 1, app.downstream))
-        .compose(v -> app.deploy(() -> new AlertVerticle(config, config.alerts()), 1, app.downstream))
+            : app.start("store", () -> new StoreVerticle(config), 1, false))
+        .compose(v -> app.start("alerts", () -> new AlertVerticle(config, config.alerts()), 1, false))
         .compose(v -> {
           List<Future<?>> all = new ArrayList<>();
           for (PipelineConfig p : config.pipelines()) {
-            all.add(app.deploy(() -> new IngestVerticle(config, p), config.instances().ingest(), app.ingest));
+            all.add(app.start("ingest:" + p.name(), () -> new IngestVerticle(config, p), config.instances().ingest(), true));
           }
           return Future.all(all);
         })
         .compose(v -> withAdmin
-            ? vertx.deployVerticle(new AdminApiVerticle(config)).onSuccess(id -> app.admin = id).mapEmpty()
+            ? vertx.deployVerticle(new AdminApiVerticle(config, app)).onSuccess(id -> app.admin = id).mapEmpty()
             : Future.succeededFuture())
         .map(v -> {
           LOG.info("pipeline.started pipelines={} instances={}",
@@ -81,31 +95,77 @@ public final class PipelineApp {
         });
   }
 
+  private Future<Void> start(String name, java.util.function.Supplier<io.vertx.core.Deployable> supplier, int instances,
+      boolean ingest) {
+    Kind kind = new Kind(supplier, ingest, instances);
+    kinds.put(name, kind);
+    return vertx.deployVerticle(supplier, new DeploymentOptions().setInstances(instances))
+        .onSuccess(id -> kind.id = id)
+        .mapEmpty();
+  }
+
+  /** Kinds whose instance count may change at run time (the singletons stay single). */
+  private static boolean scalable(String name) {
+    return name.equals("publisher") || name.equals("claude") || name.equals("buffer") || name.startsWith("ingest:");
+  }
+
+  @Override
+  public synchronized JsonObject deployments() {
+    JsonObject out = new JsonObject();
+    kinds.forEach((name, k) -> out.put(name, new JsonObject().put("instances", k.instances).put("scalable", scalable(name))));
+    return out;
+  }
+
+  @Override
+  public synchronized Future<JsonObject> scale(String name, int instances) {
+    Kind kind = kinds.get(name);
+    if (kind == null || !scalable(name)) {
+      throw new IllegalArgumentException("no scalable verticle '" + name + "'; scalable: "
+          + kinds.keySet().stream().filter(PipelineApp::scalable).toList());
+    }
+    if (instances < 1 || instances > 64) {
+      throw new IllegalArgumentException("instances must be between 1 and 64");
+    }
+    // one change at a time: each waits for the previous to finish
+    Future<JsonObject> change = scaling.transform(ignored -> {
+      String old = kind.id;
+      LOG.info("pipeline.scaling verticle={} from={} to={}", name, kind.instances, instances);
+      return vertx.deployVerticle(kind.supplier, new DeploymentOptions().setInstances(instances))
+          .compose(id -> {
+            kind.id = id;
+            kind.instances = instances;
+            // the old instances drain gracefully (ingest commits, buffers flush, calls complete)
+            return vertx.undeploy(old);
+          })
+          .map(v -> new JsonObject().put("verticle", name).put("instances", instances));
+    });
+    scaling = change;
+    return change;
+  }
+
   /** Registers the local codecs of every hot-path message type. */
   public static void registerCodecs(Vertx vertx) {
     LocalCodec.registerAll(vertx, List.of(PipelineEvent.class, Batch.class, BatchResults.class, FailedEvents.class,
         RejectedRecord.class, BatchAck.class));
   }
 
-  private Future<Void> deploy(java.util.function.Supplier<io.vertx.core.Deployable> supplier, int instances, List<String> ids) {
-    return vertx.deployVerticle(supplier, new DeploymentOptions().setInstances(instances))
-        .onSuccess(ids::add)
-        .mapEmpty();
-  }
 
-  /** Graceful stop: ingest drains (pause, flush, wait, commit, close), then the rest stops. */
+  /** Graceful stop: ingest drains (pause, flush, wait, commit, close), then the rest stops in reverse order. */
   public Future<Void> stop() {
     LOG.info("pipeline.stopping");
-    List<String> reversed = new ArrayList<>(downstream);
-    java.util.Collections.reverse(reversed);
+    List<String> ingestIds = new ArrayList<>();
+    List<String> downstreamIds = new ArrayList<>();
+    synchronized (this) {
+      kinds.values().forEach(k -> (k.ingest ? ingestIds : downstreamIds).add(k.id));
+      kinds.clear();
+    }
+    java.util.Collections.reverse(downstreamIds);
     List<Future<?>> drains = new ArrayList<>();
-    ingest.forEach(id -> drains.add(undeploy(List.of(id))));
-    ingest.clear();
-    downstream.clear();
+    ingestIds.forEach(id -> drains.add(undeploy(List.of(id))));
     return Future.join(drains)
         .<Void>mapEmpty()
         .recover(err -> Future.succeededFuture())
-        .compose(v -> undeploy(reversed))
+        .compose(v -> undeploy(downstreamIds))
         .compose(v -> admin == null ? Future.succeededFuture() : vertx.undeploy(admin))
         .onComplete(ar -> LOG.info("pipeline.stopped"));
   }

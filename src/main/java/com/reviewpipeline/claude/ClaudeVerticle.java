@@ -52,6 +52,9 @@ public final class ClaudeVerticle extends VerticleBase {
   private CostCalculator costs;
   private Telemetry telemetry;
   private final Map<String, ToolResponseParser> parsers = new HashMap<>();
+  /** Batches this instance holds that have not reached results or the failure path (incl. waiting on timers). */
+  private int owned;
+  private io.vertx.core.eventbus.MessageConsumer<Batch> batches;
 
   /** @param keys the process's API keys and their rate limiters, shared by every Claude verticle instance */
   public ClaudeVerticle(AppConfig app, KeyPool keys) {
@@ -75,7 +78,11 @@ public final class ClaudeVerticle extends VerticleBase {
     for (PipelineConfig p : app.pipelines()) {
       parsers.put(p.name(), new ToolResponseParser(p.toolName(), new ItemValidator(p.itemSchema())));
     }
-    return vertx.eventBus().<Batch>localConsumer(Addresses.BATCH_READY, msg -> call(msg.body(), 1)).completion();
+    batches = vertx.eventBus().<Batch>localConsumer(Addresses.BATCH_READY, msg -> {
+      owned++;
+      call(msg.body(), 1);
+    });
+    return batches.completion();
   }
 
   /** Waits for a key with budget (rate limiter), then sends. */
@@ -191,6 +198,7 @@ public final class ClaudeVerticle extends VerticleBase {
     LOG.warn("claude.batch.failed pipeline={} batch={} events={} type={} attempts={}",
         batch.pipeline(), batch.id(), batch.size(), errorType, attempt);
     vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(batch.events(), errorType, message, true));
+    owned--;
   }
 
   private void onSuccess(Batch batch, int attempt, PipelineConfig pipeline, String model, HttpResponse<Buffer> resp,
@@ -220,6 +228,7 @@ public final class ClaudeVerticle extends VerticleBase {
     if ("refusal".equals(parsed.stopReason()) && parsed.verdicts().isEmpty()) {
       vertx.eventBus().send(Addresses.FAILURES,
           new FailedEvents(batch.events(), "refusal", "the model refused to judge this batch", false));
+      owned--;
       return;
     }
     int n = batch.size();
@@ -253,12 +262,14 @@ public final class ClaudeVerticle extends VerticleBase {
       if (rest.size() > 1) {
         int half = rest.size() / 2;
         LOG.info("claude.batch.split pipeline={} batch={} remaining={}", batch.pipeline(), batch.id(), rest.size());
+        owned += 2;
         call(subBatch(batch, rest.subList(0, half)), 1);
         call(subBatch(batch, rest.subList(half, rest.size())), 1);
       } else {
         vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(rest, "truncated",
             "one review's answer does not fit max_tokens " + ClaudeRequests.maxTokens(pipeline, 1), false));
       }
+      owned--;
       return;
     }
     for (PipelineEvent e : invalid) {
@@ -275,6 +286,7 @@ public final class ClaudeVerticle extends VerticleBase {
             "left out of the model's answer " + (e.resends() + 1) + " times", true));
       }
     }
+    owned--;
   }
 
   private static Batch subBatch(Batch batch, List<PipelineEvent> events) {
@@ -299,10 +311,30 @@ public final class ClaudeVerticle extends VerticleBase {
   }
 
   @Override
+  /**
+   * Graceful stop (scale-down, shutdown): takes no new batches and finishes the ones it holds,
+   * including those waiting for a retry or the rate limiter, up to {@code shutdown.timeout_ms}.
+   */
   public Future<?> stop() {
-    if (client != null) {
-      client.close();
+    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+    long deadline = System.currentTimeMillis() + app.shutdownTimeoutMs();
+    Future<Void> unregistered = batches == null ? Future.succeededFuture() : batches.unregister();
+    unregistered.onComplete(v -> waitForOwned(drained, deadline));
+    return drained.future().onComplete(v -> {
+      if (owned > 0) {
+        LOG.warn("claude.stopped batches_abandoned={} (their events stay uncommitted and are read again)", owned);
+      }
+      if (client != null) {
+        client.close();
+      }
+    });
+  }
+
+  private void waitForOwned(io.vertx.core.Promise<Void> drained, long deadline) {
+    if (owned <= 0 || System.currentTimeMillis() >= deadline) {
+      drained.tryComplete();
+      return;
     }
-    return Future.succeededFuture();
+    vertx.setTimer(20, t -> waitForOwned(drained, deadline));
   }
 }

@@ -255,6 +255,22 @@ public final class IngestVerticle extends VerticleBase {
   }
 
   /**
+   * The last commit before closing: while a rebalance is in progress (an instance joining or
+   * leaving) Kafka refuses commits, so try again while the poll loop completes the rebalance;
+   * each success here is an event the next owner does not process again.
+   */
+  private Future<Void> finalCommit(int attemptsLeft) {
+    return commit().compose(v -> {
+      if (tracker.changedSinceCommit().isEmpty() || attemptsLeft <= 1) {
+        return Future.succeededFuture();
+      }
+      io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+      vertx.setTimer(300, t -> finalCommit(attemptsLeft - 1).onComplete(later));
+      return later.future();
+    });
+  }
+
+  /**
    * Graceful drain: stop fetching, flush buffers, wait for in-flight events up to the shutdown
    * deadline, commit what is done, close the consumer.
    */
@@ -270,7 +286,7 @@ public final class IngestVerticle extends VerticleBase {
       waitForDrain(drained, deadline);
     });
     return drained.future()
-        .compose(v -> commit())
+        .compose(v -> finalCommit(10))
         .compose(v -> consumer.close())
         .onComplete(v -> {
           telemetry.unregisterInFlight(pipeline.name(), instanceId);

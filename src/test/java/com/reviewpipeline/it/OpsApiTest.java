@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +100,52 @@ class OpsApiTest {
       var results = h.resultsById();
       List<Integer> sizes = late.keySet().stream().map(id -> results.get(id).get(0).getInteger("batch_size")).toList();
       assertThat(sizes).as("batches after the change respect max_size 5").allMatch(n -> n <= 5);
+    }
+  }
+
+  @Test
+  @DisplayName("instance counts change at run time while events flow (Claude up and down, ingest up and down) without losing an event; bad counts 400, unknown verticle 404")
+  void scalingWhileEventsFlowLosesNothing() throws Exception {
+    try (PipelineHarness h = new PipelineHarness(new JsonObject(), 50, c -> c.withAdminToken("t").withHttpPort(0))) {
+      PipelineHarness.Node node = h.startNode();
+      AdminApiVerticle admin = new AdminApiVerticle(h.config, node.app());
+      PipelineHarness.await(node.vertx().deployVerticle(admin));
+      port = admin.port();
+      JsonObject deployments = ok("GET", "/api/deployments", null).getJsonObject("deployments");
+      assertThat(deployments.getJsonObject("claude").getInteger("instances")).isEqualTo(2);
+      assertThat(deployments.getJsonObject("ingest:review-moderator").getInteger("instances")).isEqualTo(1);
+      assertThat(deployments.getJsonObject("retry-scheduler").getBoolean("scalable")).isFalse();
+
+      assertThat(status("PUT", "/api/deployments/claude", "{\"instances\": 0}")).isEqualTo(400);
+      assertThat(status("PUT", "/api/deployments/claude", "{\"instances\": \"3\"}")).isEqualTo(400);
+      assertThat(status("PUT", "/api/deployments/claude", "nope")).isEqualTo(400);
+      assertThat(status("PUT", "/api/deployments/warp-drive", "{\"instances\": 2}")).isEqualTo(404);
+      assertThat(status("PUT", "/api/deployments/retry-scheduler", "{\"instances\": 2}")).isEqualTo(400);
+
+      // Claude calls are in flight (held by the simulator) while the old instances are replaced:
+      // they finish before the old deployment is gone.
+      h.sim.configure(new JsonObject().put("hold", true));
+      var sent = new java.util.HashMap<>(h.produceValid(1500, 95));
+      Map<Integer, Long> end = h.kafka.endOffsets(h.events);
+      await().atMost(Duration.ofSeconds(30)).until(() -> h.sim.held() > 0);
+      h.simVertx.setTimer(1500, t -> h.sim.configure(new JsonObject().put("hold", false)));
+      assertThat(ok("PUT", "/api/deployments/claude", "{\"instances\": 4}").getInteger("instances")).isEqualTo(4);
+      assertThat(h.resultsById()).as("held calls completed before the old instances stopped").isNotEmpty();
+      assertThat(h.resultsById().size()).as("still mid-stream").isLessThan(1500);
+      h.sim.configure(new JsonObject().put("hold", true));
+      await().atMost(Duration.ofSeconds(30)).until(() -> h.sim.held() > 0);
+      h.simVertx.setTimer(1500, t -> h.sim.configure(new JsonObject().put("hold", false)));
+      assertThat(ok("PUT", "/api/deployments/ingest:review-moderator", "{\"instances\": 2}").getInteger("instances")).isEqualTo(2);
+      assertThat(ok("PUT", "/api/deployments/claude", "{\"instances\": 1}").getInteger("instances")).isEqualTo(1);
+      assertThat(ok("PUT", "/api/deployments/ingest:review-moderator", "{\"instances\": 1}").getInteger("instances")).isEqualTo(1);
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+          .until(() -> h.resultsById().keySet().containsAll(sent.keySet()));
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+          .untilAsserted(() -> assertThat(h.kafka.committed(h.group(), h.events)).isEqualTo(end));
+      JsonObject after = ok("GET", "/api/deployments", null).getJsonObject("deployments");
+      assertThat(after.getJsonObject("claude").getInteger("instances")).isEqualTo(1);
+      long duplicates = h.resultsById().values().stream().mapToLong(l -> l.size() - 1).sum();
+      System.out.printf("scaling: events=%d duplicates=%d%n", sent.size(), duplicates);
     }
   }
 }
