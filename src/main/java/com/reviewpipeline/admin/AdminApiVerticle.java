@@ -114,18 +114,23 @@ public final class AdminApiVerticle extends VerticleBase {
   }
 
   private void ready(RoutingContext ctx) {
-    vertx.executeBlocking(() -> kafkaAdmin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size())
-        .onComplete(ar -> {
-          boolean kafkaUp = ar.succeeded() && ar.result() > 0;
-          boolean assigned = telemetry.allConsumersJoined();
-          JsonObject body = new JsonObject()
-              .put("status", kafkaUp && assigned ? "UP" : "DOWN")
-              .put("checks", new JsonObject()
-                  .put("kafka", kafkaUp ? "UP" : "DOWN")
-                  .put("consumers_assigned", assigned ? "UP" : "DOWN"));
-          ctx.response().setStatusCode(kafkaUp && assigned ? 200 : 503);
-          ctx.json(body);
-        });
+    Future<Boolean> kafka = vertx.executeBlocking(() -> kafkaAdmin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size() > 0)
+        .otherwise(false);
+    Future<Boolean> database = reviewQueue == null ? Future.succeededFuture(null) : reviewQueue.ping();
+    Future.join(kafka, database).onComplete(ar -> {
+      boolean kafkaUp = Boolean.TRUE.equals(kafka.result());
+      Boolean dbUp = database.result();
+      boolean assigned = telemetry.allConsumersJoined();
+      boolean up = kafkaUp && assigned && (dbUp == null || dbUp);
+      JsonObject checks = new JsonObject()
+          .put("kafka", kafkaUp ? "UP" : "DOWN")
+          .put("consumers_assigned", assigned ? "UP" : "DOWN");
+      if (dbUp != null) {
+        checks.put("database", dbUp ? "UP" : "DOWN");
+      }
+      ctx.response().setStatusCode(up ? 200 : 503);
+      ctx.json(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
+    });
   }
 
   private void metrics(RoutingContext ctx) {

@@ -58,6 +58,11 @@ final class ReviewQueueApi {
     router.get("/api/results").handler(this::results);
   }
 
+  /** Readiness: the database answers a trivial query. */
+  Future<Boolean> ping() {
+    return pool.query("SELECT 1").execute().map(rows -> true).otherwise(false);
+  }
+
   Future<Void> close() {
     return producer.close().compose(v -> pool.close());
   }

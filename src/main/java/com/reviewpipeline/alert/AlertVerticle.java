@@ -117,6 +117,7 @@ public final class AlertVerticle extends VerticleBase {
       pool.query("SELECT count(*) AS n FROM manual_review WHERE status = 'open'").execute()
           .onSuccess(rows -> {
             long open = rows.iterator().next().getLong("n");
+            telemetry.manualReviewOpen(open);
             transition("dlq_backlog", open > settings.dlqBacklogThreshold(), "warning",
                 open + " manual-review items open (threshold " + settings.dlqBacklogThreshold() + ")");
           })
@@ -142,26 +143,44 @@ public final class AlertVerticle extends VerticleBase {
     }
   }
 
-  /** Per pipeline consumer group: sum over partitions of end offset minus committed offset. Blocking. */
+  /**
+   * Lag per consumer group (sum over partitions of end offset minus committed offset) for the
+   * pipelines' groups; every group's per-partition lag, including the retry stages (their depth)
+   * and the database sinks, goes to the {@code review_consumer_lag} gauge. Blocking.
+   */
   private Map<String, Long> lagByGroup() throws Exception {
-    String topic = app.kafka().eventsTopic();
-    int partitions = kafkaAdmin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS)
-        .get(topic).partitions().size();
-    Map<TopicPartition, OffsetSpec> req = new HashMap<>();
-    for (int p = 0; p < partitions; p++) {
-      req.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
+    for (PipelineConfig p : app.pipelines()) {
+      groups.put(p.groupId(), List.of(app.kafka().eventsTopic()));
     }
+    groups.put(app.kafka().retryGroup(), app.kafka().retryStages().stream().map(st -> st.topic()).toList());
+    if (!app.databaseUrl().isBlank()) {
+      groups.put(app.kafka().storeGroup(), List.of(app.kafka().resultsTopic()));
+      groups.put(app.kafka().manualReviewGroup(), List.of(app.kafka().dlqTopic()));
+    }
+    java.util.Set<String> topics = new java.util.TreeSet<>();
+    groups.values().forEach(topics::addAll);
+    var described = kafkaAdmin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS);
+    Map<TopicPartition, OffsetSpec> req = new HashMap<>();
+    described.forEach((topic, d) -> d.partitions().forEach(pi -> req.put(new TopicPartition(topic, pi.partition()), OffsetSpec.latest())));
     var ends = kafkaAdmin.listOffsets(req).all().get(5, TimeUnit.SECONDS);
     Map<String, Long> out = new HashMap<>();
-    for (PipelineConfig p : app.pipelines()) {
-      Map<TopicPartition, OffsetAndMetadata> committed = kafkaAdmin.listConsumerGroupOffsets(p.groupId())
+    for (Map.Entry<String, List<String>> g : groups.entrySet()) {
+      Map<TopicPartition, OffsetAndMetadata> committed = kafkaAdmin.listConsumerGroupOffsets(g.getKey())
           .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-      long lag = 0;
+      long total = 0;
       for (var e : ends.entrySet()) {
+        if (!g.getValue().contains(e.getKey().topic())) {
+          continue;
+        }
         OffsetAndMetadata c = committed.get(e.getKey());
-        lag += Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()));
+        long lag = Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()));
+        telemetry.lag(g.getKey(), e.getKey().topic(), e.getKey().partition(), lag);
+        total += lag;
       }
-      out.put(p.groupId(), lag);
+      if (app.pipelines().stream().anyMatch(p -> p.groupId().equals(g.getKey()))) {
+        out.put(g.getKey(), total);
+      }
     }
     return out;
   }

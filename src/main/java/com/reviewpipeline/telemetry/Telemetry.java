@@ -107,6 +107,28 @@ public final class Telemetry {
 
   public void rateLimitWait(String model, long waitMs) {
     registry.counter("claude_rate_limit_waits_total", "model", model).increment();
+    DistributionSummary.builder("claude_rate_limit_wait_ms").tags("model", model).register(registry).record(waitMs);
+  }
+
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> gauges = new ConcurrentHashMap<>();
+
+  private java.util.concurrent.atomic.AtomicLong gauge(String name, String... tags) {
+    String key = name + String.join(",", tags);
+    return gauges.computeIfAbsent(key, k -> {
+      java.util.concurrent.atomic.AtomicLong v = new java.util.concurrent.atomic.AtomicLong();
+      Gauge.builder(name, v, java.util.concurrent.atomic.AtomicLong::get).tags(tags).register(registry);
+      return v;
+    });
+  }
+
+  /** Consumer lag of one group on one partition (end offset minus committed offset). */
+  public void lag(String group, String topic, int partition, long lag) {
+    gauge("review_consumer_lag", "group", group, "topic", topic, "partition", String.valueOf(partition)).set(lag);
+  }
+
+  /** Open manual-review items: the human end of the DLQ. */
+  public void manualReviewOpen(long open) {
+    gauge("review_manual_review_open").set(open);
   }
 
   private final Map<String, Set<String>> pausedReasons = new ConcurrentHashMap<>();

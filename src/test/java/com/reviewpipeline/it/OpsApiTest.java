@@ -53,7 +53,8 @@ class OpsApiTest {
   @Test
   @DisplayName("auth on /api/*, pause stops processing and lag grows by exactly the new events, resume drains, buffer settings change at run time with validation, unknown pipeline 404")
   void pauseResumeLagAndBufferTuning() throws Exception {
-    try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5, c -> c.withAdminToken("t").withHttpPort(0))) {
+    try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5, c -> c.withAdminToken("t").withHttpPort(0)
+        .withAlerts(com.reviewpipeline.alert.AlertSettings.fromJson(new JsonObject().put("check_interval_ms", 500))))) {
       PipelineHarness.Node node = h.startNode();
       AdminApiVerticle admin = new AdminApiVerticle(h.config);
       PipelineHarness.await(node.vertx().deployVerticle(admin));
@@ -94,6 +95,19 @@ class OpsApiTest {
       assertThat(tuned.getInteger("max_size")).isEqualTo(5);
       assertThat(tuned.getInteger("max_tokens")).as("unchanged").isEqualTo(15000);
       assertThat(ok("GET", "/api/pipelines/review-moderator/buffer", null).getInteger("max_size")).isEqualTo(5);
+
+      // Prometheus text with the product's meters (no auth)
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        HttpResponse<String> m = call("GET", "/metrics", null, null);
+        assertThat(m.statusCode()).isEqualTo(200);
+        assertThat(m.body()).contains("review_events_consumed_total", "review_events_processed_total",
+            "review_batches_flushed_total", "review_batch_size", "claude_request_duration_seconds",
+            "claude_tokens_total", "claude_cost_usd_total", "claude_token_estimate_relative_error",
+            "review_events_in_flight", "review_consumer_lag{");
+      });
+      JsonObject ready = new JsonObject(call("GET", "/health/ready", null, null).body());
+      assertThat(ready.getString("status")).isEqualTo("UP");
+      assertThat(ready.getJsonObject("checks").getString("kafka")).isEqualTo("UP");
 
       var late = h.produceValid(40, 93);
       await().atMost(Duration.ofSeconds(30)).until(() -> h.resultsById().size() == 340);
