@@ -16,7 +16,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -52,8 +51,7 @@ public final class IngestVerticle extends VerticleBase {
   private MessageConsumer<io.vertx.core.json.JsonObject> controlConsumer;
   private boolean stopping;
   private long commitTimer = -1;
-  private Future<Void> commitInProgress = Future.succeededFuture();
-  private boolean commitQueued;
+  private TrackedCommits commits;
 
   public IngestVerticle(AppConfig app, PipelineConfig pipeline) {
     this.app = app;
@@ -82,6 +80,8 @@ public final class IngestVerticle extends VerticleBase {
     props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
     props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
     consumer = KafkaConsumer.create(vertx, props);
+    commits = new TrackedCommits(consumer, kafka.eventsTopic(), tracker,
+        err -> LOG.warn("ingest.commit.failed pipeline={} error={}", pipeline.name(), err.toString()));
     // A paused consumer's poll returns only when this times out; a short timeout makes resume prompt.
     consumer.pollTimeout(java.time.Duration.ofMillis(100));
     consumer.handler(this::onRecord);
@@ -223,35 +223,9 @@ public final class IngestVerticle extends VerticleBase {
     });
   }
 
-  /**
-   * Commits every partition whose committable offset moved; serialised so commits never reorder,
-   * and coalesced: calls made while a commit is already queued share it.
-   */
+  /** Commits every partition whose committable offset moved (see {@link TrackedCommits}). */
   Future<Void> commit() {
-    if (commitQueued) {
-      return commitInProgress;
-    }
-    commitQueued = true;
-    commitInProgress = commitInProgress.transform(ignored -> {
-      commitQueued = false;
-      return doCommit();
-    });
-    return commitInProgress;
-  }
-
-  private Future<Void> doCommit() {
-    Map<Integer, Long> changed = tracker.changedSinceCommit();
-    if (changed.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    changed.forEach((partition, offset) ->
-        offsets.put(new TopicPartition(kafka.eventsTopic(), partition), new OffsetAndMetadata(offset, "")));
-    return consumer.commit(offsets)
-        .onSuccess(v -> tracker.markCommitted(changed))
-        .onFailure(err -> LOG.warn("ingest.commit.failed pipeline={} error={}", pipeline.name(), err.toString()))
-        .<Void>mapEmpty()
-        .recover(err -> Future.succeededFuture());
+    return commits.commit();
   }
 
   /**

@@ -18,7 +18,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -78,7 +77,7 @@ public final class RetrySchedulerVerticle extends VerticleBase {
     KafkaConsumer<String, String> consumer;
     MessageConsumer<BatchAck> acks;
     long commitTimer = -1;
-    Future<Void> commits = Future.succeededFuture();
+    com.reviewpipeline.ingest.TrackedCommits commits;
 
     StageConsumer(RetryStage stage) {
       this.stage = stage;
@@ -101,6 +100,8 @@ public final class RetrySchedulerVerticle extends VerticleBase {
       props.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
       props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
       consumer = KafkaConsumer.create(vertx, props);
+      commits = new com.reviewpipeline.ingest.TrackedCommits(consumer, stage.topic(), tracker,
+          err -> LOG.warn("retry.commit.failed topic={} error={}", stage.topic(), err.toString()));
       consumer.pollTimeout(java.time.Duration.ofMillis(200));
       consumer.handler(this::onRecord);
       consumer.exceptionHandler(err -> LOG.warn("retry.consumer.error topic={} error={}", stage.topic(), err.toString()));
@@ -199,20 +200,7 @@ public final class RetrySchedulerVerticle extends VerticleBase {
     }
 
     Future<Void> commit() {
-      commits = commits.transform(ignored -> {
-        Map<Integer, Long> changed = tracker.changedSinceCommit();
-        if (changed.isEmpty()) {
-          return Future.succeededFuture();
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        changed.forEach((p, o) -> offsets.put(new TopicPartition(stage.topic(), p), new OffsetAndMetadata(o, "")));
-        return consumer.commit(offsets).onSuccess(v -> tracker.markCommitted(changed)).<Void>mapEmpty()
-            .recover(err -> {
-              LOG.warn("retry.commit.failed topic={} error={}", stage.topic(), err.toString());
-              return Future.succeededFuture();
-            });
-      });
-      return commits;
+      return commits.commit();
     }
 
     Future<Void> stop() {

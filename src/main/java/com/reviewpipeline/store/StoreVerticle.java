@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -122,7 +121,7 @@ public final class StoreVerticle extends VerticleBase {
     final Set<TopicPartition> assigned = new HashSet<>();
     KafkaConsumer<String, String> consumer;
     long timer = -1;
-    Future<Void> commits = Future.succeededFuture();
+    com.reviewpipeline.ingest.TrackedCommits commits;
 
     Sink(String topic, String group, Function<KafkaConsumerRecord<String, String>, Future<Void>> write) {
       this.topic = topic;
@@ -140,6 +139,8 @@ public final class StoreVerticle extends VerticleBase {
       props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
       props.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
       consumer = KafkaConsumer.create(vertx, props);
+      commits = new com.reviewpipeline.ingest.TrackedCommits(consumer, topic, tracker,
+          err -> LOG.warn("store.commit.failed topic={} error={}", topic, err.toString()));
       consumer.pollTimeout(java.time.Duration.ofMillis(200));
       consumer.handler(this::onRecord);
       consumer.partitionsAssignedHandler(assigned::addAll);
@@ -185,17 +186,7 @@ public final class StoreVerticle extends VerticleBase {
     }
 
     Future<Void> commit() {
-      commits = commits.transform(ignored -> {
-        Map<Integer, Long> changed = tracker.changedSinceCommit();
-        if (changed.isEmpty()) {
-          return Future.succeededFuture();
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        changed.forEach((p, o) -> offsets.put(new TopicPartition(topic, p), new OffsetAndMetadata(o, "")));
-        return consumer.commit(offsets).onSuccess(v -> tracker.markCommitted(changed)).<Void>mapEmpty()
-            .recover(err -> Future.succeededFuture());
-      });
-      return commits;
+      return commits.commit();
     }
 
     Future<Void> stop() {
