@@ -56,6 +56,9 @@ public final class AdminApiVerticle extends VerticleBase {
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(this::metrics);
+    // the admin UI: static files from the classpath, nothing from a CDN
+    router.get("/").handler(ctx -> ctx.reroute("/ui/index.html"));
+    router.route("/ui/*").handler(io.vertx.ext.web.handler.StaticHandler.create("webroot").setCachingEnabled(false));
     router.get("/openapi.yaml").handler(ctx -> vertx.fileSystem().readFile("openapi.yaml")
         .onSuccess(b -> ctx.response().putHeader("content-type", "application/yaml").end(b))
         .onFailure(err -> error(ctx, 500, "openapi.yaml missing from the classpath")));

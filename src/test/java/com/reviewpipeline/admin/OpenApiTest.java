@@ -46,4 +46,32 @@ class OpenApiTest {
       vertx.close().toCompletionStage().toCompletableFuture().get();
     }
   }
+
+  @Test
+  @DisplayName("the admin UI is served at / without auth, with every asset from the app itself (no CDN or external URL)")
+  void adminUiServedLocally() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      AppConfig base = TestConfig.load(vertx, new JsonObject());
+      AppConfig config = base.withKafka(base.kafka().withBootstrapServers("127.0.0.1:1")).withHttpPort(0).withAdminToken("t");
+      AdminApiVerticle admin = new AdminApiVerticle(config);
+      vertx.deployVerticle(admin).toCompletionStage().toCompletableFuture().get();
+      HttpClient http = HttpClient.newHttpClient();
+      String root = "http://127.0.0.1:" + admin.port();
+      HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(root + "/")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.headers().firstValue("content-type").orElse("")).contains("text/html");
+      assertThat(page.body()).contains("Review pipeline").contains("/ui/admin.js").contains("/ui/admin.css");
+      for (String asset : new String[] {"/ui/admin.js", "/ui/admin.css"}) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(root + asset)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(asset).isEqualTo(200);
+        assertThat(r.body()).as(asset + " has no external URL").doesNotContain("http://").doesNotContain("https://");
+      }
+      assertThat(page.body()).doesNotContain("http://").doesNotContain("https://");
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(root + "/ui/nope.js")).build(), HttpResponse.BodyHandlers.ofString())
+          .statusCode()).isEqualTo(404);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+  }
 }
