@@ -48,30 +48,33 @@ public final class BacklogHeapBenchmark {
         int port = p.adminPort(60_000);
         HttpClient http = HttpClient.newHttpClient();
         long stallEnd = System.currentTimeMillis() + stallSeconds * 1000L;
-        long maxInFlight = 0;
-        JsonObject stats = stats(http, port);
-        while (System.currentTimeMillis() < stallEnd) {
-          Thread.sleep(1000);
-          stats = stats(http, port);
-          maxInFlight = Math.max(maxInFlight, stats.getJsonObject("totals").getLong("in_flight"));
-        }
+        long[] maxInFlight = {0};
+        JsonObject[] last = {stats(http, port)};
+        // sample the pipeline's stats once a second until the stall is over
+        org.awaitility.Awaitility.await().pollDelay(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(1))
+            .atMost(Duration.ofSeconds(stallSeconds + 30L)).until(() -> {
+              last[0] = stats(http, port);
+              maxInFlight[0] = Math.max(maxInFlight[0], last[0].getJsonObject("totals").getLong("in_flight"));
+              return System.currentTimeMillis() >= stallEnd;
+            });
+        JsonObject stats = last[0];
         JsonObject jvm = stats.getJsonObject("jvm");
         System.out.printf("stall: %d s with the simulator holding %d requests; consumed=%,d in_flight_max=%,d heap_peak_mb=%d heap_max_mb=%d%n",
-            stallSeconds, h.sim.held(), stats.getJsonObject("totals").getLong("consumed"), maxInFlight,
+            stallSeconds, h.sim.held(), stats.getJsonObject("totals").getLong("consumed"), maxInFlight[0],
             jvm.getLong("heap_peak_mb"), jvm.getLong("heap_max_mb"));
 
         h.sim.configure(new JsonObject().put("hold", false));
         long r0 = System.currentTimeMillis();
         Map<Integer, Long> end = h.kafka.endOffsets(h.events);
-        while (!h.kafka.committed(h.group(), h.events).equals(end)) {
+        org.awaitility.Awaitility.await().pollInterval(Duration.ofSeconds(2)).atMost(Duration.ofHours(2)).until(() -> {
           if (!p.isAlive()) {
             throw new IllegalStateException("pipeline process died; see " + p.log);
           }
-          Thread.sleep(2000);
-          stats = stats(http, port);
-          maxInFlight = Math.max(maxInFlight, stats.getJsonObject("totals").getLong("in_flight"));
-          System.out.printf("  recovering: processed=%,d%n", stats.getJsonObject("totals").getLong("processed"));
-        }
+          JsonObject now = stats(http, port);
+          maxInFlight[0] = Math.max(maxInFlight[0], now.getJsonObject("totals").getLong("in_flight"));
+          System.out.printf("  recovering: processed=%,d%n", now.getJsonObject("totals").getLong("processed"));
+          return h.kafka.committed(h.group(), h.events).equals(end);
+        });
         double drainS = (System.currentTimeMillis() - r0) / 1000.0;
         stats = stats(http, port);
         jvm = stats.getJsonObject("jvm");
@@ -80,7 +83,7 @@ public final class BacklogHeapBenchmark {
         System.out.printf("recovery: all %,d offsets committed in %.1f s (%.0f events/s); distinct results %,d of %,d; lost %d%n",
             events, drainS, events / drainS, distinct, events, events - distinct);
         System.out.printf("RESULT backlog=%,d heap_peak_mb=%d (limit 256, -Xmx%dm) in_flight_max=%,d out_of_memory=%s lost=%d%n",
-            events, jvm.getLong("heap_peak_mb"), jvm.getLong("heap_max_mb"), maxInFlight, oom, events - distinct);
+            events, jvm.getLong("heap_peak_mb"), jvm.getLong("heap_max_mb"), maxInFlight[0], oom, events - distinct);
         p.terminate(60_000);
         if (oom || distinct != events || jvm.getLong("heap_peak_mb") > 256) {
           System.exit(1);

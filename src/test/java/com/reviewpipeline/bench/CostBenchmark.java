@@ -21,12 +21,12 @@ import com.reviewpipeline.support.TestConfig;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Cost per review of the Claude calls, on the load generator's standard mix, for three set-ups of
@@ -89,14 +89,11 @@ public final class CostBenchmark {
         vertx.eventBus().send(Addresses.events(p.name()), new PipelineEvent(p.name(), e, new SourceRef("bench", 0, i++, "none"), 0, t0));
       }
       vertx.eventBus().publish(Addresses.BUFFER_FLUSH, p.name());
-      long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(10);
-      while (results.size() + failures.stream().mapToInt(f -> f.events().size()).sum() < mix.size()) {
-        if (System.currentTimeMillis() > deadline) {
-          throw new IllegalStateException(name + ": only " + results.size() + " results");
-        }
-        Thread.sleep(50);
+      // keep asking partial buffers to flush until every event has an outcome
+      org.awaitility.Awaitility.await().pollInterval(Duration.ofMillis(50)).atMost(Duration.ofMinutes(10)).until(() -> {
         vertx.eventBus().publish(Addresses.BUFFER_FLUSH, p.name());
-      }
+        return results.size() + failures.stream().mapToInt(f -> f.events().size()).sum() >= mix.size();
+      });
       double seconds = (System.currentTimeMillis() - t0) / 1000.0;
       double in = results.stream().mapToDouble(EventResult::inputTokens).sum();
       double outTok = results.stream().mapToDouble(EventResult::outputTokens).sum();
