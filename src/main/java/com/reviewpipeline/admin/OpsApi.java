@@ -4,6 +4,7 @@ import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.BufferConfig;
 import com.reviewpipeline.config.PipelineConfig;
+import com.reviewpipeline.telemetry.ConsumerLag;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,18 +17,12 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -214,37 +209,17 @@ final class OpsApi {
   /** Lag per group, topic and partition: end offset minus committed offset, as kafka-consumer-groups reports it. */
   private void lag(RoutingContext ctx) {
     vertx.executeBlocking(() -> {
-      Map<String, List<String>> groups = new TreeMap<>();
-      for (PipelineConfig p : app.pipelines()) {
-        groups.put(p.groupId(), List.of(app.kafka().eventsTopic()));
-      }
-      groups.put(app.kafka().retryGroup(), app.kafka().retryStages().stream().map(s -> s.topic()).toList());
-      if (!app.databaseUrl().isBlank()) {
-        groups.put(app.kafka().storeGroup(), List.of(app.kafka().resultsTopic()));
-        groups.put(app.kafka().manualReviewGroup(), List.of(app.kafka().dlqTopic()));
-      }
       JsonArray out = new JsonArray();
-      for (Map.Entry<String, List<String>> g : groups.entrySet()) {
-        Map<TopicPartition, OffsetAndMetadata> committed = kafkaAdmin.listConsumerGroupOffsets(g.getKey())
-            .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-        var described = kafkaAdmin.describeTopics(g.getValue()).allTopicNames().get(5, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetSpec> req = new HashMap<>();
-        described.forEach((topic, d) -> d.partitions().forEach(pi -> req.put(new TopicPartition(topic, pi.partition()), OffsetSpec.latest())));
-        var ends = kafkaAdmin.listOffsets(req).all().get(5, TimeUnit.SECONDS);
-        List<TopicPartition> sorted = new ArrayList<>(req.keySet());
-        sorted.sort((a, b) -> a.topic().equals(b.topic()) ? Integer.compare(a.partition(), b.partition()) : a.topic().compareTo(b.topic()));
-        JsonArray parts = new JsonArray();
+      ConsumerLag.measure(kafkaAdmin, ConsumerLag.groups(app)).forEach((group, parts) -> {
+        JsonArray partitions = new JsonArray();
         long total = 0;
-        for (TopicPartition tp : sorted) {
-          long end = ends.get(tp).offset();
-          OffsetAndMetadata c = committed.get(tp);
-          long lag = c == null ? end : Math.max(0, end - c.offset());
-          total += lag;
-          parts.add(new JsonObject().put("topic", tp.topic()).put("partition", tp.partition())
-              .put("committed", c == null ? null : c.offset()).put("end", end).put("lag", lag));
+        for (ConsumerLag.Partition p : parts) {
+          total += p.lag();
+          partitions.add(new JsonObject().put("topic", p.topic()).put("partition", p.partition())
+              .put("committed", p.committed()).put("end", p.end()).put("lag", p.lag()));
         }
-        out.add(new JsonObject().put("group", g.getKey()).put("lag", total).put("partitions", parts));
-      }
+        out.add(new JsonObject().put("group", group).put("lag", total).put("partitions", partitions));
+      });
       return new JsonObject().put("groups", out);
     }).onSuccess(ctx::json).onFailure(err -> {
       LOG.warn("admin.lag.failed error={}", err.toString());

@@ -2,24 +2,19 @@ package com.reviewpipeline.alert;
 
 import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.config.AppConfig;
-import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.store.Database;
+import com.reviewpipeline.telemetry.ConsumerLag;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,44 +139,22 @@ public final class AlertVerticle extends VerticleBase {
   }
 
   /**
-   * Lag per consumer group (sum over partitions of end offset minus committed offset) for the
-   * pipelines' groups; every group's per-partition lag, including the retry stages (their depth)
-   * and the database sinks, goes to the {@code review_consumer_lag} gauge. Blocking.
+   * Lag of the pipelines' groups (summed over partitions); every group's per-partition lag,
+   * including the retry stages (their depth) and the database sinks, goes to the
+   * {@code review_consumer_lag} gauge. Blocking.
    */
   private Map<String, Long> lagByGroup() throws Exception {
-    Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
-    for (PipelineConfig p : app.pipelines()) {
-      groups.put(p.groupId(), List.of(app.kafka().eventsTopic()));
-    }
-    groups.put(app.kafka().retryGroup(), app.kafka().retryStages().stream().map(st -> st.topic()).toList());
-    if (!app.databaseUrl().isBlank()) {
-      groups.put(app.kafka().storeGroup(), List.of(app.kafka().resultsTopic()));
-      groups.put(app.kafka().manualReviewGroup(), List.of(app.kafka().dlqTopic()));
-    }
-    java.util.Set<String> topics = new java.util.TreeSet<>();
-    groups.values().forEach(topics::addAll);
-    var described = kafkaAdmin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS);
-    Map<TopicPartition, OffsetSpec> req = new HashMap<>();
-    described.forEach((topic, d) -> d.partitions().forEach(pi -> req.put(new TopicPartition(topic, pi.partition()), OffsetSpec.latest())));
-    var ends = kafkaAdmin.listOffsets(req).all().get(5, TimeUnit.SECONDS);
     Map<String, Long> out = new HashMap<>();
-    for (Map.Entry<String, List<String>> g : groups.entrySet()) {
-      Map<TopicPartition, OffsetAndMetadata> committed = kafkaAdmin.listConsumerGroupOffsets(g.getKey())
-          .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+    ConsumerLag.measure(kafkaAdmin, ConsumerLag.groups(app)).forEach((group, parts) -> {
       long total = 0;
-      for (var e : ends.entrySet()) {
-        if (!g.getValue().contains(e.getKey().topic())) {
-          continue;
-        }
-        OffsetAndMetadata c = committed.get(e.getKey());
-        long lag = Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()));
-        telemetry.lag(g.getKey(), e.getKey().topic(), e.getKey().partition(), lag);
-        total += lag;
+      for (ConsumerLag.Partition p : parts) {
+        telemetry.lag(group, p.topic(), p.partition(), p.lag());
+        total += p.lag();
       }
-      if (app.pipelines().stream().anyMatch(p -> p.groupId().equals(g.getKey()))) {
-        out.put(g.getKey(), total);
+      if (app.pipelines().stream().anyMatch(pc -> pc.groupId().equals(group))) {
+        out.put(group, total);
       }
-    }
+    });
     return out;
   }
 

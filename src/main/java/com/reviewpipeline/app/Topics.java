@@ -29,7 +29,7 @@ public final class Topics {
    * Waits until every new partition's leader serves requests. ListOffsets is answered by the
    * partition leader itself, and the admin client retries it while the leader is not ready; an
    * idempotent producer that writes before that can be refused with NOT_LEADER_OR_FOLLOWER and then
-   * wedge on OUT_OF_ORDER_SEQUENCE_NUMBER (seen against a freshly created topic).
+   * wedge on OUT_OF_ORDER_SEQUENCE_NUMBER (seen against a freshly created topic). Blocking.
    */
   private static void awaitLeaders(Admin admin, List<NewTopic> created)
       throws InterruptedException, ExecutionException, TimeoutException {
@@ -39,7 +39,20 @@ public final class Topics {
         request.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
       }
     }
-    admin.listOffsets(request).all().get(30, TimeUnit.SECONDS);
+    // The admin client's metadata may not know a just-created topic yet: retry until it does.
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      try {
+        admin.listOffsets(request).all().get(30, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+            || System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   public static void ensure(KafkaSettings kafka) throws InterruptedException, ExecutionException, TimeoutException {

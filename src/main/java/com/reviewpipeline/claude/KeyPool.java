@@ -64,7 +64,6 @@ public final class KeyPool {
   private final RateLimits limits;
   private final LongSupplier clock;
   private int cursor;
-  private long waits;
   private String heldReason;
 
   public KeyPool(List<String> secrets, RateLimits limits, LongSupplier clock) {
@@ -114,7 +113,6 @@ public final class KeyPool {
     if (!anyEnabled) {
       return new Acquire(null, 0, true);
     }
-    waits++;
     return new Acquire(null, Math.max(1, minWait), false);
   }
 
@@ -190,16 +188,8 @@ public final class KeyPool {
     return reason;
   }
 
-  public synchronized String heldReason() {
-    return heldReason;
-  }
-
   public synchronized int usableKeys() {
     return (int) keys.stream().filter(k -> !k.disabled).count();
-  }
-
-  public synchronized long waits() {
-    return waits;
   }
 
   /** Per key, without the secret: for /api/stats. */

@@ -184,10 +184,6 @@ public final class IngestVerticle extends VerticleBase {
     telemetry.paused(pipeline.name(), instanceId, Set.copyOf(pausedByControl));
   }
 
-  public boolean paused() {
-    return !pausedByControl.isEmpty();
-  }
-
   private void maybeResume() {
     if (pausedForBackpressure && !stopping && tracker.uncommitted() <= kafka.inflightLowWatermark()) {
       pausedForBackpressure = false;

@@ -45,7 +45,6 @@ public final class ClaudeSimulator extends VerticleBase {
   private final Map<String, Long> promptCache = new ConcurrentHashMap<>();
   private final AtomicLong cacheWrites = new AtomicLong();
   private final AtomicLong cacheReads = new AtomicLong();
-  private final AtomicReference<JsonObject> lastRequest = new AtomicReference<>();
   private static final long CACHE_TTL_MS = 5 * 60_000;
 
   /** Per API key: requests, input tokens, output tokens per minute, as the API enforces them. */
@@ -218,7 +217,6 @@ public final class ClaudeSimulator extends VerticleBase {
       return;
     }
     SimulatorSettings s = settings.get();
-    lastRequest.set(body);
     String key = apiKey(ctx);
     if (s.invalidKeys().contains(key)) {
       error(ctx, 401, "authentication_error", "invalid x-api-key");
@@ -461,11 +459,6 @@ public final class ClaudeSimulator extends VerticleBase {
     }
     Integer min = s.cacheMinTokens().getInteger(model);
     return marked > 0 && min != null && marked >= min ? marked : 0;
-  }
-
-  /** The body of the last {@code /v1/messages} request received, for tests. */
-  public JsonObject lastRequest() {
-    return lastRequest.get();
   }
 
   private static String forcedTool(JsonObject body) {
