@@ -58,7 +58,10 @@
       if (e.status === 401) { signOut('token rejected'); } else { say('refresh failed: ' + e.message); }
     }
   }
+  // an operator typing into a table's input keeps the value: the periodic refresh leaves that table alone
+  function editing(table) { const a = document.activeElement; return !!a && a.tagName === 'INPUT' && $(table).contains(a); }
   function renderPipelines(list) {
+    if (editing('pipelines')) { return; }
     $('pipelines').tBodies[0].innerHTML = list.map((p) => '<tr data-pipeline="' + esc(p.name) + '"><td>' + esc(p.name) + '</td>'
       + '<td class="' + (p.paused ? 'paused' : '') + '">' + (p.paused ? 'paused (' + esc(p.pause_reasons.join(', ')) + ')' : 'running') + '</td>'
       + '<td><button data-action="' + (p.paused ? 'resume' : 'pause') + '">' + (p.paused ? 'Resume' : 'Pause') + '</button></td>'
@@ -66,6 +69,7 @@
       + '<td><button data-action="buffer">Apply</button></td></tr>').join('');
   }
   function renderDeployments(d) {
+    if (editing('deployments')) { return; }
     $('deployments').tBodies[0].innerHTML = Object.entries(d).map(([name, v]) => '<tr data-verticle="' + esc(name) + '"><td>' + esc(name) + '</td>'
       + '<td>' + (v.scalable ? '<input type="number" min="1" max="64" value="' + v.instances + '">' : v.instances) + '</td>'
       + '<td>' + (v.scalable ? '<button data-action="scale">Apply</button>' : '') + '</td></tr>').join('');
@@ -92,7 +96,7 @@
       if (action === 'scale') { const n = parseInt(row.querySelector('input').value, 10); await api('PUT', '/api/deployments/' + encodeURIComponent(row.dataset.verticle), { instances: n }); say(row.dataset.verticle + ' now has ' + n + ' instances'); }
       if (action === 'replay') { await api('POST', '/api/review-queue/' + row.dataset.id + '/replay', { by: 'admin-ui' }); say('item ' + row.dataset.id + ' replayed'); }
       if (action === 'resolve') { const d = prompt('Decision (e.g. remove, keep):', 'remove'); if (d) { await api('POST', '/api/review-queue/' + row.dataset.id + '/resolve', { decision: d, by: 'admin-ui' }); say('item ' + row.dataset.id + ' resolved'); } }
-      refresh();
+      b.focus(); refresh();
     } catch (e) { say(action + ' failed: ' + e.message); }
   });
   function signOut(why) {
