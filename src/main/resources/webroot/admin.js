@@ -43,6 +43,7 @@
       const total = models.reduce((a, [, m]) => a + (m.processed || 0), 0) || 1;
       $('models').innerHTML = models.map(([name, m]) => '<div><span class="bar" style="width:' + (200 * (m.processed || 0) / total).toFixed(0) + 'px"></span>'
         + esc(name) + ' — ' + (m.processed || 0) + ' events, $' + (m.cost_usd || 0).toFixed(4) + '</div>').join('');
+      renderNodes(stats.nodes || []);
       const lag = await api('GET', '/api/lag');
       const pipelines = await api('GET', '/api/pipelines');
       const groups = new Set(pipelines.pipelines.map((p) => p.group_id));
@@ -67,6 +68,13 @@
       + '<td><button data-action="' + (p.paused ? 'resume' : 'pause') + '">' + (p.paused ? 'Resume' : 'Pause') + '</button></td>'
       + ['max_size', 'max_wait_ms', 'max_tokens'].map((k) => '<td><input type="number" name="' + k + '" value="' + p.buffer[k] + '"></td>').join('')
       + '<td><button data-action="buffer">Apply</button></td></tr>').join('');
+  }
+  function renderNodes(nodes) {
+    $('nodes').tBodies[0].innerHTML = nodes.map((n) => n.error
+      ? '<tr><td>' + esc(n.name || n.node_id) + '</td><td colspan="4" class="error">' + esc(n.error) + '</td></tr>'
+      : '<tr data-node="' + esc(n.node_id) + '"><td>' + esc(n.name) + (n.local ? ' (this node)' : '') + '</td><td>'
+        + esc(Object.entries(n.partitions || {}).map(([p, parts]) => p + ': ' + parts.join(',')).join('; ')) + '</td><td>'
+        + n.totals.processed + '</td><td>' + n.totals.in_flight + '</td><td>' + (n.jvm ? n.jvm.heap_used_mb : '') + '</td></tr>').join('');
   }
   function renderDeployments(d) {
     if (editing('deployments')) { return; }

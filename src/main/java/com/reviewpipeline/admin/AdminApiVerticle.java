@@ -31,6 +31,8 @@ public final class AdminApiVerticle extends VerticleBase {
   private Admin kafkaAdmin;
   private ReviewQueueApi reviewQueue;
   private Router router;
+  private ClusterNodes nodes;
+  private io.vertx.core.eventbus.MessageConsumer<JsonObject> nodeRequests;
 
   private final com.reviewpipeline.app.Scaler scaler;
 
@@ -52,6 +54,8 @@ public final class AdminApiVerticle extends VerticleBase {
     props.put("request.timeout.ms", "3000");
     props.put("default.api.timeout.ms", "3000");
     kafkaAdmin = Admin.create(props);
+    nodes = new ClusterNodes(vertx, app.cluster().enabled() ? app.cluster().displayName() : "local");
+    nodeRequests = nodes.serve(this::onNodeRequest);
     router = Router.router(vertx);
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::ready);
@@ -63,7 +67,7 @@ public final class AdminApiVerticle extends VerticleBase {
         .onSuccess(b -> ctx.response().putHeader("content-type", "application/yaml").end(b))
         .onFailure(err -> error(ctx, 500, "openapi.yaml missing from the classpath")));
     router.route("/api/*").handler(this::authenticate);
-    new OpsApi(vertx, app, kafkaAdmin, telemetry, scaler).mount(router);
+    new OpsApi(vertx, app, kafkaAdmin, telemetry, scaler, nodes).mount(router);
     if (!app.databaseUrl().isBlank()) {
       reviewQueue = new ReviewQueueApi(vertx, app, com.reviewpipeline.store.Database.pool(vertx, app.databaseUrl(), 4));
       reviewQueue.mount(router);
@@ -71,8 +75,7 @@ public final class AdminApiVerticle extends VerticleBase {
       router.route("/api/review-queue*").handler(ctx -> error(ctx, 503, "no database configured (DATABASE_URL)"));
       router.route("/api/results*").handler(ctx -> error(ctx, 503, "no database configured (DATABASE_URL)"));
     }
-    router.get("/api/stats").handler(ctx -> ctx.json(telemetry.stats()
-        .put("simulator", app.anthropic().baseUrl().startsWith("http://127.0.0.1"))));
+    router.get("/api/stats").handler(this::stats);
     router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
     router.route().failureHandler(ctx -> {
       LOG.warn("admin.request.failed path={} error={}", ctx.request().path(), String.valueOf(ctx.failure()));
@@ -81,6 +84,63 @@ public final class AdminApiVerticle extends VerticleBase {
     server = vertx.createHttpServer().requestHandler(router);
     return server.listen(app.httpPort())
         .onSuccess(s -> LOG.info("admin.started url=http://localhost:{}", s.actualPort()));
+  }
+
+  /** What this node answers to the other nodes' admin APIs (and to its own). */
+  private Future<JsonObject> onNodeRequest(JsonObject request) {
+    String op = request.getString("op", "");
+    JsonObject me = new JsonObject().put("node_id", nodes.nodeId()).put("name", nodes.name());
+    switch (op) {
+      case "stats":
+        return Future.succeededFuture(me.put("partitions", telemetry.partitions()).put("stats", telemetry.stats()));
+      case "deployments":
+        return scaler == null ? Future.failedFuture(new IllegalStateException("scaling is not available in this process"))
+            : Future.succeededFuture(me.put("deployments", scaler.deployments()));
+      case "scale":
+        if (scaler == null) {
+          return Future.failedFuture(new IllegalStateException("scaling is not available in this process"));
+        }
+        return scaler.scale(request.getString("verticle"), request.getInteger("instances")).map(r -> me.mergeIn(r));
+      default:
+        return Future.failedFuture(new IllegalArgumentException("unknown node request '" + op + "'"));
+    }
+  }
+
+  /** Cluster-wide stats: counters summed over every node, and each node with its partitions. */
+  private void stats(RoutingContext ctx) {
+    nodes.askAll(new JsonObject().put("op", "stats")).onSuccess(answers -> {
+      JsonObject local = telemetry.stats();
+      JsonObject merged = new JsonObject();
+      io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+      for (Object o : answers) {
+        JsonObject a = (JsonObject) o;
+        JsonObject s = a.getJsonObject("stats");
+        if (s == null) {
+          list.add(a);
+          continue;
+        }
+        JsonObject summable = s.copy();
+        summable.remove("jvm");
+        summable.remove("api_keys");
+        summable.remove("token_estimate_error");
+        ClusterNodes.sum(merged, summable);
+        list.add(new JsonObject().put("node_id", a.getString("node_id")).put("name", a.getString("name"))
+            .put("local", nodes.nodeId().equals(a.getString("node_id")))
+            .put("partitions", a.getJsonObject("partitions")).put("totals", s.getJsonObject("totals"))
+            .put("paused", s.getJsonObject("paused")).put("jvm", s.getJsonObject("jvm")));
+      }
+      ClusterNodes.fixRatios(merged);
+      if (merged.getJsonObject("totals") != null) {
+        merged.getJsonObject("totals").put("uptime_s", local.getJsonObject("totals").getLong("uptime_s"));
+      }
+      // per-process views: this node's keys, estimate error and JVM
+      JsonObject out = local.mergeIn(merged, false)
+          .put("nodes", list)
+          .put("cluster", new JsonObject().put("enabled", nodes.clustered()).put("node_id", nodes.nodeId())
+              .put("node_name", nodes.name()).put("members", nodes.nodeIds().size()))
+          .put("simulator", app.anthropic().baseUrl().startsWith("http://127.0.0.1"));
+      ctx.json(out);
+    }).onFailure(err -> error(ctx, 500, "stats failed: " + err.getMessage()));
   }
 
   /** "METHOD /path" of every concrete route, with path parameters as {name}: checked against /openapi.yaml. */
@@ -153,6 +213,9 @@ public final class AdminApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (nodeRequests != null) {
+      nodeRequests.unregister();
+    }
     return vertx.executeBlocking(() -> {
       kafkaAdmin.close();
       return null;

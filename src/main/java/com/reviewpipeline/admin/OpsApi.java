@@ -44,13 +44,24 @@ final class OpsApi {
 
   private final com.reviewpipeline.app.Scaler scaler;
 
-  OpsApi(Vertx vertx, AppConfig app, Admin kafkaAdmin, Telemetry telemetry, com.reviewpipeline.app.Scaler scaler) {
+  private final ClusterNodes nodes;
+
+  OpsApi(Vertx vertx, AppConfig app, Admin kafkaAdmin, Telemetry telemetry, com.reviewpipeline.app.Scaler scaler,
+      ClusterNodes nodes) {
     this.scaler = scaler;
+    this.nodes = nodes;
     this.vertx = vertx;
     this.app = app;
     this.kafkaAdmin = kafkaAdmin;
     this.telemetry = telemetry;
     this.buffers = vertx.sharedData().getLocalMap("pipeline.buffer.settings");
+    // buffer settings changed through any node's API reach this node's buffers and this map
+    vertx.eventBus().<JsonObject>consumer(Addresses.BUFFER_CONFIG, m -> {
+      JsonObject b = m.body();
+      if (b != null && b.getString("pipeline") != null && b.getJsonObject("buffer") != null) {
+        buffers.put(b.getString("pipeline"), b.getJsonObject("buffer"));
+      }
+    });
   }
 
   void mount(Router router) {
@@ -69,7 +80,24 @@ final class OpsApi {
       AdminApiVerticle.error(ctx, 503, "scaling is not available in this process");
       return;
     }
-    ctx.json(new JsonObject().put("deployments", scaler.deployments()));
+    nodes.askAll(new JsonObject().put("op", "deployments")).onSuccess(all -> ctx.json(new JsonObject()
+        .put("deployments", scaler.deployments()).put("node_id", nodes.nodeId()).put("nodes", all)))
+        .onFailure(err -> AdminApiVerticle.error(ctx, 500, "deployments failed: " + err.getMessage()));
+  }
+
+  /** The node ids a {@code ?node=} parameter names: {@code all} (default), {@code local}, a node id or name. */
+  private Future<List<String>> targets(String node) {
+    if (node == null || node.isBlank() || node.equals("all")) {
+      return Future.succeededFuture(nodes.nodeIds());
+    }
+    if (node.equals("local") || node.equals(nodes.nodeId())) {
+      return Future.succeededFuture(List.of(nodes.nodeId()));
+    }
+    if (nodes.nodeIds().contains(node)) {
+      return Future.succeededFuture(List.of(node));
+    }
+    return nodes.askAll(new JsonObject().put("op", "deployments")).map(all -> all.stream().map(o -> (JsonObject) o)
+        .filter(n -> node.equals(n.getString("name"))).map(n -> n.getString("node_id")).toList());
   }
 
   private void scale(RoutingContext ctx) {
@@ -89,15 +117,40 @@ final class OpsApi {
       return;
     }
     String verticle = ctx.pathParam("verticle");
-    Future<JsonObject> change;
-    try {
-      change = scaler.scale(verticle, n);
-    } catch (IllegalArgumentException e) {
-      AdminApiVerticle.error(ctx, scaler.deployments().containsKey(verticle) ? 400 : 404, e.getMessage());
+    JsonObject local = scaler.deployments().getJsonObject(verticle);
+    if (local == null) {
+      AdminApiVerticle.error(ctx, 404, "no verticle '" + verticle + "'; verticles: " + scaler.deployments().fieldNames());
       return;
     }
-    LOG.warn("admin.mutation who={} what=scale verticle={} instances={}", who(ctx), verticle, n);
-    change.onSuccess(ctx::json).onFailure(err -> AdminApiVerticle.error(ctx, 500, "scaling failed: " + err.getMessage()));
+    if (!local.getBoolean("scalable", false)) {
+      AdminApiVerticle.error(ctx, 400, "'" + verticle + "' runs as a single instance and cannot be scaled");
+      return;
+    }
+    if (n < 1 || n > 64) {
+      AdminApiVerticle.error(ctx, 400, "instances must be between 1 and 64");
+      return;
+    }
+    String node = ctx.request().getParam("node");
+    String who = who(ctx);
+    targets(node).onSuccess(ids -> {
+      if (ids.isEmpty()) {
+        AdminApiVerticle.error(ctx, 404, "no node '" + node + "'; use all, local, a node id or a node name");
+        return;
+      }
+      LOG.warn("admin.mutation who={} what=scale verticle={} instances={} nodes={}", who, verticle, n, ids);
+      JsonObject request = new JsonObject().put("op", "scale").put("verticle", verticle).put("instances", n);
+      List<Future<JsonObject>> changes = ids.stream().map(id -> nodes.ask(id, request)
+          .recover(err -> Future.succeededFuture(new JsonObject().put("node_id", id).put("error", err.getMessage()))))
+          .toList();
+      Future.all(changes).onComplete(ar -> {
+        JsonArray results = new JsonArray();
+        changes.forEach(f -> results.add(f.result()));
+        boolean anyFailed = changes.stream().anyMatch(f -> f.result().containsKey("error"));
+        ctx.response().setStatusCode(anyFailed ? 502 : 200);
+        ctx.json(new JsonObject().put("verticle", verticle).put("instances", n).put("nodes", results)
+            .put("complete", !anyFailed));
+      });
+    }).onFailure(err -> AdminApiVerticle.error(ctx, 500, "scaling failed: " + err.getMessage()));
   }
 
   static String who(RoutingContext ctx) {
@@ -129,7 +182,21 @@ final class OpsApi {
   }
 
   private void list(RoutingContext ctx) {
-    Map<String, Set<String>> paused = telemetry.pauseReasons();
+    nodes.askAll(new JsonObject().put("op", "stats")).onSuccess(all -> {
+      Map<String, Set<String>> paused = new HashMap<>();
+      for (Object o : all) {
+        JsonObject stats = ((JsonObject) o).getJsonObject("stats");
+        JsonObject p = stats == null ? null : stats.getJsonObject("paused");
+        if (p != null) {
+          p.forEach(e -> ((JsonArray) e.getValue()).forEach(r -> paused.computeIfAbsent(e.getKey(),
+              k -> new java.util.TreeSet<>()).add(String.valueOf(r))));
+        }
+      }
+      list(ctx, paused);
+    }).onFailure(err -> AdminApiVerticle.error(ctx, 500, "pipelines failed: " + err.getMessage()));
+  }
+
+  private void list(RoutingContext ctx, Map<String, Set<String>> paused) {
     JsonArray out = new JsonArray();
     for (PipelineConfig p : app.pipelines()) {
       Set<String> reasons = paused.getOrDefault(p.name(), Set.of());
@@ -153,10 +220,20 @@ final class OpsApi {
     }
     String who = who(ctx);
     LOG.warn("admin.mutation who={} what={} pipeline={}", who, action, p.name());
-    vertx.eventBus().publish(Addresses.CONTROL, new JsonObject().put("action", action).put("pipeline", p.name())
-        .put("reason", "admin").put("by", who));
-    ctx.response().setStatusCode(202);
-    ctx.json(new JsonObject().put("pipeline", p.name()).put("action", action).put("accepted", true));
+    JsonObject command = new JsonObject().put("action", action).put("pipeline", p.name()).put("reason", "admin").put("by", who);
+    // remembered cluster-wide so that ingest instances starting later (scaling, a joining node) obey it too
+    vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.ADMIN_PAUSES)
+        .compose(m -> action.equals("pause") ? m.put(p.name(), command) : m.remove(p.name()).mapEmpty())
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.warn("admin.pause_state.failed pipeline={} error={}", p.name(), ar.cause().toString());
+          }
+          // published: every ingest instance on every node obeys
+          vertx.eventBus().publish(Addresses.CONTROL, command);
+          ctx.response().setStatusCode(202);
+          ctx.json(new JsonObject().put("pipeline", p.name()).put("action", action).put("accepted", true)
+              .put("nodes", nodes.nodeIds().size()));
+        });
   }
 
   private void getBuffer(RoutingContext ctx) {

@@ -60,7 +60,8 @@ public final class AlertVerticle extends VerticleBase {
       pool = Database.pool(vertx, app.databaseUrl(), 2);
     }
     flaggedAtLastDigest = telemetry.flaggedTotal();
-    vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, m -> {
+    // local: each node reports what it saw once (a clustered consumer would repeat it from every node)
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.ALERTS, m -> {
       JsonObject a = m.body();
       transition(a.getString("type"), true, "critical", a.getString("message"));
     });

@@ -67,6 +67,12 @@ public final class PipelineApp implements Scaler {
     LOG.info("pipeline.starting config={}", config);
     // one limiter per API key for the whole process, shared by every Claude verticle instance
     KeyPool keys = new KeyPool(config.anthropic().apiKeys(), config.anthropic().rateLimits(), System::currentTimeMillis);
+    // clustered: the members share each key's budget; each starts from its 1/N share and adapts to the server
+    if (vertx instanceof io.vertx.core.internal.VertxInternal vi && vi.clusterManager() != null) {
+      io.vertx.core.spi.cluster.ClusterManager cm = vi.clusterManager();
+      keys.peers(Math.max(1, cm.getNodes().size()));
+      vertx.setPeriodic(2000, t -> keys.peers(Math.max(1, cm.getNodes().size())));
+    }
     return vertx.executeBlocking(() -> {
           Topics.ensure(config.kafka());
           return null;

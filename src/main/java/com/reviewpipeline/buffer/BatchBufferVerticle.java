@@ -47,7 +47,7 @@ public final class BatchBufferVerticle extends VerticleBase {
     }
     MessageConsumer<String> flush = vertx.eventBus().localConsumer(Addresses.BUFFER_FLUSH, msg -> flushAll(msg.body()));
     ready.add(flush.completion());
-    MessageConsumer<io.vertx.core.json.JsonObject> tune = vertx.eventBus().localConsumer(Addresses.BUFFER_CONFIG,
+    MessageConsumer<io.vertx.core.json.JsonObject> tune = vertx.eventBus().consumer(Addresses.BUFFER_CONFIG,
         msg -> retune(msg.body()));
     ready.add(tune.completion());
     return Future.all(ready);

@@ -32,6 +32,12 @@ public final class Addresses {
    */
   public static final String CONTROL = "pipeline.control";
 
+  /**
+   * Name of the cluster-wide shared map holding the admin pauses ({@code pipeline → pause command}): ingest
+   * instances that start later (a scaled deployment, a node joining) read it and start paused.
+   */
+  public static final String ADMIN_PAUSES = "pipeline.admin.pauses";
+
   /** Conditions a human must look at (published JSON {@code {type, severity, message, at}}). */
   public static final String ALERTS = "pipeline.alerts";
 

@@ -141,8 +141,31 @@ public final class KeyPool {
       observe(k.output, headers, "output-tokens");
       if (status == 429) {
         Long delay = RetryPolicy.parseServerDelay(headers.get("retry-after-ms"), headers.get("retry-after"));
-        k.blockedUntil = Math.max(k.blockedUntil, clock.getAsLong() + (delay == null ? 1000 : delay));
+        long now = clock.getAsLong();
+        // one back-off per refusal episode: the other answers of the same burst say nothing new
+        boolean newEpisode = k.blockedUntil <= now;
+        k.blockedUntil = Math.max(k.blockedUntil, now + (delay == null ? 1000 : delay));
+        // Others spend this key too (other nodes, other services): use a smaller share of its refill from now on.
+        // Only the exhausted budgets back off; without headers saying which, all three do.
+        boolean req = exhausted(headers, "requests", 1);
+        boolean in = exhausted(headers, "input-tokens", p.inputCharge);
+        boolean out = exhausted(headers, "output-tokens", p.outputCharge);
+        boolean unknown = !req && !in && !out;
+        if (newEpisode && (req || unknown)) {
+          k.requests.backOff();
+        }
+        if (newEpisode && (in || unknown)) {
+          k.input.backOff();
+        }
+        if (newEpisode && (out || unknown)) {
+          k.output.backOff();
+        }
       }
+    }
+    if (status >= 200 && status < 300) {
+      k.requests.recover(SHARE_STEP);
+      k.input.recover(SHARE_STEP);
+      k.output.recover(SHARE_STEP);
     }
     if (status == 401 && !k.disabled) {
       k.disabled = true;
@@ -152,10 +175,42 @@ public final class KeyPool {
     }
   }
 
+  /**
+   * {@code n} processes of this service share every key (cluster members): each starts from a 1/n share of each
+   * key's refill and of what the server reports left, then adjusts by the server's answers (429 halves, success
+   * adds {@link #SHARE_STEP}). Called when the member count changes.
+   */
+  public synchronized void peers(int n) {
+    if (n < 1 || n == peers) {
+      return;
+    }
+    peers = n;
+    for (ApiKey k : keys) {
+      k.requests.resetShare(1.0 / n);
+      k.input.resetShare(1.0 / n);
+      k.output.resetShare(1.0 / n);
+    }
+    LOG.info("claude.keys.shared peers={} share={}", n, Math.round(100.0 / n) / 100.0);
+  }
+
+  private int peers = 1;
+
   /** Holds every key until {@code untilMs} (e.g. the spend limit was reached). */
   public synchronized void blockAll(long untilMs) {
     for (ApiKey k : keys) {
       k.blockedUntil = Math.max(k.blockedUntil, untilMs);
+    }
+  }
+
+  /** Additive increase of a key's refill share per accepted request (1%: from half back to all of it after 50 requests). */
+  static final double SHARE_STEP = 0.01;
+
+  private static boolean exhausted(MultiMap headers, String kind, long needed) {
+    String remaining = headers.get("anthropic-ratelimit-" + kind + "-remaining");
+    try {
+      return remaining != null && Long.parseLong(remaining.trim()) < Math.max(1, needed);
+    } catch (NumberFormatException e) {
+      return false;
     }
   }
 
@@ -204,6 +259,7 @@ public final class KeyPool {
           .put("in_flight", k.concurrent)
           .put("blocked_ms", Math.max(0, k.blockedUntil - now))
           .put("requests_remaining", k.requests.remaining())
+          .put("requests_rate_share", Math.round(k.requests.share() * 100) / 100.0)
           .put("requests_limit", k.requests.capacity())
           .put("input_tokens_remaining", k.input.remaining())
           .put("input_tokens_limit", k.input.capacity())

@@ -3,6 +3,7 @@ package com.reviewpipeline.cli;
 import com.reviewpipeline.app.PipelineApp;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.ConfigLoader;
+import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -27,11 +28,16 @@ public final class RunCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   ConfigSets configSets;
 
+  @Option(names = "--cluster", description = "join a Hazelcast-clustered Vert.x (cluster.* configuration, CLUSTER_* "
+      + "environment); same as CLUSTER_ENABLED=true")
+  boolean cluster;
+
   @Override
   public Integer call() throws Exception {
     Runtime runtime = new Runtime();
     Vertx vertx = Runtime.meteredVertx();
     AppConfig config;
+    boolean clustered;
     try {
       config = Launcher.load(vertx, configPath, System.getenv(), new JsonObject(), configSets.sets);
       if (config.kafka().bootstrapServers().isBlank()) {
@@ -51,6 +57,20 @@ public final class RunCommand implements Callable<Integer> {
       vertx.close().await();
       return 2;
     }
+    clustered = cluster || config.cluster().enabled();
+    if (clustered) {
+      // configuration was read with a plain Vert.x; the service runs on a clustered one
+      config = config.withCluster(config.cluster().withEnabled(true));
+      Telemetry.unbind(vertx);
+      vertx.close().await();
+      try {
+        vertx = Runtime.clusteredVertx(config.cluster());
+      } catch (RuntimeException e) {
+        System.err.println("cluster error: " + e.getMessage());
+        return 2;
+      }
+    }
+    Vertx running = vertx;
     config = Launcher.withAdminToken(config);
     if (!config.databaseUrl().isBlank()) {
       Launcher.migrate(vertx, config);
@@ -59,7 +79,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     PipelineApp app = Launcher.start(vertx, config);
     runtime.onShutdown(() -> app.stop().await());
-    runtime.onShutdown(() -> vertx.close().await());
+    runtime.onShutdown(() -> running.close().await());
     return runtime.awaitSignal();
   }
 }

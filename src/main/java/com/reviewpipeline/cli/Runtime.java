@@ -1,5 +1,6 @@
 package com.reviewpipeline.cli;
 
+import com.reviewpipeline.config.ClusterSettings;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -37,6 +38,65 @@ final class Runtime {
         .build();
     Telemetry.bind(vertx, registry);
     return vertx;
+  }
+
+  /**
+   * A clustered, metered Vert.x: Hazelcast with a TCP/IP member list (multicast and auto-detection off), bound to
+   * the configured interface; the event bus binds there too and advertises the public host.
+   */
+  static Vertx clusteredVertx(ClusterSettings c) {
+    com.hazelcast.config.Config hz = io.vertx.spi.cluster.hazelcast.ConfigUtil.loadConfig();
+    hz.setClusterName(c.name());
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    hz.setProperty("hazelcast.wait.seconds.before.join", "1");
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(c.heartbeatTimeoutS()));
+    com.hazelcast.config.NetworkConfig net = hz.getNetworkConfig();
+    net.setPort(c.port()).setPortAutoIncrement(false);
+    if (!c.publicHost().isBlank()) {
+      net.setPublicAddress(c.publicHost() + ":" + c.port());
+    }
+    boolean any = c.host().equals("0.0.0.0");
+    hz.setProperty("hazelcast.socket.bind.any", String.valueOf(any));
+    if (!any) {
+      net.getInterfaces().setEnabled(true).setInterfaces(List.of(resolve(c.host())));
+    }
+    com.hazelcast.config.JoinConfig join = net.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    List<String> members = new ArrayList<>(c.members());
+    if (members.isEmpty()) {
+      members.add(c.advertisedHost() + ":" + c.port());
+    }
+    join.getTcpIpConfig().setEnabled(true).setMembers(members);
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true))
+        .setEventBusOptions(new io.vertx.core.eventbus.EventBusOptions()
+            .setHost(c.host()).setPort(c.eventBusPort()).setClusterPublicHost(c.advertisedHost()));
+    LOG.info("cluster.joining name={} bind={}:{} public={} members={} eventbus_port={}", c.name(), c.host(), c.port(),
+        c.advertisedHost(), members, c.eventBusPort());
+    Vertx vertx = Vertx.builder()
+        .with(options)
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .withClusterManager(new io.vertx.spi.cluster.hazelcast.HazelcastClusterManager(hz))
+        .buildClustered()
+        .await();
+    Telemetry.bind(vertx, registry);
+    io.vertx.core.spi.cluster.ClusterManager cm = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+    LOG.info("cluster.joined node_id={} name={} members={}", cm.getNodeId(), c.displayName(), cm.getNodes().size());
+    return vertx;
+  }
+
+  private static String resolve(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("cluster.host '" + host + "' does not resolve");
+    }
   }
 
   void onShutdown(Step step) {

@@ -18,8 +18,12 @@ import picocli.CommandLine.Option;
         + "knobs at POST /_sim/config, counters at GET /_sim/stats).")
 public final class SimulatorCommand implements Callable<Integer> {
 
-  @Option(names = "--port", description = "port on 127.0.0.1 (default: ${DEFAULT-VALUE})", defaultValue = "4010")
+  @Option(names = "--port", description = "port (default: ${DEFAULT-VALUE})", defaultValue = "4010")
   int port;
+
+  @Option(names = "--host", description = "interface to bind, 0.0.0.0 for all (default: ${DEFAULT-VALUE})",
+      defaultValue = "127.0.0.1")
+  String host;
 
   @Option(names = "--latency-ms", description = "mean response latency (default: ${DEFAULT-VALUE})", defaultValue = "200")
   long latencyMs;
@@ -41,9 +45,9 @@ public final class SimulatorCommand implements Callable<Integer> {
     AppConfig config = Launcher.load(vertx, configPath, Map.of(), new JsonObject(), java.util.List.of());
     ClaudeSimulator sim = new ClaudeSimulator(port,
         SimulatorSettings.defaults(latencyMs, jitterMs, config.anthropic().cacheMinTokens()),
-        charsPerToken, config.anthropic().toolUseSystemTokens());
+        charsPerToken, config.anthropic().toolUseSystemTokens()).bindTo(host);
     vertx.deployVerticle(sim).await();
-    System.out.println("Claude API simulator listening on " + sim.baseUrl());
+    System.out.println("Claude API simulator listening on " + host + ":" + sim.port());
     runtime.onShutdown(() -> vertx.close().await());
     return runtime.awaitSignal();
   }

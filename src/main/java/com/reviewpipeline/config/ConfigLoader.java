@@ -23,14 +23,29 @@ public final class ConfigLoader {
   public static final String DEFAULT_PATH = "conf/application.yaml";
 
   /** Environment variable → configuration key; the README's configuration table lists the same. */
-  static final Map<String, String> ENV_OVERRIDES = Map.of(
-      "KAFKA_BOOTSTRAP_SERVERS", "kafka.bootstrap_servers",
-      "ANTHROPIC_BASE_URL", "anthropic.base_url",
-      "DATABASE_URL", "database.url",
-      "HTTP_PORT", "http.port",
-      "ADMIN_TOKEN", "admin.token");
+  static final Map<String, String> ENV_OVERRIDES = Map.ofEntries(
+      Map.entry("KAFKA_BOOTSTRAP_SERVERS", "kafka.bootstrap_servers"),
+      Map.entry("ANTHROPIC_BASE_URL", "anthropic.base_url"),
+      Map.entry("DATABASE_URL", "database.url"),
+      Map.entry("HTTP_PORT", "http.port"),
+      Map.entry("ADMIN_TOKEN", "admin.token"),
+      Map.entry("CLUSTER_ENABLED", "cluster.enabled"),
+      Map.entry("CLUSTER_NAME", "cluster.name"),
+      Map.entry("CLUSTER_HOST", "cluster.host"),
+      Map.entry("CLUSTER_PUBLIC_HOST", "cluster.public_host"),
+      Map.entry("CLUSTER_PORT", "cluster.port"),
+      Map.entry("CLUSTER_EVENTBUS_PORT", "cluster.eventbus_port"),
+      Map.entry("CLUSTER_MEMBERS", "cluster.members"),
+      Map.entry("NODE_NAME", "cluster.node_name"));
 
   private ConfigLoader() {}
+
+  /** Every environment variable the configuration reads (the README's table and the compose file use these). */
+  public static java.util.Set<String> environmentVariables() {
+    java.util.Set<String> all = new java.util.TreeSet<>(ENV_OVERRIDES.keySet());
+    all.addAll(List.of("ANTHROPIC_API_KEY", "ANTHROPIC_API_KEYS", "ALERT_WEBHOOKS"));
+    return all;
+  }
 
   public static Future<AppConfig> load(Vertx vertx, String path, Map<String, String> env, JsonObject overrides) {
     return load(vertx, path, env, overrides, List.of());
@@ -62,7 +77,7 @@ public final class ConfigLoader {
     ENV_OVERRIDES.forEach((variable, key) -> {
       String value = env.get(variable);
       if (value != null && !value.isBlank()) {
-        put(json, key, key.equals("http.port") ? Integer.valueOf(value.trim()) : value.trim());
+        put(json, key, typed(variable, key, value.trim()));
       }
     });
     List<String> keys = new ArrayList<>();
@@ -83,6 +98,25 @@ public final class ConfigLoader {
           .filter(h -> !h.isEmpty()).map(h -> (Object) h).toList()));
     }
     return json;
+  }
+
+  private static Object typed(String variable, String key, String value) {
+    try {
+      return switch (key) {
+        case "http.port", "cluster.port", "cluster.eventbus_port" -> Integer.valueOf(value);
+        case "cluster.enabled" -> {
+          if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new NumberFormatException();
+          }
+          yield Boolean.valueOf(value);
+        }
+        case "cluster.members" -> new JsonArray(Arrays.stream(value.split(",")).map(String::trim)
+            .filter(m -> !m.isEmpty()).map(m -> (Object) m).toList());
+        default -> value;
+      };
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(variable + " has an invalid value '" + value + "' for " + key);
+    }
   }
 
   /** Applies one {@code key=value} assignment to the raw configuration. */
@@ -200,6 +234,7 @@ public final class ConfigLoader {
         sim.getLong("latency_ms", 200L),
         sim.getLong("latency_jitter_ms", 100L),
         json.getJsonObject("loadgen", new JsonObject()).getDouble("rate", 20.0),
-        com.reviewpipeline.alert.AlertSettings.fromJson(json.getJsonObject("alerts")));
+        com.reviewpipeline.alert.AlertSettings.fromJson(json.getJsonObject("alerts")),
+        ClusterSettings.fromJson(json.getJsonObject("cluster")));
   }
 }

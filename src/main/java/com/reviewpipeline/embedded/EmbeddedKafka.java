@@ -22,6 +22,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public static EmbeddedKafka start() throws Exception {
     long t0 = System.currentTimeMillis();
+    // The broker halts the JVM when its only log dir fails, which happens at JVM exit when the test kit's temp
+    // directory is deleted while the broker still writes a checkpoint: an embedded broker must never end its host
+    // process (the demo, a test run, the benchmarks) with a non-zero status. Log instead.
+    org.apache.kafka.common.utils.Exit.setHaltProcedure((status, message) ->
+        LOG.warn("embedded.kafka.halt_suppressed status={} message={}", status, message));
+    org.apache.kafka.common.utils.Exit.setExitProcedure((status, message) ->
+        LOG.warn("embedded.kafka.exit_suppressed status={} message={}", status, message));
     TestKitNodes nodes = new TestKitNodes.Builder()
         .setCombined(true)
         .setNumBrokerNodes(1)

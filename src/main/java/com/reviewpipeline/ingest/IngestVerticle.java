@@ -91,6 +91,14 @@ public final class IngestVerticle extends VerticleBase {
     commitTimer = vertx.setPeriodic(kafka.commitIntervalMs(), id -> commit());
     return ackConsumer.completion()
         .compose(v -> controlConsumer.completion())
+        .compose(v -> vertx.sharedData().<String, io.vertx.core.json.JsonObject>getAsyncMap(Addresses.ADMIN_PAUSES))
+        .compose(pauses -> pauses.get(pipeline.name()))
+        .map(pause -> {
+          if (pause != null) {
+            onControl(pause);
+          }
+          return null;
+        })
         .compose(v -> consumer.subscribe(kafka.eventsTopic()))
         .onSuccess(v -> LOG.info("ingest.started pipeline={} group={} topic={} instance={}",
             pipeline.name(), pipeline.groupId(), kafka.eventsTopic(), instanceId));
@@ -199,7 +207,7 @@ public final class IngestVerticle extends VerticleBase {
   private void onAssigned(Set<TopicPartition> partitions) {
     assigned.addAll(partitions);
     telemetry.rebalance(pipeline.name(), "assigned");
-    telemetry.assigned(pipeline.name(), instanceId, assigned.size());
+    telemetry.assigned(pipeline.name(), instanceId, assigned.stream().map(TopicPartition::getPartition).toList());
     LOG.info("ingest.assigned pipeline={} partitions={}", pipeline.name(), describe(partitions));
     if (pausedForBackpressure || stopping || !pausedByControl.isEmpty()) {
       consumer.pause(partitions);
@@ -213,7 +221,7 @@ public final class IngestVerticle extends VerticleBase {
     // again by the next owner (at-least-once).
     commit().onComplete(ar -> {
       assigned.removeAll(partitions);
-      telemetry.assigned(pipeline.name(), instanceId, assigned.size());
+      telemetry.assigned(pipeline.name(), instanceId, assigned.stream().map(TopicPartition::getPartition).toList());
       tracker.revoke(partitions.stream().map(TopicPartition::getPartition).collect(Collectors.toSet()));
       maybeResume();
     });

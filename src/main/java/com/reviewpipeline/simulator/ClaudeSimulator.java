@@ -74,6 +74,14 @@ public final class ClaudeSimulator extends VerticleBase {
     return server.actualPort();
   }
 
+  private String bindHost = "127.0.0.1";
+
+  /** Binds to another interface (e.g. 0.0.0.0 in a container); default loopback only. Call before deploying. */
+  public ClaudeSimulator bindTo(String host) {
+    this.bindHost = host;
+    return this;
+  }
+
   public String baseUrl() {
     return "http://127.0.0.1:" + port();
   }
@@ -112,7 +120,7 @@ public final class ClaudeSimulator extends VerticleBase {
     router.get("/_sim/config").handler(ctx -> ctx.json(settings.get().toJson()));
     router.post("/_sim/config").handler(this::configureRoute);
     server = vertx.createHttpServer().requestHandler(router);
-    return server.listen(requestedPort, "127.0.0.1")
+    return server.listen(requestedPort, bindHost)
         .onSuccess(s -> LOG.info("simulator.started url=http://127.0.0.1:{}", s.actualPort()));
   }
 
@@ -406,6 +414,10 @@ public final class ClaudeSimulator extends VerticleBase {
     t[3].addAndGet(reviews.size());
     if (budget != null && s.outputTokensPerMinute() > 0) {
       budget.output().give(maxTokens - out);
+    }
+    if (budget != null) {
+      // the budget as it stands when the answer leaves, not as it stood when the request was admitted
+      rateLimitHeaders(ctx, budget, s);
     }
     count(200);
     JsonObject response = new JsonObject()

@@ -16,35 +16,33 @@ public final class VerdictHeuristic {
 
   private static final Pattern SPAM = Pattern.compile(
       "https?://|www\\.|promo ?code|discount code|use code|coupon|click here|buy now|free gift|dm me|whatsapp"
-          + "|ignore (all )?previous instructions", Pattern.CASE_INSENSITIVE);
+          + "|ignore (all )?previous instructions");
   private static final Pattern ABUSE = Pattern.compile(
-      "\\b(idiot|idiots|stupid|moron|morons|scum|loser|losers|dumb|shut up|hate you|trash people|imbeciles?)\\b",
-      Pattern.CASE_INSENSITIVE);
+      "\\b(idiot|idiots|stupid|moron|morons|scum|loser|losers|dumb|shut up|hate you|trash people|imbeciles?)\\b");
   private static final Pattern TEMPLATE = Pattern.compile(
-      "best product ever|highly recommend|five stars|must buy|amazing product|perfect product|life changing",
-      Pattern.CASE_INSENSITIVE);
+      "best product ever|highly recommend|five stars|must buy|amazing product|perfect product|life changing");
   private static final Pattern POSITIVE = Pattern.compile(
-      "\\b(great|love|excellent|good|perfect|happy|works well|recommend|fantastic|nice)\\b", Pattern.CASE_INSENSITIVE);
+      "\\b(great|love|excellent|good|perfect|happy|works well|recommend|fantastic|nice)\\b");
   private static final Pattern NEGATIVE = Pattern.compile(
-      "\\b(bad|broke|broken|terrible|awful|disappointed|refund|poor|waste|worst|stopped working)\\b",
-      Pattern.CASE_INSENSITIVE);
+      "\\b(bad|broke|broken|terrible|awful|disappointed|refund|poor|waste|worst|stopped working)\\b");
   private static final String[] ASPECTS = {"shipping", "price", "quality", "battery", "size", "packaging", "support", "delivery"};
 
   public boolean isSpam(String text) {
-    return SPAM.matcher(text).find();
+    return SPAM.matcher(lower(text)).find();
   }
 
   public boolean isAbusive(String text) {
-    return ABUSE.matcher(text).find();
+    return ABUSE.matcher(lower(text)).find();
   }
 
   public boolean isFake(String text, int rating) {
-    return rating == 5 && text.length() < 120 && TEMPLATE.matcher(text).find();
+    return rating == 5 && text.length() < 120 && TEMPLATE.matcher(lower(text)).find();
   }
 
   public String sentiment(String text, int rating) {
-    int pos = count(POSITIVE, text);
-    int neg = count(NEGATIVE, text);
+    String lower = lower(text);
+    int pos = count(POSITIVE, lower);
+    int neg = count(NEGATIVE, lower);
     if (rating >= 4) {
       return neg > pos + 1 ? "neutral" : "positive";
     }
@@ -119,6 +117,11 @@ public final class VerdictHeuristic {
       case "object" -> new JsonObject();
       default -> "";
     };
+  }
+
+  // patterns are lower-case literals matched against lower-cased text: cheaper than case-insensitive matching
+  private static String lower(String text) {
+    return text.toLowerCase(Locale.ROOT);
   }
 
   private static int count(Pattern p, String text) {

@@ -28,7 +28,7 @@ public final class Telemetry {
 
   private final MeterRegistry registry;
   private final Map<String, IntSupplier> inFlight = new ConcurrentHashMap<>();
-  private final Map<String, Integer> assignedPartitions = new ConcurrentHashMap<>();
+  private final Map<String, java.util.SortedSet<Integer>> assignedPartitions = new ConcurrentHashMap<>();
   private final long startedAtMs = System.currentTimeMillis();
   private volatile java.util.function.Supplier<io.vertx.core.json.JsonArray> keys = io.vertx.core.json.JsonArray::new;
 
@@ -56,7 +56,15 @@ public final class Telemetry {
   }
 
   public void consumed(String pipeline) {
+    firstConsumedAtMs.compareAndSet(0, System.currentTimeMillis());
     registry.counter("review_events_consumed_total", "pipeline", pipeline).increment();
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong firstConsumedAtMs = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Wall-clock time of the first event this process consumed (0: none yet); the benchmarks start their clock here. */
+  public long firstConsumedAtMs() {
+    return firstConsumedAtMs.get();
   }
 
   public void processed(String pipeline, String model, String tier, boolean flagged) {
@@ -193,8 +201,18 @@ public final class Telemetry {
   }
 
   /** Records the partitions an ingest instance owns after a rebalance (empty is a valid assignment). */
-  public void assigned(String pipeline, String instance, int partitions) {
-    assignedPartitions.put(pipeline + "/" + instance, partitions);
+  public void assigned(String pipeline, String instance, java.util.Collection<Integer> partitions) {
+    assignedPartitions.put(pipeline + "/" + instance, new java.util.TreeSet<>(partitions));
+  }
+
+  /** Partitions this process owns, per pipeline (sorted). */
+  public JsonObject partitions() {
+    Map<String, java.util.SortedSet<Integer>> byPipeline = new java.util.TreeMap<>();
+    assignedPartitions.forEach((key, parts) -> byPipeline.computeIfAbsent(key.substring(0, key.indexOf('/')),
+        k -> new java.util.TreeSet<>()).addAll(parts));
+    JsonObject out = new JsonObject();
+    byPipeline.forEach((pipeline, parts) -> out.put(pipeline, new io.vertx.core.json.JsonArray(List.copyOf(parts))));
+    return out;
   }
 
   /** True when every registered ingest instance has received its first assignment. */
@@ -228,7 +246,7 @@ public final class Telemetry {
         .put("dead_lettered", (long) sum("review_events_dead_lettered_total"))
         .put("batches", (long) sum("review_batches_flushed_total"))
         .put("in_flight", inFlight())
-        .put("assigned_partitions", assignedPartitions.values().stream().mapToInt(Integer::intValue).sum())
+        .put("assigned_partitions", assignedPartitions.values().stream().mapToInt(java.util.Set::size).sum())
         .put("cost_usd", round(cost))
         .put("cost_per_1000_events_usd", processed == 0 ? 0.0 : round(cost / processed * 1000))
         .put("uptime_s", (System.currentTimeMillis() - startedAtMs) / 1000);

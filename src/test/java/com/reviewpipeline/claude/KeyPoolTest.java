@@ -112,4 +112,43 @@ class KeyPoolTest {
     p.release(a, 200, new Usage(1, 1, 0, 0), null);
     assertThat(p.acquire(1, 1).permit()).isNotNull();
   }
+
+  @Test
+  @DisplayName("shared keys: N peers start from a 1/N share of the refill and of what the server reports left; a 429 halves the share once per episode; accepted requests win it back")
+  void sharedKeyAdaptsItsShare() {
+    KeyPool p = pool(List.of("sk-a"), new RateLimits(60, 1_000_000, 1_000_000, 100));
+    p.peers(2);
+    assertThat(p.describe().getJsonObject(0).getDouble("requests_rate_share")).isEqualTo(0.5);
+    KeyPool.Permit a = p.acquire(10, 10).permit();
+    p.release(a, 200, new Usage(10, 10, 0, 0), headers("anthropic-ratelimit-requests-limit", "60",
+        "anthropic-ratelimit-requests-remaining", "20"));
+    // the server says 20 are left: this process spends its half of them
+    int granted = 0;
+    while (p.acquire(10, 10).permit() != null) {
+      granted++;
+    }
+    assertThat(granted).isEqualTo(10);
+    KeyPool.Acquire blocked = p.acquire(10, 10);
+    assertThat(blocked.waitMs()).as("refill at half of 1/s").isBetween(1_900L, 2_000L);
+
+    // a burst of 429s with requests exhausted: one halving, not one per answer
+    now.addAndGet(60_000);
+    MultiMap refused = headers("anthropic-ratelimit-requests-limit", "60", "anthropic-ratelimit-requests-remaining", "0",
+        "retry-after", "1");
+    KeyPool.Permit b = p.acquire(10, 10).permit();
+    KeyPool.Permit c = p.acquire(10, 10).permit();
+    p.release(b, 429, null, refused);
+    p.release(c, 429, null, refused);
+    // 0.5 + 0.01 for the accepted request above, halved once
+    assertThat(p.describe().getJsonObject(0).getDouble("requests_rate_share")).isEqualTo(0.26);
+    // accepted answers take the rate back step by step
+    now.addAndGet(60_000);
+    for (int i = 0; i < 10; i++) {
+      KeyPool.Permit ok = p.acquire(10, 10).permit();
+      p.release(ok, 200, new Usage(10, 10, 0, 0), headers());
+    }
+    assertThat(p.describe().getJsonObject(0).getDouble("requests_rate_share")).isEqualTo(0.36);
+    p.peers(1);
+    assertThat(p.describe().getJsonObject(0).getDouble("requests_rate_share")).isEqualTo(1.0);
+  }
 }

@@ -87,6 +87,8 @@ class AdminUiBrowserTest {
           browser.waitFor("the dashboard", () -> browser.visible("#app") && browser.text("#status").startsWith("live"),
               Duration.ofSeconds(10));
           assertThat(browser.visible("#sim-banner")).as("simulator banner").isTrue();
+          browser.waitFor("this node with its partitions", () -> browser.text("#nodes tbody").contains("(this node)")
+              && browser.text("#nodes tbody").contains("review-moderator: 0,1,2,3,4,5,6,7,8,9,10,11"), Duration.ofSeconds(10));
 
           // numbers move
           h.produceValid(200, 502);

@@ -29,6 +29,12 @@ public final class PipelineProcess implements AutoCloseable {
   }
 
   public static PipelineProcess start(PipelineHarness h, String name, List<String> jvmArgs, List<String> sets) throws IOException {
+    return start(h, name, jvmArgs, sets, Map.of(), List.of());
+  }
+
+  /** With extra environment variables and extra {@code run} arguments (e.g. {@code --cluster}). */
+  public static PipelineProcess start(PipelineHarness h, String name, List<String> jvmArgs, List<String> sets,
+      Map<String, String> extraEnv, List<String> runArgs) throws IOException {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBin);
@@ -37,6 +43,7 @@ public final class PipelineProcess implements AutoCloseable {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("com.reviewpipeline.Main");
     cmd.add("run");
+    cmd.addAll(runArgs);
     List<String> all = new ArrayList<>(List.of(
         "kafka.events_topic=" + h.events,
         "kafka.results_topic=" + h.results,
@@ -65,6 +72,8 @@ public final class PipelineProcess implements AutoCloseable {
     env.put("ANTHROPIC_API_KEY", "test-key");
     env.put("ADMIN_TOKEN", "test-admin-token");
     env.put("HTTP_PORT", "0");
+    env.keySet().removeIf(k -> k.startsWith("CLUSTER_") || k.equals("NODE_NAME"));
+    env.putAll(extraEnv);
     return new PipelineProcess(pb.start(), log);
   }
 

@@ -1,0 +1,129 @@
+package com.reviewpipeline.admin;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The nodes of the service. Each node's admin verticle answers requests on {@code pipeline.node.<node-id>}
+ * (stats, deployments, scaling); any node's admin API can then ask every node. Without clustering there is one
+ * node, {@code local}, reached the same way.
+ */
+final class ClusterNodes {
+
+  static final String PREFIX = "pipeline.node.";
+  private static final long ASK_TIMEOUT_MS = 3000;
+
+  private final Vertx vertx;
+  private final ClusterManager cluster;
+  private final String nodeId;
+  private final String name;
+
+  ClusterNodes(Vertx vertx, String name) {
+    this.vertx = vertx;
+    this.cluster = vertx instanceof VertxInternal vi ? vi.clusterManager() : null;
+    this.nodeId = cluster != null ? cluster.getNodeId() : "local";
+    this.name = name;
+  }
+
+  boolean clustered() {
+    return cluster != null;
+  }
+
+  String nodeId() {
+    return nodeId;
+  }
+
+  String name() {
+    return name;
+  }
+
+  List<String> nodeIds() {
+    return cluster != null ? List.copyOf(cluster.getNodes()) : List.of(nodeId);
+  }
+
+  /** Answers this node's requests; a failed future becomes a reply failure with its message. */
+  MessageConsumer<JsonObject> serve(Function<JsonObject, Future<JsonObject>> handler) {
+    return vertx.eventBus().<JsonObject>consumer(PREFIX + nodeId, msg -> {
+      Future<JsonObject> answer;
+      try {
+        answer = handler.apply(msg.body());
+      } catch (IllegalArgumentException e) {
+        answer = Future.failedFuture(e);
+      }
+      answer.onSuccess(msg::reply).onFailure(err -> msg.fail(
+          err instanceof IllegalArgumentException ? 400 : 500, String.valueOf(err.getMessage())));
+    });
+  }
+
+  /** Asks one node; its id and name are added to the answer. */
+  Future<JsonObject> ask(String id, JsonObject request) {
+    return vertx.eventBus().<JsonObject>request(PREFIX + id, request, new DeliveryOptions().setSendTimeout(ASK_TIMEOUT_MS))
+        .map(m -> m.body());
+  }
+
+  /**
+   * Asks every node; a node that does not answer appears as {@code {node_id, error}} rather than failing the whole
+   * answer, so one dead node never hides the others.
+   */
+  Future<JsonArray> askAll(JsonObject request) {
+    List<String> ids = nodeIds();
+    List<Future<JsonObject>> answers = new ArrayList<>();
+    for (String id : ids) {
+      answers.add(ask(id, request).recover(err -> Future.succeededFuture(new JsonObject().put("node_id", id)
+          .put("error", err instanceof ReplyException re ? re.failureType() + ": " + re.getMessage() : err.toString()))));
+    }
+    return Future.all(answers).map(all -> {
+      JsonArray out = new JsonArray();
+      answers.forEach(f -> out.add(f.result()));
+      return out;
+    });
+  }
+
+  /** Adds numbers field by field (recursively into objects); other values keep the first seen. */
+  static JsonObject sum(JsonObject acc, JsonObject add) {
+    for (String key : add.fieldNames()) {
+      Object a = acc.getValue(key);
+      Object b = add.getValue(key);
+      if (a == null) {
+        acc.put(key, b instanceof JsonObject o ? sum(new JsonObject(), o) : b);
+      } else if (a instanceof JsonObject ao && b instanceof JsonObject bo) {
+        sum(ao, bo);
+      } else if (a instanceof Number an && b instanceof Number bn) {
+        boolean integral = !(an instanceof Double || an instanceof Float || bn instanceof Double || bn instanceof Float);
+        acc.put(key, integral ? (Object) (an.longValue() + bn.longValue()) : (Object) (an.doubleValue() + bn.doubleValue()));
+      } else if (a instanceof JsonArray aa && b instanceof JsonArray ba) {
+        ba.forEach(v -> {
+          if (!aa.contains(v)) {
+            aa.add(v);
+          }
+        });
+      }
+    }
+    return acc;
+  }
+
+  /** Recomputes cost per 1000 events wherever a summed object has cost and processed counts. */
+  static JsonObject fixRatios(JsonObject o) {
+    if (o.getValue("cost_usd") instanceof Number cost && o.getValue("processed") instanceof Number n) {
+      o.put("cost_usd", Math.round(cost.doubleValue() * 1_000_000) / 1_000_000.0);
+      o.put("cost_per_1000_events_usd", n.longValue() == 0 ? 0.0
+          : Math.round(cost.doubleValue() / n.longValue() * 1000 * 1_000_000) / 1_000_000.0);
+    }
+    o.forEach(e -> {
+      if (e.getValue() instanceof JsonObject child) {
+        fixRatios(child);
+      }
+    });
+    return o;
+  }
+}
