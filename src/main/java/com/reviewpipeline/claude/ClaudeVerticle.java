@@ -197,7 +197,9 @@ public final class ClaudeVerticle extends VerticleBase {
     }
     LOG.warn("claude.batch.failed pipeline={} batch={} events={} type={} attempts={}",
         batch.pipeline(), batch.id(), batch.size(), errorType, attempt);
-    vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(batch.events(), errorType, message, true));
+    // transient failures that outlived the in-process attempts climb the retry ladder; a request the API
+    // rejects as such (400, 403, 404, 413, ...) would be rejected again: straight to the dead-letter topic
+    vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(batch.events(), errorType, message, retryable));
     owned--;
   }
 

@@ -171,7 +171,7 @@ class ClaudeVerticleTest {
   }
 
   @Test
-  @DisplayName("529, 500 and 429 are retried (429 after retry-after), 400 is not: one request then the failure path")
+  @DisplayName("529, 500 and 429 are retried (429 after retry-after), 400 is not: one request then the failure path, marked not retryable so the ladder skips it")
   void retryableAndNonRetryableStatuses() throws Exception {
     start(List.of("sk-test"), c -> c);
     sim.configure(new JsonObject().put("fail_status", 529).put("fail_count", 2));
@@ -191,6 +191,7 @@ class ClaudeVerticleTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> failures.size() == 1);
     assertThat(sim.stats().getLong("requests") - before).as("a 400 is not retried").isEqualTo(1);
     assertThat(failures.get(0).errorType()).isEqualTo("invalid_request_error");
+    assertThat(failures.get(0).retryable()).as("a 400 goes to the dead-letter topic, not the retry ladder").isFalse();
   }
 
   @Test
