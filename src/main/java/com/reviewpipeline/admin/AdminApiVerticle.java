@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -93,6 +94,11 @@ public final class AdminApiVerticle extends VerticleBase {
     switch (op) {
       case "stats":
         return Future.succeededFuture(me.put("partitions", telemetry.partitions()).put("stats", telemetry.stats()));
+      case "paused":
+        JsonObject paused = new JsonObject();
+        telemetry.pauseReasons().forEach((pipeline, reasons) ->
+            paused.put(pipeline, new io.vertx.core.json.JsonArray(List.copyOf(reasons))));
+        return Future.succeededFuture(me.put("paused", paused));
       case "deployments":
         return scaler == null ? Future.failedFuture(new IllegalStateException("scaling is not available in this process"))
             : Future.succeededFuture(me.put("deployments", scaler.deployments()));
@@ -109,7 +115,9 @@ public final class AdminApiVerticle extends VerticleBase {
   /** Cluster-wide stats: counters summed over every node, and each node with its partitions. */
   private void stats(RoutingContext ctx) {
     nodes.askAll(new JsonObject().put("op", "stats")).onSuccess(answers -> {
-      JsonObject local = telemetry.stats();
+      JsonObject local = answers.stream().map(o -> (JsonObject) o)
+          .filter(a -> nodes.nodeId().equals(a.getString("node_id")) && a.getJsonObject("stats") != null)
+          .map(a -> a.getJsonObject("stats").copy()).findFirst().orElseGet(telemetry::stats);
       JsonObject merged = new JsonObject();
       io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
       for (Object o : answers) {

@@ -182,11 +182,10 @@ final class OpsApi {
   }
 
   private void list(RoutingContext ctx) {
-    nodes.askAll(new JsonObject().put("op", "stats")).onSuccess(all -> {
+    nodes.askAll(new JsonObject().put("op", "paused")).onSuccess(all -> {
       Map<String, Set<String>> paused = new HashMap<>();
       for (Object o : all) {
-        JsonObject stats = ((JsonObject) o).getJsonObject("stats");
-        JsonObject p = stats == null ? null : stats.getJsonObject("paused");
+        JsonObject p = ((JsonObject) o).getJsonObject("paused");
         if (p != null) {
           p.forEach(e -> ((JsonArray) e.getValue()).forEach(r -> paused.computeIfAbsent(e.getKey(),
               k -> new java.util.TreeSet<>()).add(String.valueOf(r))));
