@@ -146,7 +146,10 @@ public final class AdminApiVerticle extends VerticleBase {
           .put("nodes", list)
           .put("cluster", new JsonObject().put("enabled", nodes.clustered()).put("node_id", nodes.nodeId())
               .put("node_name", nodes.name()).put("members", nodes.nodeIds().size()))
-          .put("simulator", app.anthropic().baseUrl().startsWith("http://127.0.0.1"));
+          // the embedded simulator (loopback), or any endpoint that answered as the simulator (e.g. in compose)
+          .put("simulator", app.anthropic().baseUrl().startsWith("http://127.0.0.1")
+              || answers.stream().map(o -> ((JsonObject) o).getJsonObject("stats"))
+                  .anyMatch(st -> st != null && st.getBoolean("simulator_answered", false)));
       ctx.json(out);
     }).onFailure(err -> error(ctx, 500, "stats failed: " + err.getMessage()));
   }

@@ -218,6 +218,9 @@ public final class ClaudeVerticle extends VerticleBase {
     }
     Usage usage = parsed.usage();
     keys.release(permit, 200, usage, resp.headers());
+    if (resp.getHeader(com.reviewpipeline.simulator.ClaudeSimulator.SIMULATOR_HEADER) != null) {
+      telemetry.simulatorAnswered();
+    }
     String lifted = keys.clearHeld();
     if (lifted != null) {
       LOG.info("claude.pipelines.resumed reason={} the API answers again", lifted);

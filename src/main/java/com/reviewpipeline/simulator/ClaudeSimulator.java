@@ -76,6 +76,9 @@ public final class ClaudeSimulator extends VerticleBase {
 
   private String bindHost = "127.0.0.1";
 
+  /** Response header on every simulator answer. */
+  public static final String SIMULATOR_HEADER = "x-claude-simulator";
+
   /** Binds to another interface (e.g. 0.0.0.0 in a container); default loopback only. Call before deploying. */
   public ClaudeSimulator bindTo(String host) {
     this.bindHost = host;
@@ -113,6 +116,11 @@ public final class ClaudeSimulator extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    // every answer says it comes from the simulator, so a pipeline pointed at it by any URL can show that
+    router.route().handler(ctx -> {
+      ctx.response().putHeader(SIMULATOR_HEADER, "true");
+      ctx.next();
+    });
     router.route().handler(BodyHandler.create().setBodyLimit(32L * 1024 * 1024));
     router.post("/v1/messages").handler(this::messages);
     router.post("/v1/messages/count_tokens").handler(this::countTokens);

@@ -62,6 +62,17 @@ public final class Telemetry {
 
   private final java.util.concurrent.atomic.AtomicLong firstConsumedAtMs = new java.util.concurrent.atomic.AtomicLong();
 
+  private volatile boolean simulatorAnswered;
+
+  /** The Messages API endpoint answered with the simulator's header: verdicts and costs are simulated. */
+  public void simulatorAnswered() {
+    simulatorAnswered = true;
+  }
+
+  public boolean simulatorSeen() {
+    return simulatorAnswered;
+  }
+
   /** Wall-clock time of the first event this process consumed (0: none yet); the benchmarks start their clock here. */
   public long firstConsumedAtMs() {
     return firstConsumedAtMs.get();
@@ -266,6 +277,7 @@ public final class Telemetry {
         .put("paused", new JsonObject(new java.util.HashMap<>(pauseReasons().entrySet().stream()
             .filter(e -> !e.getValue().isEmpty())
             .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) new io.vertx.core.json.JsonArray(List.copyOf(e.getValue())))))))
+        .put("simulator_answered", simulatorAnswered)
         .put("jvm", jvm());
   }
 

@@ -124,6 +124,16 @@ class ClaudeVerticleTest {
   }
 
   @Test
+  @DisplayName("an answer carrying the simulator's header marks the process as running against the simulator (the admin UI's banner), whatever the endpoint's URL")
+  void simulatorAnswersAreRecognised() throws Exception {
+    start(List.of("sk-test"), c -> c);
+    assertThat(Telemetry.of(vertx).stats().getBoolean("simulator_answered")).isFalse();
+    send(new Batch("b-sim", PIPELINE, "fast", List.of(event("s1", "Works as described.", 4)), FlushTrigger.COUNT, 100));
+    await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 1);
+    assertThat(Telemetry.of(vertx).stats().getBoolean("simulator_answered")).isTrue();
+  }
+
+  @Test
   @DisplayName("ids left out of the answer go back to their buffer, once more each; after max_item_resends they take the failure path")
   void missingIdsGoBackToTheBufferThenFail() throws Exception {
     start(List.of("sk-test"), c -> c);
