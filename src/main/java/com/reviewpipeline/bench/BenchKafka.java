@@ -1,6 +1,7 @@
 package com.reviewpipeline.bench;
 
 import com.reviewpipeline.loadgen.ReviewGenerator;
+import com.reviewpipeline.telemetry.ConsumerLag;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -85,16 +86,10 @@ final class BenchKafka implements AutoCloseable {
     return out;
   }
 
-  long total(Map<TopicPartition, Long> offsets) {
-    return offsets.values().stream().mapToLong(Long::longValue).sum();
-  }
-
-  /** Sum of committed offsets of a group on a topic. */
+  /** Sum of committed offsets of a group on a topic (the admin API's lag measurement). */
   long committed(String group, String topic) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> c = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-        .get(30, TimeUnit.SECONDS);
-    return c.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-        .mapToLong(e -> e.getValue().offset()).sum();
+    return ConsumerLag.measure(admin, Map.of(group, List.of(topic))).get(group).stream()
+        .mapToLong(p -> p.committed() == null ? 0 : p.committed()).sum();
   }
 
   /** Polls until the group has committed {@code target} offsets on the topic; returns the time it saw that. */

@@ -32,12 +32,16 @@ final class Runtime {
 
   static Vertx meteredVertx() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    Vertx vertx = metered(new VertxOptions(), registry).build();
     Telemetry.bind(vertx, registry);
     return vertx;
+  }
+
+  /** A Vert.x builder with Micrometer metrics into {@code registry} (bind Telemetry once it is built). */
+  private static io.vertx.core.VertxBuilder metered(VertxOptions options, PrometheusMeterRegistry registry) {
+    return Vertx.builder()
+        .with(options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry));
   }
 
   /**
@@ -74,14 +78,11 @@ final class Runtime {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     VertxOptions options = new VertxOptions()
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true))
         .setEventBusOptions(new io.vertx.core.eventbus.EventBusOptions()
             .setHost(c.host()).setPort(c.eventBusPort()).setClusterPublicHost(c.advertisedHost()));
     LOG.info("cluster.joining name={} bind={}:{} public={} members={} eventbus_port={}", c.name(), c.host(), c.port(),
         c.advertisedHost(), members, c.eventBusPort());
-    Vertx vertx = Vertx.builder()
-        .with(options)
-        .withMetrics(new MicrometerMetricsFactory(registry))
+    Vertx vertx = metered(options, registry)
         .withClusterManager(new io.vertx.spi.cluster.hazelcast.HazelcastClusterManager(hz))
         .buildClustered()
         .await();

@@ -69,10 +69,6 @@ public final class Telemetry {
     simulatorAnswered = true;
   }
 
-  public boolean simulatorSeen() {
-    return simulatorAnswered;
-  }
-
   /** Wall-clock time of the first event this process consumed (0: none yet); the benchmarks start their clock here. */
   public long firstConsumedAtMs() {
     return firstConsumedAtMs.get();
