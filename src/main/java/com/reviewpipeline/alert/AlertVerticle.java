@@ -7,7 +7,9 @@ import com.reviewpipeline.telemetry.ConsumerLag;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
 import java.util.HashMap;
@@ -107,19 +109,46 @@ public final class AlertVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Consumer lag and the manual-review backlog are facts about the whole service, not about one node: in a cluster
+   * only its oldest member raises and resolves them (Hazelcast lists members oldest first, the same order on every
+   * member), so operators get one alert, not one per node. When the oldest member leaves, the next one takes over;
+   * an alert still breached then fires again from it. Alone, this process is its own oldest member.
+   */
+  boolean raisesServiceAlerts() {
+    ClusterManager cluster = vertx instanceof VertxInternal vi ? vi.clusterManager() : null;
+    if (cluster == null) {
+      return true;
+    }
+    List<String> members = cluster.getNodes();
+    return members.isEmpty() || cluster.getNodeId().equals(members.get(0));
+  }
+
   private void check() {
     long now = System.currentTimeMillis();
+    boolean raise = raisesServiceAlerts();
+    if (!raise) {
+      // another member raises them; forget ours so that taking over later starts from what is true then
+      breachedSince.clear();
+      firing.keySet().removeIf(k -> k.startsWith("lag_") || k.equals("dlq_backlog"));
+    }
     if (pool != null) {
       pool.query("SELECT count(*) AS n FROM manual_review WHERE status = 'open'").execute()
           .onSuccess(rows -> {
             long open = rows.iterator().next().getLong("n");
             telemetry.manualReviewOpen(open);
+            if (!raise) {
+              return;
+            }
             transition("dlq_backlog", open > settings.dlqBacklogThreshold(), "warning",
                 open + " manual-review items open (threshold " + settings.dlqBacklogThreshold() + ")");
           })
           .onFailure(err -> LOG.warn("alerts.check.failed what=dlq_backlog error={}", err.toString()));
     }
     vertx.executeBlocking(this::lagByGroup).onSuccess(lags -> lags.forEach((group, lag) -> {
+      if (!raise) {
+        return;
+      }
       sustained("lag_page:" + group, lag > settings.lagPageThreshold(), settings.lagPageForMs(), now, "page",
           "consumer group " + group + " is " + lag + " events behind (over " + settings.lagPageThreshold() + ")");
       sustained("lag_warning:" + group, lag > settings.lagWarningThreshold(), settings.lagWarningForMs(), now, "warning",

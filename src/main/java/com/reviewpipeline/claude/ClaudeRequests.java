@@ -44,11 +44,21 @@ public final class ClaudeRequests {
     return prefixTokens(pipeline) >= cacheMinTokens.applyAsInt(model);
   }
 
-  public static JsonObject item(ReviewEvent event) {
+  /**
+   * One review as the model sees it. Its {@code id} is its position in the batch ("1", "2", ...), not the event id:
+   * the model echoes every id in its answer, and output tokens cost five times input tokens, so a 36-character
+   * UUID echoed per review was the largest avoidable item of the bill. The caller maps positions back to events.
+   */
+  public static JsonObject item(ReviewEvent event, String batchId) {
     return new JsonObject()
-        .put("id", event.eventId())
+        .put("id", batchId)
         .put("text", event.reviewText())
         .put("rating", event.rating());
+  }
+
+  /** The ids a batch of {@code size} carries, in order: what the answer must echo. */
+  public static List<String> batchIds(int size) {
+    return java.util.stream.IntStream.rangeClosed(1, size).mapToObj(String::valueOf).toList();
   }
 
   /** The user message text for a batch of items. */
@@ -69,8 +79,9 @@ public final class ClaudeRequests {
         + toolUseSystemTokens;
   }
 
+  /** Estimated input tokens of one review in a batch (its position counted as two digits: batches stay below 100). */
   public int itemTokens(ReviewEvent event) {
-    return estimator.tokens(escapeMarkup(item(event).encode()).length() + 1);
+    return estimator.tokens(escapeMarkup(item(event, "00").encode()).length() + 1);
   }
 
   /** Output budget for a batch: per-item estimate with headroom, capped by the pipeline's maximum. */
@@ -79,7 +90,11 @@ public final class ClaudeRequests {
   }
 
   public JsonObject request(String model, PipelineConfig pipeline, List<ReviewEvent> events) {
-    List<JsonObject> items = events.stream().map(ClaudeRequests::item).toList();
+    List<String> ids = batchIds(events.size());
+    List<JsonObject> items = new java.util.ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      items.add(item(events.get(i), ids.get(i)));
+    }
     JsonObject system = new JsonObject().put("type", "text").put("text", pipeline.systemPrompt());
     if (cacheable(model, pipeline)) {
       // the breakpoint on the last system block caches tools + system together

@@ -207,8 +207,7 @@ public final class ClaudeVerticle extends VerticleBase {
       KeyPool.Permit permit) {
     ParsedResponse parsed;
     try {
-      parsed = parsers.get(pipeline.name()).parse(resp.bodyAsJsonObject(),
-          batch.events().stream().map(PipelineEvent::id).toList());
+      parsed = parsers.get(pipeline.name()).parse(resp.bodyAsJsonObject(), ClaudeRequests.batchIds(batch.size()));
     } catch (DecodeException | ResponseFormatException | ClassCastException e) {
       keys.release(permit, 200, null, resp.headers());
       LOG.warn("claude.response.invalid pipeline={} batch={} request_id={} problem={}",
@@ -241,15 +240,22 @@ public final class ClaudeVerticle extends VerticleBase {
     List<PipelineEvent> missing = new ArrayList<>();
     List<PipelineEvent> invalid = new ArrayList<>();
     Set<String> missingIds = Set.copyOf(parsed.missing());
-    for (PipelineEvent e : batch.events()) {
-      JsonObject verdict = parsed.verdicts().get(e.id());
+    List<String> ids = ClaudeRequests.batchIds(n);
+    Map<PipelineEvent, String> invalidWhy = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < n; i++) {
+      // the request named each review by its position in the batch
+      PipelineEvent e = batch.events().get(i);
+      String id = ids.get(i);
+      JsonObject verdict = parsed.verdicts().get(id);
       if (verdict != null) {
+        verdict.put("id", e.id());
         results.add(new EventResult(e, verdict, model, batch.tier(), batch.id(), n, cost / n,
             (double) usage.totalInputTokens() / n, (double) usage.outputTokens() / n));
         telemetry.processed(pipeline.name(), model, batch.tier(), isFlagged(pipeline, verdict));
-      } else if (parsed.invalid().containsKey(e.id())) {
+      } else if (parsed.invalid().containsKey(id)) {
         invalid.add(e);
-      } else if (missingIds.contains(e.id())) {
+        invalidWhy.put(e, parsed.invalid().get(id));
+      } else if (missingIds.contains(id)) {
         missing.add(e);
       }
     }
@@ -280,7 +286,7 @@ public final class ClaudeVerticle extends VerticleBase {
     for (PipelineEvent e : invalid) {
       // an item with invalid fields fails alone; the rest of the batch stands
       vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(List.of(e), "invalid_item",
-          "invalid item in the model's answer: " + parsed.invalid().get(e.id()), true));
+          "invalid item in the model's answer: " + invalidWhy.get(e), true));
     }
     for (PipelineEvent e : missing) {
       if (e.resends() < settings.maxItemResends()) {

@@ -5,7 +5,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * The verdict for one event, with its share of the batch's tokens and cost.
  *
- * @param verdict the tool item as the model returned it, already validated against the pipeline's schema
+ * @param verdict the tool item as the model returned it, already validated against the pipeline's schema, with its
+ *     {@code id} (the review's position in the request) replaced by the event id
  */
 public record EventResult(
     PipelineEvent event,

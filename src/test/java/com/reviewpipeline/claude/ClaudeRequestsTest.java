@@ -86,8 +86,8 @@ class ClaudeRequestsTest {
     JsonArray items = new JsonArray(block);
     assertThat(items).hasSize(2);
     assertThat(items.getJsonObject(0).getString("text")).isEqualTo(hostile);
-    assertThat(items.getJsonObject(0).getString("id")).isEqualTo("a");
-    assertThat(items.getJsonObject(1).getString("id")).isEqualTo("b");
+    assertThat(items.getJsonObject(0).getString("id")).as("reviews are named by batch position").isEqualTo("1");
+    assertThat(items.getJsonObject(1).getString("id")).isEqualTo("2");
     assertThat(body.getJsonArray("messages")).hasSize(1);
   }
 
