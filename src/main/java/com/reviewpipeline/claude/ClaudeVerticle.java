@@ -91,7 +91,7 @@ public final class ClaudeVerticle extends VerticleBase {
     String model = app.modelFor(batch.tier());
     List<ReviewEvent> events = batch.events().stream().map(PipelineEvent::event).toList();
     JsonObject body = requests.request(model, pipeline, events);
-    KeyPool.Acquire a = keys.acquire(batch.estimatedInputTokens(), body.getInteger("max_tokens"));
+    KeyPool.Acquire a = keys.acquire(model, batch.estimatedInputTokens(), body.getInteger("max_tokens"));
     if (a.noUsableKey()) {
       hold(batch, attempt, "no_usable_api_key", "every configured Anthropic API key was rejected with 401", false);
       return;

@@ -8,46 +8,70 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process's API keys, each with its own rate limiter: requests, input tokens and output
- * tokens per minute (output charged from {@code max_tokens} up front and corrected from
- * {@code usage}) and concurrent requests. Starting limits come from configuration; every
- * response's {@code anthropic-ratelimit-*} headers lower them to what the server says is left,
- * so processes sharing a key converge without talking to each other. Keys are used in turn; a
- * key answered with 401 leaves the rotation. Shared by all Claude verticles of a process:
+ * The process's API keys, each with its own rate limiter per model: requests, input tokens and output tokens per
+ * minute (output charged from {@code max_tokens} up front and corrected from {@code usage}); the API pools its
+ * limits per model class (all Haiku models share one budget, all Sonnet models another), so a Haiku request never
+ * waits for Sonnet's budget. Concurrent requests are capped per key. Starting limits come from configuration;
+ * every response's {@code anthropic-ratelimit-*} headers (which describe the budget of the request's model) lower
+ * them to what the server says is left, so processes sharing a key converge without talking to each other. Keys
+ * are used in turn; a key answered with 401 leaves the rotation. Shared by all Claude verticles of a process:
  * thread-safe. Keys are never logged; they are shown as {@code …abcd}.
  */
 public final class KeyPool {
 
   private static final Logger LOG = LoggerFactory.getLogger(KeyPool.class);
 
+  /** One model's budget on one key, as the API enforces it. */
+  static final class Budget {
+    final TokenBucket requests;
+    final TokenBucket input;
+    final TokenBucket output;
+    /** Until then this model's budget is not used (a 429's retry-after). */
+    long blockedUntil;
+
+    Budget(RateLimits limits, LongSupplier clock, double share) {
+      this.requests = new TokenBucket(limits.requestsPerMinute(), clock);
+      this.input = new TokenBucket(limits.inputTokensPerMinute(), clock);
+      this.output = new TokenBucket(limits.outputTokensPerMinute(), clock);
+      if (share < 1.0) {
+        resetShare(share);
+      }
+    }
+
+    void resetShare(double share) {
+      requests.resetShare(share);
+      input.resetShare(share);
+      output.resetShare(share);
+    }
+  }
+
   /** One key's state. */
   static final class ApiKey {
     final String secret;
     final String label;
-    final TokenBucket requests;
-    final TokenBucket input;
-    final TokenBucket output;
+    /** Per model id, created on first use. */
+    final Map<String, Budget> budgets = new TreeMap<>();
     int concurrent;
     boolean disabled;
     String disabledReason;
+    /** Until then no request goes out with this key (e.g. the spend limit). */
     long blockedUntil;
 
-    ApiKey(String secret, RateLimits limits, LongSupplier clock) {
+    ApiKey(String secret) {
       this.secret = secret;
       this.label = label(secret);
-      this.requests = new TokenBucket(limits.requestsPerMinute(), clock);
-      this.input = new TokenBucket(limits.inputTokensPerMinute(), clock);
-      this.output = new TokenBucket(limits.outputTokensPerMinute(), clock);
     }
   }
 
   /** Permission to send one request with one key; give it back through {@link #release}. */
-  public record Permit(ApiKey key, long inputCharge, long outputCharge) {
+  public record Permit(ApiKey key, Budget budget, long inputCharge, long outputCharge) {
     public String secret() {
       return key.secret;
     }
@@ -73,7 +97,7 @@ public final class KeyPool {
     this.limits = limits;
     this.clock = clock;
     for (String s : secrets) {
-      keys.add(new ApiKey(s, limits, clock));
+      keys.add(new ApiKey(s));
     }
   }
 
@@ -81,8 +105,12 @@ public final class KeyPool {
     return secret.length() <= 4 ? "…" : "…" + secret.substring(secret.length() - 4);
   }
 
-  /** Tries the keys in turn, starting after the last one used. */
-  public synchronized Acquire acquire(long inputTokens, long maxTokens) {
+  private Budget budget(ApiKey k, String model) {
+    return k.budgets.computeIfAbsent(model, m -> new Budget(limits, clock, 1.0 / peers));
+  }
+
+  /** Tries the keys in turn, starting after the last one used, for a request to {@code model}. */
+  public synchronized Acquire acquire(String model, long inputTokens, long maxTokens) {
     long now = clock.getAsLong();
     long minWait = Long.MAX_VALUE;
     boolean anyEnabled = false;
@@ -92,20 +120,21 @@ public final class KeyPool {
         continue;
       }
       anyEnabled = true;
+      Budget b = budget(k, model);
       // a single request larger than a whole minute's budget must still go out once the bucket is full
-      long in = Math.min(inputTokens, k.input.capacity());
-      long out = Math.min(maxTokens, k.output.capacity());
-      long wait = Math.max(k.blockedUntil - now, 0);
-      wait = Math.max(wait, k.requests.msUntil(1));
-      wait = Math.max(wait, k.input.msUntil(in));
-      wait = Math.max(wait, k.output.msUntil(out));
+      long in = Math.min(inputTokens, b.input.capacity());
+      long out = Math.min(maxTokens, b.output.capacity());
+      long wait = Math.max(Math.max(k.blockedUntil, b.blockedUntil) - now, 0);
+      wait = Math.max(wait, b.requests.msUntil(1));
+      wait = Math.max(wait, b.input.msUntil(in));
+      wait = Math.max(wait, b.output.msUntil(out));
       if (wait == 0 && k.concurrent < limits.maxConcurrent()) {
-        k.requests.take(1);
-        k.input.take(in);
-        k.output.take(out);
+        b.requests.take(1);
+        b.input.take(in);
+        b.output.take(out);
         k.concurrent++;
         cursor = (cursor + i + 1) % keys.size();
-        return new Acquire(new Permit(k, in, out), 0, false);
+        return new Acquire(new Permit(k, b, in, out), 0, false);
       }
       // at the concurrency cap: ask again soon, a release will make room
       minWait = Math.min(minWait, wait == 0 ? 20 : wait);
@@ -122,50 +151,51 @@ public final class KeyPool {
    */
   public synchronized void release(Permit p, int status, Usage usage, MultiMap headers) {
     ApiKey k = p.key;
+    Budget b = p.budget;
     k.concurrent = Math.max(0, k.concurrent - 1);
     if (usage != null) {
-      k.output.give(p.outputCharge - Math.min(p.outputCharge, usage.outputTokens()));
+      b.output.give(p.outputCharge - Math.min(p.outputCharge, usage.outputTokens()));
       long actualIn = usage.inputTokens() + usage.cacheCreationInputTokens();
       if (actualIn > p.inputCharge) {
-        k.input.take(actualIn - p.inputCharge);
+        b.input.take(actualIn - p.inputCharge);
       } else {
-        k.input.give(p.inputCharge - actualIn);
+        b.input.give(p.inputCharge - actualIn);
       }
     } else if (status == 0 || status >= 500) {
       // not processed: the server did not count output
-      k.output.give(p.outputCharge);
+      b.output.give(p.outputCharge);
     }
     if (headers != null) {
-      observe(k.requests, headers, "requests");
-      observe(k.input, headers, "input-tokens");
-      observe(k.output, headers, "output-tokens");
+      observe(b.requests, headers, "requests");
+      observe(b.input, headers, "input-tokens");
+      observe(b.output, headers, "output-tokens");
       if (status == 429) {
         Long delay = RetryPolicy.parseServerDelay(headers.get("retry-after-ms"), headers.get("retry-after"));
         long now = clock.getAsLong();
         // one back-off per refusal episode: the other answers of the same burst say nothing new
-        boolean newEpisode = k.blockedUntil <= now;
-        k.blockedUntil = Math.max(k.blockedUntil, now + (delay == null ? 1000 : delay));
-        // Others spend this key too (other nodes, other services): use a smaller share of its refill from now on.
-        // Only the exhausted budgets back off; without headers saying which, all three do.
+        boolean newEpisode = b.blockedUntil <= now;
+        b.blockedUntil = Math.max(b.blockedUntil, now + (delay == null ? 1000 : delay));
+        // Others spend this budget too (other nodes, other services): use a smaller share of its refill from now
+        // on. Only the exhausted budgets back off; without headers saying which, all three do.
         boolean req = exhausted(headers, "requests", 1);
         boolean in = exhausted(headers, "input-tokens", p.inputCharge);
         boolean out = exhausted(headers, "output-tokens", p.outputCharge);
         boolean unknown = !req && !in && !out;
         if (newEpisode && (req || unknown)) {
-          k.requests.backOff();
+          b.requests.backOff();
         }
         if (newEpisode && (in || unknown)) {
-          k.input.backOff();
+          b.input.backOff();
         }
         if (newEpisode && (out || unknown)) {
-          k.output.backOff();
+          b.output.backOff();
         }
       }
     }
     if (status >= 200 && status < 300) {
-      k.requests.recover(SHARE_STEP);
-      k.input.recover(SHARE_STEP);
-      k.output.recover(SHARE_STEP);
+      b.requests.recover(SHARE_STEP);
+      b.input.recover(SHARE_STEP);
+      b.output.recover(SHARE_STEP);
     }
     if (status == 401 && !k.disabled) {
       k.disabled = true;
@@ -177,7 +207,7 @@ public final class KeyPool {
 
   /**
    * {@code n} processes of this service share every key (cluster members): each starts from a 1/n share of each
-   * key's refill and of what the server reports left, then adjusts by the server's answers (429 halves, success
+   * key's (and model's) refill and of what the server reports left, then adjusts by the server's answers (429 halves, success
    * adds {@link #SHARE_STEP}). Called when the member count changes.
    */
   public synchronized void peers(int n) {
@@ -186,9 +216,9 @@ public final class KeyPool {
     }
     peers = n;
     for (ApiKey k : keys) {
-      k.requests.resetShare(1.0 / n);
-      k.input.resetShare(1.0 / n);
-      k.output.resetShare(1.0 / n);
+      for (Budget b : k.budgets.values()) {
+        b.resetShare(1.0 / n);
+      }
     }
     LOG.info("claude.keys.shared peers={} share={}", n, Math.round(100.0 / n) / 100.0);
   }
@@ -247,24 +277,28 @@ public final class KeyPool {
     return (int) keys.stream().filter(k -> !k.disabled).count();
   }
 
-  /** Per key, without the secret: for /api/stats. */
+  /** Per key, without the secret, with each model's budget: for /api/stats. */
   public synchronized JsonArray describe() {
     JsonArray out = new JsonArray();
     long now = clock.getAsLong();
     for (ApiKey k : keys) {
+      JsonObject models = new JsonObject();
+      k.budgets.forEach((model, b) -> models.put(model, new JsonObject()
+          .put("blocked_ms", Math.max(0, b.blockedUntil - now))
+          .put("requests_remaining", b.requests.remaining())
+          .put("requests_limit", b.requests.capacity())
+          .put("requests_rate_share", Math.round(b.requests.share() * 100) / 100.0)
+          .put("input_tokens_remaining", b.input.remaining())
+          .put("input_tokens_limit", b.input.capacity())
+          .put("output_tokens_remaining", b.output.remaining())
+          .put("output_tokens_limit", b.output.capacity())));
       out.add(new JsonObject()
           .put("key", k.label)
           .put("usable", !k.disabled)
           .put("disabled_reason", k.disabledReason)
           .put("in_flight", k.concurrent)
           .put("blocked_ms", Math.max(0, k.blockedUntil - now))
-          .put("requests_remaining", k.requests.remaining())
-          .put("requests_rate_share", Math.round(k.requests.share() * 100) / 100.0)
-          .put("requests_limit", k.requests.capacity())
-          .put("input_tokens_remaining", k.input.remaining())
-          .put("input_tokens_limit", k.input.capacity())
-          .put("output_tokens_remaining", k.output.remaining())
-          .put("output_tokens_limit", k.output.capacity()));
+          .put("models", models));
     }
     return out;
   }

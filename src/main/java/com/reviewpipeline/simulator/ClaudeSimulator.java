@@ -47,7 +47,20 @@ public final class ClaudeSimulator extends VerticleBase {
   private final AtomicLong cacheReads = new AtomicLong();
   private static final long CACHE_TTL_MS = 5 * 60_000;
 
-  /** Per API key: requests, input tokens, output tokens per minute, as the API enforces them. */
+  /**
+   * The API pools rate limits per model class: every Haiku model shares one budget, every Sonnet model another,
+   * every Opus model a third. The class is the family word of the model id ({@code claude-haiku-4-5},
+   * {@code claude-3-5-haiku-20241022} → {@code haiku}); an id without one is its own class.
+   */
+  public static String modelClass(String model) {
+    java.util.regex.Matcher m = MODEL_FAMILY.matcher(model);
+    return m.find() ? m.group(1) : model;
+  }
+
+  private static final java.util.regex.Pattern MODEL_FAMILY =
+      java.util.regex.Pattern.compile("^claude-(?:[0-9]+(?:-[0-9]+)*-)?([a-z]+)");
+
+  /** Per API key and model class: requests, input tokens, output tokens per minute, as the API enforces them. */
   private record KeyBudget(long rpm, long itpm, long otpm, TokenBucket requests, TokenBucket input, TokenBucket output) {
     static KeyBudget of(SimulatorSettings s) {
       return new KeyBudget(s.requestsPerMinute(), s.inputTokensPerMinute(), s.outputTokensPerMinute(),
@@ -252,7 +265,7 @@ public final class ClaudeSimulator extends VerticleBase {
     KeyBudget budget = null;
     long in = inputTokensOf(body);
     if (s.requestsPerMinute() > 0 || s.inputTokensPerMinute() > 0 || s.outputTokensPerMinute() > 0) {
-      budget = budgets.compute(key, (k, b) -> b != null && b.matches(s) ? b : KeyBudget.of(s));
+      budget = budgets.compute(key + "\u0000" + modelClass(model), (k, b) -> b != null && b.matches(s) ? b : KeyBudget.of(s));
       if (!admit(budget, s, in, maxTokens)) {
         long wait = Math.max(
             s.requestsPerMinute() > 0 ? budget.requests().msUntil(1) : 0,

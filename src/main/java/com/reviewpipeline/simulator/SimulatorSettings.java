@@ -13,9 +13,10 @@ import io.vertx.core.json.JsonObject;
  * @param dropEvery answer without every n-th item (0: never)
  * @param truncateAbove stop with max_tokens when a batch has more items than this (0: never)
  * @param hold keep every request waiting until hold is switched off (a stalled API)
- * @param requestsPerMinute enforced per API key with 429 and {@code anthropic-ratelimit-*} headers (0: unlimited)
- * @param inputTokensPerMinute per key (0: unlimited)
- * @param outputTokensPerMinute per key, charged from {@code max_tokens} at admission (0: unlimited)
+ * @param requestsPerMinute enforced per API key and model class with 429 and {@code anthropic-ratelimit-*} headers
+ *     (0: unlimited)
+ * @param inputTokensPerMinute per key and model class (0: unlimited)
+ * @param outputTokensPerMinute per key and model class, charged from {@code max_tokens} at admission (0: unlimited)
  * @param spendLimit answer 429 with {@code error.details.error_code = enforced_spend_limit_reached}
  * @param unknownIds add an item with an id that was not asked for to every answer
  * @param invalidKeys API keys answered with 401

@@ -282,7 +282,8 @@ class ClaudeVerticleTest {
     await().atMost(Duration.ofSeconds(40)).until(() -> results.size() == 66);
     assertThat(failures).isEmpty();
     JsonObject key = Telemetry.of(vertx).stats().getJsonArray("api_keys").getJsonObject(0);
-    assertThat(key.getLong("requests_limit")).as("adopted from the headers").isEqualTo(60);
+    assertThat(key.getJsonObject("models").getJsonObject(config.modelFor("balanced")).getLong("requests_limit"))
+        .as("adopted from the headers").isEqualTo(60);
     assertThat(Telemetry.of(vertx).stats().getLong("rate_limit_waits")).as("the limiter held requests back").isPositive();
     assertThat(simStatus(429)).as("at most the requests in flight when the budget ran out").isLessThanOrEqualTo(8);
   }

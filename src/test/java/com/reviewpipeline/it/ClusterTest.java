@@ -113,6 +113,10 @@ class ClusterTest {
     String hookUrl = "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook";
     try (PipelineHarness h = new PipelineHarness(new JsonObject(), 20, c -> c)) {
       String lagKey = "lag_warning:" + h.group();
+      // every tier on one model, so that every request spends the one budget (the API pools limits per model class)
+      List<String> sets = new java.util.ArrayList<>(SETS);
+      sets.add("tiers.fast=" + h.config.modelFor("balanced"));
+      sets.add("tiers.deep=" + h.config.modelFor("balanced"));
       // one budget for the key both nodes use, from the start (the API reports it with every answer)
       h.sim.configure(new JsonObject().put("requests_per_minute", RPM));
       int hzA = freePort();
@@ -122,8 +126,8 @@ class ClusterTest {
           "CLUSTER_MEMBERS", members, "CLUSTER_NAME", "it-" + h.run, "NODE_NAME", "node-a", "ALERT_WEBHOOKS", hookUrl);
       Map<String, String> envB = Map.of("CLUSTER_HOST", "127.0.0.1", "CLUSTER_PORT", String.valueOf(hzB),
           "CLUSTER_MEMBERS", members, "CLUSTER_NAME", "it-" + h.run, "NODE_NAME", "node-b", "ALERT_WEBHOOKS", hookUrl);
-      try (PipelineProcess a = PipelineProcess.start(h, "cluster-a", JVM, SETS, envA, List.of("--cluster"));
-           PipelineProcess b = PipelineProcess.start(h, "cluster-b", JVM, SETS, envB, List.of("--cluster"))) {
+      try (PipelineProcess a = PipelineProcess.start(h, "cluster-a", JVM, sets, envA, List.of("--cluster"));
+           PipelineProcess b = PipelineProcess.start(h, "cluster-b", JVM, sets, envB, List.of("--cluster"))) {
         int portA = a.adminPort(120_000);
         int portB = b.adminPort(120_000);
 
@@ -179,7 +183,7 @@ class ClusterTest {
         await().atMost(Duration.ofSeconds(90)).until(() -> moderatorResults(h) == 1200);
 
         // B comes back and gets partitions again
-        try (PipelineProcess b2 = PipelineProcess.start(h, "cluster-b2", JVM, SETS, envB, List.of("--cluster"))) {
+        try (PipelineProcess b2 = PipelineProcess.start(h, "cluster-b2", JVM, sets, envB, List.of("--cluster"))) {
           b2.adminPort(120_000);
           await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
               .until(() -> splitBetween(partitionsByNode(portA), "node-a", "node-b"));

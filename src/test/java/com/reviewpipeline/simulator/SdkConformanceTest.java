@@ -135,7 +135,7 @@ class SdkConformanceTest {
   }
 
   @Test
-  @DisplayName("typed errors: 401 UnauthorizedException, 400 BadRequestException, 429 RateLimitException with retry-after and rate-limit headers, 500 InternalServerException, 529 OverloadedException, spend limit carries error.details.error_code")
+  @DisplayName("typed errors: 401 UnauthorizedException, 400 BadRequestException, 429 RateLimitException with retry-after and rate-limit headers (limits pooled per model class), 500 InternalServerException, 529 OverloadedException, spend limit carries error.details.error_code")
   void typedErrors() {
     sim.configure(new JsonObject().put("invalid_keys", new JsonArray().add("sk-revoked")));
     AnthropicClient revoked = AnthropicOkHttpClient.builder().apiKey("sk-revoked").baseUrl(sim.baseUrl()).maxRetries(0).build();
@@ -162,6 +162,10 @@ class SdkConformanceTest {
           assertThat(headers.values("anthropic-ratelimit-requests-remaining")).containsExactly("0");
           assertThat(headers.values("anthropic-ratelimit-requests-reset")).isNotEmpty();
         });
+    // limits are pooled per model class: Haiku has its own budget, another Sonnet model shares Sonnet's
+    assertThat(client.messages().create(request("x", false).model("claude-haiku-4-5").build()).content()).isNotEmpty();
+    assertThatThrownBy(() -> client.messages().create(request("x", false).model("claude-sonnet-4-5").build()))
+        .isInstanceOf(RateLimitException.class);
     sim.configure(new JsonObject().put("requests_per_minute", 0).put("spend_limit", true));
     assertThatThrownBy(() -> client.messages().create(request("x", false).build()))
         .isInstanceOf(RateLimitException.class)

@@ -220,17 +220,41 @@ public final class Chromium implements AutoCloseable {
     try {
       socket.abort();
     } finally {
+      // renderer, GPU and crash-handler processes can outlive the browser process and keep writing to the profile
+      List<ProcessHandle> children = process.descendants().toList();
       process.destroy();
+      children.forEach(ProcessHandle::destroy);
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
-      List<Path> files = new ArrayList<>();
-      try (Stream<Path> walk = Files.walk(profile)) {
-        walk.forEach(files::add);
+      for (ProcessHandle child : children) {
+        try {
+          child.onExit().get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          child.destroyForcibly();
+        }
       }
-      files.sort((a, b) -> b.getNameCount() - a.getNameCount());
-      for (Path p : files) {
-        Files.deleteIfExists(p);
+      deleteProfile();
+    }
+  }
+
+  /** Best effort: the profile is a temporary directory, and failing to remove it is not what a test checks. */
+  private void deleteProfile() {
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      try {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(profile)) {
+          walk.forEach(files::add);
+        }
+        files.sort((a, b) -> b.getNameCount() - a.getNameCount());
+        for (Path p : files) {
+          Files.deleteIfExists(p);
+        }
+        return;
+      } catch (IOException | java.io.UncheckedIOException e) {
+        if (attempt == 3) {
+          System.err.println("chromium: could not remove the profile " + profile + ": " + e);
+        }
       }
     }
   }
