@@ -79,9 +79,12 @@ public final class ClaudeRequests {
         + toolUseSystemTokens;
   }
 
-  /** Estimated input tokens of one review in a batch (its position counted as two digits: batches stay below 100). */
+  /**
+   * Estimated input tokens of one review in a batch, before its position is known: the position is counted as three
+   * digits (max_size is at most 1,000, so at most one character over or under per review).
+   */
   public int itemTokens(ReviewEvent event) {
-    return estimator.tokens(escapeMarkup(item(event, "00").encode()).length() + 1);
+    return estimator.tokens(escapeMarkup(item(event, "000").encode()).length() + 1);
   }
 
   /** Output budget for a batch: per-item estimate with headroom, capped by the pipeline's maximum. */
