@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * The simulator's deterministic judge, so tests can assert on verdicts: links and promo codes are
@@ -14,35 +13,48 @@ import java.util.regex.Pattern;
  */
 public final class VerdictHeuristic {
 
-  private static final Pattern SPAM = Pattern.compile(
-      "https?://|www\\.|promo ?code|discount code|use code|coupon|click here|buy now|free gift|dm me|whatsapp"
-          + "|ignore (all )?previous instructions");
-  private static final Pattern ABUSE = Pattern.compile(
-      "\\b(idiot|idiots|stupid|moron|morons|scum|loser|losers|dumb|shut up|hate you|trash people|imbeciles?)\\b");
-  private static final Pattern TEMPLATE = Pattern.compile(
-      "best product ever|highly recommend|five stars|must buy|amazing product|perfect product|life changing");
-  private static final Pattern POSITIVE = Pattern.compile(
-      "\\b(great|love|excellent|good|perfect|happy|works well|recommend|fantastic|nice)\\b");
-  private static final Pattern NEGATIVE = Pattern.compile(
-      "\\b(bad|broke|broken|terrible|awful|disappointed|refund|poor|waste|worst|stopped working)\\b");
+  // Plain substring and whole-word searches instead of regular-expression alternations: the simulator runs in the
+  // same process as the pipeline in the benchmarks, and its alternations were a third of their CPU. The expressions
+  // these replace are kept in VerdictHeuristicTest, which checks that both give the same verdicts.
+  /** Anywhere in the text. */
+  private static final String[] SPAM = {"http://", "https://", "www.", "promo code", "promocode", "discount code",
+      "use code", "coupon", "click here", "buy now", "free gift", "dm me", "whatsapp", "ignore previous instructions",
+      "ignore all previous instructions"};
+  /** Whole words or phrases. */
+  private static final String[] ABUSE = {"idiot", "idiots", "stupid", "moron", "morons", "scum", "loser", "losers",
+      "dumb", "shut up", "hate you", "trash people", "imbecile", "imbeciles"};
+  /** Anywhere in the text. */
+  private static final String[] TEMPLATE = {"best product ever", "highly recommend", "five stars", "must buy",
+      "amazing product", "perfect product", "life changing"};
+  /** Whole words or phrases, counted. */
+  private static final String[] POSITIVE = {"great", "love", "excellent", "good", "perfect", "happy", "works well",
+      "recommend", "fantastic", "nice"};
+  private static final String[] NEGATIVE = {"bad", "broke", "broken", "terrible", "awful", "disappointed", "refund",
+      "poor", "waste", "worst", "stopped working"};
   private static final String[] ASPECTS = {"shipping", "price", "quality", "battery", "size", "packaging", "support", "delivery"};
 
   public boolean isSpam(String text) {
-    return SPAM.matcher(lower(text)).find();
+    return containsAny(lower(text), SPAM);
   }
 
   public boolean isAbusive(String text) {
-    return ABUSE.matcher(lower(text)).find();
+    String lower = lower(text);
+    for (String w : ABUSE) {
+      if (countWord(lower, w, 1) > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public boolean isFake(String text, int rating) {
-    return rating == 5 && text.length() < 120 && TEMPLATE.matcher(lower(text)).find();
+    return rating == 5 && text.length() < 120 && containsAny(lower(text), TEMPLATE);
   }
 
   public String sentiment(String text, int rating) {
     String lower = lower(text);
-    int pos = count(POSITIVE, lower);
-    int neg = count(NEGATIVE, lower);
+    int pos = countWords(lower, POSITIVE);
+    int neg = countWords(lower, NEGATIVE);
     if (rating >= 4) {
       return neg > pos + 1 ? "neutral" : "positive";
     }
@@ -124,12 +136,45 @@ public final class VerdictHeuristic {
     return text.toLowerCase(Locale.ROOT);
   }
 
-  private static int count(Pattern p, String text) {
+  private static boolean containsAny(String text, String[] needles) {
+    for (String n : needles) {
+      if (text.contains(n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int countWords(String text, String[] words) {
     int n = 0;
-    var m = p.matcher(text);
-    while (m.find()) {
-      n++;
+    for (String w : words) {
+      n += countWord(text, w, Integer.MAX_VALUE);
     }
     return n;
+  }
+
+  /** Occurrences of {@code word} not inside a longer word (what {@code \bword\b} matches), up to {@code limit}. */
+  private static int countWord(String text, String word, int limit) {
+    int n = 0;
+    int from = 0;
+    while (n < limit) {
+      int i = text.indexOf(word, from);
+      if (i < 0) {
+        break;
+      }
+      int end = i + word.length();
+      if ((i == 0 || !isWordChar(text.charAt(i - 1))) && (end == text.length() || !isWordChar(text.charAt(end)))) {
+        n++;
+        from = end;
+      } else {
+        from = i + 1;
+      }
+    }
+    return n;
+  }
+
+  /** A word character as {@code java.util.regex}'s {@code \b} sees one: a letter or digit (any script), or underscore. */
+  private static boolean isWordChar(char c) {
+    return c == '_' || Character.isLetterOrDigit(c);
   }
 }
