@@ -496,7 +496,7 @@ public final class Bench {
       pb.environment().put("HTTP_PORT", "0");
       Process p = pb.start();
       try {
-        int port = adminPort(p, log);
+        int port = adminPort(p, log, 120_000);
         HttpClient http = HttpClient.newHttpClient();
         long maxInFlight = 0;
         long peakRss = 0;
@@ -556,8 +556,12 @@ public final class Bench {
     }
   }
 
-  static int adminPort(Process p, Path log) throws Exception {
-    long deadline = System.currentTimeMillis() + 120_000;
+  /**
+   * The admin API port of a {@code run} child process, once its log (where its output goes) shows
+   * {@code admin.started}; fails when the process exits or {@code timeoutMs} passes first.
+   */
+  public static int adminPort(Process p, Path log, long timeoutMs) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {
       if (!p.isAlive()) {
         throw new IllegalStateException("pipeline process exited with " + p.exitValue() + "; see " + log);
@@ -566,7 +570,7 @@ public final class Bench {
       if (m.find()) {
         return Integer.parseInt(m.group(1));
       }
-      Thread.sleep(200);
+      p.waitFor(100, TimeUnit.MILLISECONDS);
     }
     throw new IllegalStateException("pipeline process did not start its admin API; see " + log);
   }

@@ -205,9 +205,11 @@ public final class ClaudeVerticle extends VerticleBase {
 
   private void onSuccess(Batch batch, int attempt, PipelineConfig pipeline, String model, HttpResponse<Buffer> resp,
       KeyPool.Permit permit) {
+    // the request named each review by its position in the batch
+    List<String> ids = ClaudeRequests.batchIds(batch.size());
     ParsedResponse parsed;
     try {
-      parsed = parsers.get(pipeline.name()).parse(resp.bodyAsJsonObject(), ClaudeRequests.batchIds(batch.size()));
+      parsed = parsers.get(pipeline.name()).parse(resp.bodyAsJsonObject(), ids);
     } catch (DecodeException | ResponseFormatException | ClassCastException e) {
       keys.release(permit, 200, null, resp.headers());
       LOG.warn("claude.response.invalid pipeline={} batch={} request_id={} problem={}",
@@ -240,10 +242,8 @@ public final class ClaudeVerticle extends VerticleBase {
     List<PipelineEvent> missing = new ArrayList<>();
     List<PipelineEvent> invalid = new ArrayList<>();
     Set<String> missingIds = Set.copyOf(parsed.missing());
-    List<String> ids = ClaudeRequests.batchIds(n);
     Map<PipelineEvent, String> invalidWhy = new java.util.IdentityHashMap<>();
     for (int i = 0; i < n; i++) {
-      // the request named each review by its position in the batch
       PipelineEvent e = batch.events().get(i);
       String id = ids.get(i);
       JsonObject verdict = parsed.verdicts().get(id);

@@ -1,5 +1,6 @@
 package com.reviewpipeline.support;
 
+import com.reviewpipeline.bench.Bench;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The pipeline's {@code run} command in a child JVM, pointed at a test harness's broker, topics
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
  */
 public final class PipelineProcess implements AutoCloseable {
 
-  private static final Pattern ADMIN_URL = Pattern.compile("admin\\.started url=http://localhost:(\\d+)");
 
   private final Process process;
   public final Path log;
@@ -79,18 +77,7 @@ public final class PipelineProcess implements AutoCloseable {
 
   /** The admin API port, once the process has logged it. */
   public int adminPort(long timeoutMs) throws Exception {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (System.currentTimeMillis() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("pipeline process exited with " + process.exitValue() + "; see " + log);
-      }
-      Matcher m = ADMIN_URL.matcher(Files.readString(log));
-      if (m.find()) {
-        return Integer.parseInt(m.group(1));
-      }
-      process.waitFor(100, TimeUnit.MILLISECONDS);
-    }
-    throw new IllegalStateException("pipeline process did not start its admin API; see " + log);
+    return Bench.adminPort(process, log, timeoutMs);
   }
 
   public boolean logContains(String text) throws IOException {
