@@ -173,8 +173,7 @@ public final class Bench {
     Vertx vertx = Vertx.vertx();
     Telemetry telemetry = Telemetry.bind(vertx, new SimpleMeterRegistry());
     AppConfig base = config(vertx, sets);
-    ClaudeSimulator sim = new ClaudeSimulator(0, SimulatorSettings.defaults(0, 0, base.anthropic().cacheMinTokens())
-        .merge(simSettings), base.anthropic().charsPerToken(), base.anthropic().toolUseSystemTokens());
+    ClaudeSimulator sim = new ClaudeSimulator(0, SimulatorSettings.defaults(0, 0).merge(simSettings));
     simVertx.deployVerticle(sim).await();
     AppConfig config = base.withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), List.of("sk-bench-key")));
     Topics.ensure(config.kafka());
@@ -473,8 +472,7 @@ public final class Bench {
     Path log = out.resolve("backlog-pipeline.log");
     try {
       AppConfig base = config(simVertx, sets);
-      ClaudeSimulator sim = new ClaudeSimulator(0, SimulatorSettings.defaults(20, 0, base.anthropic().cacheMinTokens())
-          .merge(new JsonObject().put("hold", true)), base.anthropic().charsPerToken(), base.anthropic().toolUseSystemTokens());
+      ClaudeSimulator sim = new ClaudeSimulator(0, SimulatorSettings.defaults(20, 0).merge(new JsonObject().put("hold", true)));
       simVertx.deployVerticle(sim).await();
       Topics.ensure(base.kafka());
       String events = base.kafka().eventsTopic();
@@ -656,8 +654,7 @@ public final class Bench {
       List<String> costSets = new ArrayList<>(List.of("pipelines.1.enabled=false"));
       costSets.addAll(extraSets);
       AppConfig base = config(vertx, costSets);
-      ClaudeSimulator sim = new ClaudeSimulator(0, SimulatorSettings.defaults(1, 0, base.anthropic().cacheMinTokens()),
-          base.anthropic().charsPerToken(), base.anthropic().toolUseSystemTokens());
+      ClaudeSimulator sim = new ClaudeSimulator(0, SimulatorSettings.defaults(1, 0));
       simVertx.deployVerticle(sim).await();
       PipelineConfig p = shape.apply(base.pipelines().get(0));
       AppConfig config = base.withPipelines(List.of(p))

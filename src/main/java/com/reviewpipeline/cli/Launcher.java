@@ -31,9 +31,7 @@ final class Launcher {
   /** Starts an in-process simulator and points the config at it. */
   static AppConfig withSimulator(Vertx vertx, AppConfig config) {
     ClaudeSimulator simulator = new ClaudeSimulator(0,
-        SimulatorSettings.defaults(config.simulatorLatencyMs(), config.simulatorLatencyJitterMs(),
-            config.anthropic().cacheMinTokens()),
-        config.anthropic().charsPerToken(), config.anthropic().toolUseSystemTokens());
+        SimulatorSettings.defaults(config.simulatorLatencyMs(), config.simulatorLatencyJitterMs()));
     vertx.deployVerticle(simulator).await();
     LOG.warn("*** NO ANTHROPIC_API_KEY: using the built-in Claude API SIMULATOR at {} — verdicts are heuristic, costs are simulated ***",
         simulator.baseUrl());

@@ -1,10 +1,5 @@
 package com.reviewpipeline.cli;
 
-import com.reviewpipeline.config.AppConfig;
-import com.reviewpipeline.config.ConfigLoader;
-import io.vertx.core.json.JsonObject;
-import java.util.Map;
-
 import com.reviewpipeline.simulator.ClaudeSimulator;
 import com.reviewpipeline.simulator.SimulatorSettings;
 import io.vertx.core.Vertx;
@@ -31,21 +26,12 @@ public final class SimulatorCommand implements Callable<Integer> {
   @Option(names = "--jitter-ms", description = "latency jitter, ± (default: ${DEFAULT-VALUE})", defaultValue = "100")
   long jitterMs;
 
-  @Option(names = "--chars-per-token", description = "token estimate (default: ${DEFAULT-VALUE})", defaultValue = "3.5")
-  double charsPerToken;
-
-  @Option(names = "--config", description = "configuration file for model tables (default: ${DEFAULT-VALUE})",
-      defaultValue = ConfigLoader.DEFAULT_PATH)
-  String configPath;
-
   @Override
   public Integer call() throws Exception {
     Runtime runtime = new Runtime();
     Vertx vertx = Vertx.vertx();
-    AppConfig config = Launcher.load(vertx, configPath, Map.of(), new JsonObject(), java.util.List.of());
-    ClaudeSimulator sim = new ClaudeSimulator(port,
-        SimulatorSettings.defaults(latencyMs, jitterMs, config.anthropic().cacheMinTokens()),
-        charsPerToken, config.anthropic().toolUseSystemTokens()).bindTo(host);
+    // the simulator's models, token rule and cache minimums are its own (conf/simulator/api-models.json)
+    ClaudeSimulator sim = new ClaudeSimulator(port, SimulatorSettings.defaults(latencyMs, jitterMs)).bindTo(host);
     vertx.deployVerticle(sim).await();
     System.out.println("Claude API simulator listening on " + host + ":" + sim.port());
     runtime.onShutdown(() -> vertx.close().await());

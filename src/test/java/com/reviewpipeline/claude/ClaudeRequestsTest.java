@@ -97,7 +97,7 @@ class ClaudeRequestsTest {
     List<ReviewEvent> events = List.of(review("a", "Really happy with these headphones."),
         review("b", "x".repeat(900)), review("c", "Producto de mala calidad, se rompió en una semana."));
     int estimate = requests.fixedTokens(pipeline) + events.stream().mapToInt(requests::itemTokens).sum();
-    ClaudeSimulator sim = new ClaudeSimulator(0, null, 3.5, 313);
+    ClaudeSimulator sim = new ClaudeSimulator(0, null);
     long counted = sim.inputTokensOf(requests.request("m", pipeline, events));
     assertThat((double) Math.abs(estimate - counted) / counted).isLessThan(0.02);
   }

@@ -48,7 +48,7 @@ class ClaudeVerticleTest {
   void start(List<String> keys, UnaryOperator<AppConfig> tweak) throws Exception {
     vertx = Vertx.vertx();
     PipelineApp.registerCodecs(vertx);
-    sim = new ClaudeSimulator(0, SimulatorSettings.defaults(5, 0), 3.5, 313);
+    sim = new ClaudeSimulator(0, SimulatorSettings.defaults(5, 0));
     vertx.deployVerticle(sim).toCompletionStage().toCompletableFuture().get();
     AppConfig base = TestConfig.load(vertx, new JsonObject());
     config = tweak.apply(base.withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), keys)));

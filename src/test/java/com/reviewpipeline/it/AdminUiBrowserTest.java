@@ -60,7 +60,7 @@ class AdminUiBrowserTest {
       try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5,
           c -> c.withDatabaseUrl(db.url()).withAdminToken("ui-token").withHttpPort(0), true)) {
         // three moderator calls rejected with a non-retryable 400: three open manual-review items
-        h.sim.configure(new JsonObject().put("fail_status", 400).put("fail_tool", "record_verdicts"));
+        h.sim.configure(new JsonObject().put("fail_status", 400).put("fail_system_contains", "content-moderation stage"));
         h.produceValid(3, 501);
         PipelineHarness.Node node = h.startNode();
         AdminApiVerticle admin = new AdminApiVerticle(h.config, node.app());

@@ -51,7 +51,7 @@ class EndToEndPipelineTest {
     String events = "e2e-events-" + run;
     String results = "e2e-results-" + run;
     vertx = Vertx.vertx();
-    ClaudeSimulator sim = new ClaudeSimulator(0, SimulatorSettings.defaults(5, 0), 3.5, 313);
+    ClaudeSimulator sim = new ClaudeSimulator(0, SimulatorSettings.defaults(5, 0));
     vertx.deployVerticle(sim).toCompletionStage().toCompletableFuture().get();
     AppConfig base = TestConfig.load(vertx, new JsonObject().put("kafka", new JsonObject()
         .put("bootstrap_servers", bootstrap)

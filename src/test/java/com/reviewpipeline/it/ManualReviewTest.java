@@ -64,7 +64,7 @@ class ManualReviewTest {
     try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5,
         c -> c.withDatabaseUrl(db.url()).withAdminToken("t").withHttpPort(0)
             .withAnthropic(c.anthropic().withRetries(2000, 2, 20, 50)), true)) {
-      h.sim.configure(new JsonObject().put("fail_status", 500).put("fail_tool", "record_verdicts"));
+      h.sim.configure(new JsonObject().put("fail_status", 500).put("fail_system_contains", "content-moderation stage"));
       Map<String, ReviewEvent> sent = h.produceValid(40, 71);
       PipelineHarness.Node node = h.startNode();
       AdminApiVerticle admin = new AdminApiVerticle(h.config);

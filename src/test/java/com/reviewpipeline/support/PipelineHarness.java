@@ -55,7 +55,7 @@ public final class PipelineHarness implements AutoCloseable {
   /** @param allPipelines every pipeline the shipped configuration enables, not only review-moderator */
   public PipelineHarness(JsonObject kafkaOverrides, long simLatencyMs, UnaryOperator<AppConfig> tweak,
       boolean allPipelines) throws Exception {
-    sim = new ClaudeSimulator(0, SimulatorSettings.defaults(simLatencyMs, 0), 3.5, 313);
+    sim = new ClaudeSimulator(0, SimulatorSettings.defaults(simLatencyMs, 0));
     await(simVertx.deployVerticle(sim));
     JsonObject k = new JsonObject()
         .put("bootstrap_servers", bootstrap)
