@@ -14,10 +14,14 @@ import com.anthropic.errors.RateLimitException;
 import com.anthropic.errors.UnauthorizedException;
 import com.anthropic.models.messages.CacheControlEphemeral;
 import com.anthropic.models.messages.ContentBlock;
+import com.anthropic.models.messages.JsonOutputFormat;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.OutputConfig;
+import com.anthropic.models.messages.RefusalStopDetails;
 import com.anthropic.models.messages.StopReason;
 import com.anthropic.models.messages.TextBlockParam;
+import com.anthropic.models.messages.ThinkingBlock;
 import com.anthropic.models.messages.Tool;
 import com.anthropic.models.messages.ToolChoiceTool;
 import com.anthropic.models.messages.ToolUseBlock;
@@ -38,6 +42,9 @@ import org.junit.jupiter.api.Test;
  */
 class SdkConformanceTest {
 
+  /** The test's own minimum for Sonnet 4.6 (the model table says 1,024), to exercise the override knob. */
+  static final JsonObject CACHE_MIN = new JsonObject().put("cache_min_tokens", new JsonObject().put("claude-sonnet-4-6", 2048));
+
   static Vertx vertx;
   static ClaudeSimulator sim;
   AnthropicClient client;
@@ -45,7 +52,7 @@ class SdkConformanceTest {
   @BeforeAll
   static void startSimulator() throws Exception {
     vertx = Vertx.vertx();
-    sim = new ClaudeSimulator(0, SimulatorSettings.defaults(1, 0, Map.of("claude-sonnet-4-6", 2048)), 3.5, 313);
+    sim = new ClaudeSimulator(0, SimulatorSettings.defaults(1, 0).merge(CACHE_MIN));
     vertx.deployVerticle(sim).toCompletionStage().toCompletableFuture().get();
   }
 
@@ -56,7 +63,7 @@ class SdkConformanceTest {
 
   @BeforeEach
   void client() {
-    sim.configure(SimulatorSettings.defaults(1, 0, Map.of("claude-sonnet-4-6", 2048)).toJson());
+    sim.configure(SimulatorSettings.defaults(1, 0).merge(CACHE_MIN).toJson());
     client = AnthropicOkHttpClient.builder().apiKey("sk-test").baseUrl(sim.baseUrl()).maxRetries(0).build();
   }
 
@@ -170,5 +177,88 @@ class SdkConformanceTest {
     assertThatThrownBy(() -> client.messages().create(request("x", false).build()))
         .isInstanceOf(RateLimitException.class)
         .satisfies(e -> assertThat(((RateLimitException) e).errorCode()).contains("enforced_spend_limit_reached"));
+  }
+
+  static JsonOutputFormat verdictFormat() {
+    return JsonOutputFormat.builder()
+        .schema(JsonOutputFormat.Schema.builder()
+            .putAdditionalProperty("type", JsonValue.from("object"))
+            .putAdditionalProperty("properties", JsonValue.from(Map.of("results", Map.of("type", "array", "items", Map.of(
+                "type", "object",
+                "properties", Map.of(
+                    "id", Map.of("type", "string"),
+                    "is_spam", Map.of("type", "boolean"),
+                    "sentiment", Map.of("type", "string", "enum", List.of("positive", "neutral", "negative"))),
+                "required", List.of("id", "is_spam", "sentiment"),
+                "additionalProperties", false)))))
+            .putAdditionalProperty("required", JsonValue.from(List.of("results")))
+            .putAdditionalProperty("additionalProperties", JsonValue.from(false))
+            .build())
+        .build();
+  }
+
+  /** A request without tools: reviews in the user turn, the answer shape left to the caller. */
+  static MessageCreateParams.Builder plainRequest(String model) {
+    String reviews = new JsonArray()
+        .add(new JsonObject().put("id", "r1").put("text", "Buy now at www.cheap.example").put("rating", 5))
+        .add(new JsonObject().put("id", "r2").put("text", "Lovely kettle, works well.").put("rating", 5))
+        .encode();
+    return MessageCreateParams.builder()
+        .model(model)
+        .maxTokens(4096)
+        .system("Judge the reviews.")
+        .addUserMessage("<reviews>\n" + reviews + "\n</reviews>");
+  }
+
+  @Test
+  @DisplayName("the SDK parses a structured-output answer: after the 5.5 thinking block, one text block whose JSON follows the format's schema")
+  void parsesStructuredOutput() {
+    Message m = client.messages().create(plainRequest("claude-sonnet-5-5")
+        .outputConfig(OutputConfig.builder().format(verdictFormat()).build())
+        .build());
+    m.validate();
+    assertThat(m.stopReason()).contains(StopReason.END_TURN);
+    assertThat(m.content()).hasSize(2);
+    assertThat(m.content().get(0).isThinking()).isTrue();
+    JsonObject json = new JsonObject(m.content().get(1).asText().text());
+    assertThat(json.getJsonArray("results")).hasSize(2);
+    assertThat(json.getJsonArray("results").getJsonObject(0).fieldNames()).containsExactlyInAnyOrder("id", "is_spam", "sentiment");
+    assertThat(json.getJsonArray("results").getJsonObject(0).getBoolean("is_spam")).isTrue();
+  }
+
+  @Test
+  @DisplayName("a 5.5 answer without a thinking field starts with a ThinkingBlock (empty text, a signature), and its tokens are in output_tokens")
+  void parsesDefaultThinking() {
+    Message m = client.messages().create(plainRequest("claude-haiku-5-5").build());
+    m.validate();
+    ThinkingBlock thinking = m.content().get(0).asThinking();
+    assertThat(thinking.thinking()).isEmpty();
+    assertThat(thinking.signature()).isNotBlank();
+    assertThat(m.content().get(1).isText()).isTrue();
+    // Haiku 5.5 defaults to medium effort: 150 + 20 per review, by the simulator's assumption
+    assertThat(m.usage().outputTokens()).isGreaterThan(150 + 20 * 2);
+  }
+
+  @Test
+  @DisplayName("a refusal parses with stop_reason refusal, empty content and its stop details")
+  void parsesRefusal() {
+    sim.configure(new JsonObject().put("refuse", true));
+    Message m = client.messages().create(plainRequest("claude-opus-5-5").build());
+    m.validate();
+    assertThat(m.stopReason()).contains(StopReason.REFUSAL);
+    assertThat(m.content()).isEmpty();
+    RefusalStopDetails details = m.stopDetails().orElseThrow();
+    assertThat(details.category()).contains(RefusalStopDetails.Category.GENERAL_HARMS);
+    assertThat(details.explanation()).isPresent();
+    assertThat(m.usage().outputTokens()).isZero();
+  }
+
+  @Test
+  @DisplayName("a forced tool_choice on claude-sonnet-5-5 raises BadRequestException with the documented message")
+  void forcedToolRejectedOnSonnet55() {
+    assertThatThrownBy(() -> client.messages().create(request("x", false).model("claude-sonnet-5-5").build()))
+        .isInstanceOf(BadRequestException.class)
+        .satisfies(e -> assertThat(((BadRequestException) e).apiMessage())
+            .contains("tool_choice: type \"tool\" and \"any\" are not supported for this model."));
   }
 }
