@@ -65,12 +65,13 @@ public final class AlertVerticle extends VerticleBase {
     // local: each node reports what it saw once (a clustered consumer would repeat it from every node)
     vertx.eventBus().<JsonObject>localConsumer(Addresses.ALERTS, m -> {
       JsonObject a = m.body();
-      transition(a.getString("type"), true, "critical", a.getString("message"));
+      transition(a.getString("key", a.getString("type")), true, "critical", a.getString("message"));
     });
     vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL, m -> {
-      String reason = m.body().getString("reason", "");
-      if ("resume".equals(m.body().getString("action")) && List.of("spend_limit", "no_usable_api_key").contains(reason)) {
-        transition(reason, false, "critical", "the Anthropic API answers again; pipelines resumed");
+      String alert = m.body().getString("alert");
+      if ("resume".equals(m.body().getString("action")) && alert != null) {
+        transition(alert, false, "critical", "the Anthropic API answers again; pipeline "
+            + m.body().getString("pipeline") + " resumed");
       }
     });
     checkTimer = vertx.setPeriodic(settings.checkIntervalMs(), t -> check());

@@ -5,6 +5,8 @@ import com.reviewpipeline.alert.AlertVerticle;
 import com.reviewpipeline.buffer.BatchBufferVerticle;
 import com.reviewpipeline.bus.LocalCodec;
 import com.reviewpipeline.claude.ClaudeVerticle;
+import com.reviewpipeline.buffer.TokenCalibration;
+import com.reviewpipeline.claude.CircuitBreakers;
 import com.reviewpipeline.claude.KeyPool;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.PipelineConfig;
@@ -73,13 +75,17 @@ public final class PipelineApp implements Scaler {
       keys.peers(Math.max(1, cm.getNodes().size()));
       vertx.setPeriodic(2000, t -> keys.peers(Math.max(1, cm.getNodes().size())));
     }
+    // one set of circuits and one token calibration per process, shared by the buffers and Claude verticles
+    CircuitBreakers breakers = new CircuitBreakers(config.anthropic().breakerThreshold(),
+        config.anthropic().breakerProbeMs(), System::currentTimeMillis);
+    TokenCalibration calibration = new TokenCalibration(config.anthropic().calibrationWindow());
     return vertx.executeBlocking(() -> {
           Topics.ensure(config.kafka());
           return null;
         })
         .compose(v -> app.start("publisher", () -> new ResultPublisherVerticle(config), config.instances().publisher(), false))
-        .compose(v -> app.start("claude", () -> new ClaudeVerticle(config, keys), config.instances().claude(), false))
-        .compose(v -> app.start("buffer", () -> new BatchBufferVerticle(config), config.instances().buffer(), false))
+        .compose(v -> app.start("claude", () -> new ClaudeVerticle(config, keys, breakers, calibration), config.instances().claude(), false))
+        .compose(v -> app.start("buffer", () -> new BatchBufferVerticle(config, calibration), config.instances().buffer(), false))
         .compose(v -> app.start("retry-scheduler", () -> new RetrySchedulerVerticle(config), 1, false))
         .compose(v -> config.databaseUrl().isBlank() ? Future.succeededFuture()
             : app.start("store", () -> new StoreVerticle(config), 1, false))

@@ -3,7 +3,9 @@ package com.reviewpipeline.bench;
 import com.reviewpipeline.app.PipelineApp;
 import com.reviewpipeline.app.Topics;
 import com.reviewpipeline.buffer.BatchBufferVerticle;
-import com.reviewpipeline.buffer.TokenEstimator;
+import com.reviewpipeline.buffer.TokenCalibration;
+import com.reviewpipeline.claude.CircuitBreakers;
+import com.reviewpipeline.claude.ClaudeRequests;
 import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.claude.ClaudeVerticle;
 import com.reviewpipeline.claude.KeyPool;
@@ -665,23 +667,27 @@ public final class Bench {
       vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, m -> failures.add(m.body()));
       KeyPool keys = new KeyPool(config.anthropic().apiKeys(), config.anthropic().rateLimits(), System::currentTimeMillis);
       AppConfig cfg = config;
-      vertx.deployVerticle(() -> new ClaudeVerticle(cfg, keys), new DeploymentOptions().setInstances(2)).await();
+      TokenCalibration calibration = new TokenCalibration(cfg.anthropic().calibrationWindow());
+      CircuitBreakers breakers = new CircuitBreakers(cfg.anthropic().breakerThreshold(), cfg.anthropic().breakerProbeMs(),
+          System::currentTimeMillis);
+      vertx.deployVerticle(() -> new ClaudeVerticle(cfg, keys, breakers, calibration),
+          new DeploymentOptions().setInstances(2)).await();
       long t0 = System.currentTimeMillis();
       if (articleBatches) {
-        TokenEstimator est = new TokenEstimator(config.anthropic().charsPerToken());
+        ClaudeRequests est = new ClaudeRequests(config.models(), config.anthropic(), calibration);
         for (int from = 0; from < mix.size(); from += 20) {
           List<ReviewEvent> chunk = mix.subList(from, Math.min(mix.size(), from + 20));
           List<PipelineEvent> events = new ArrayList<>();
           int tokens = 0;
           for (int i = 0; i < chunk.size(); i++) {
             events.add(new PipelineEvent(p.name(), chunk.get(i), new SourceRef("bench", 0, from + i, "none"), 0, t0));
-            tokens += est.tokens(chunk.get(i).reviewText()) + 20;
+            tokens += est.itemTokens(config.modelFor(articleTier(chunk)), chunk.get(i));
           }
           vertx.eventBus().send(Addresses.BATCH_READY, new Batch(UUID.randomUUID().toString(), p.name(), articleTier(chunk),
               events, FlushTrigger.COUNT, tokens));
         }
       } else {
-        vertx.deployVerticle(new BatchBufferVerticle(config)).await();
+        vertx.deployVerticle(new BatchBufferVerticle(config, calibration)).await();
         int i = 0;
         for (ReviewEvent e : mix) {
           vertx.eventBus().send(Addresses.events(p.name()), new PipelineEvent(p.name(), e, new SourceRef("bench", 0, i++, "none"), 0, t0));

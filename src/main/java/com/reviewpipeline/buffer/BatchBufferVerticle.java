@@ -26,19 +26,22 @@ import java.util.UUID;
 public final class BatchBufferVerticle extends VerticleBase {
 
   private final AppConfig app;
+  private final TokenCalibration calibration;
   private final Map<String, SmartBuffer> buffers = new HashMap<>();
   private final Map<String, com.reviewpipeline.config.BufferConfig> tuned = new HashMap<>();
   private ClaudeRequests requests;
   private Telemetry telemetry;
 
-  public BatchBufferVerticle(AppConfig app) {
+  /** @param calibration the process's token-estimate calibration, shared with the Claude verticles */
+  public BatchBufferVerticle(AppConfig app, TokenCalibration calibration) {
     this.app = app;
+    this.calibration = calibration;
   }
 
   @Override
   public Future<?> start() {
     telemetry = Telemetry.of(vertx);
-    requests = new ClaudeRequests(new TokenEstimator(app.anthropic().charsPerToken()), app.anthropic().toolUseSystemTokens());
+    requests = new ClaudeRequests(app.models(), app.anthropic(), calibration);
     List<Future<?>> ready = new ArrayList<>();
     for (PipelineConfig pipeline : app.pipelines()) {
       MessageConsumer<PipelineEvent> c = vertx.eventBus().localConsumer(Addresses.events(pipeline.name()),
@@ -56,7 +59,7 @@ public final class BatchBufferVerticle extends VerticleBase {
   private void onEvent(PipelineConfig pipeline, PipelineEvent event) {
     String tier = pipeline.tierFor(event.event());
     SmartBuffer buffer = buffers.computeIfAbsent(pipeline.name() + "/" + tier, k -> newBuffer(pipeline, tier));
-    if (buffer.add(event, requests.itemTokens(event.event())) == SmartBuffer.AddResult.DUPLICATE) {
+    if (buffer.add(event, requests.itemTokens(app.modelFor(tier), event.event())) == SmartBuffer.AddResult.DUPLICATE) {
       vertx.eventBus().send(Addresses.REJECTED, new RejectedRecord(pipeline.name(), event.source(), null,
           event.event().toJson().encode().getBytes(StandardCharsets.UTF_8),
           "duplicate event_id " + event.id() + " within a batch"));
@@ -64,7 +67,8 @@ public final class BatchBufferVerticle extends VerticleBase {
   }
 
   private SmartBuffer newBuffer(PipelineConfig pipeline, String tier) {
-    return new SmartBuffer(tuned.getOrDefault(pipeline.name(), pipeline.buffer()), requests.fixedTokens(pipeline),
+    return new SmartBuffer(tuned.getOrDefault(pipeline.name(), pipeline.buffer()),
+        () -> requests.fixedTokens(app.modelFor(tier), pipeline),
         (delayMs, task) -> {
           long id = vertx.setTimer(delayMs, t -> task.run());
           return () -> vertx.cancelTimer(id);

@@ -30,7 +30,7 @@ public final class SmartBuffer {
   /** Outcome of {@link #add}. */
   public enum AddResult { ADDED, DUPLICATE }
 
-  private final int fixedTokens;
+  private final java.util.function.IntSupplier fixedTokens;
   private final Scheduler scheduler;
   private final Consumer<Flush> onFlush;
   private BufferConfig config;
@@ -43,6 +43,12 @@ public final class SmartBuffer {
    * @param fixedTokens tokens paid once per request (system prompt, tool schema, tool-use overhead)
    */
   public SmartBuffer(BufferConfig config, int fixedTokens, Scheduler scheduler, Consumer<Flush> onFlush) {
+    this(config, () -> fixedTokens, scheduler, onFlush);
+  }
+
+  /** @param fixedTokens asked at each decision: the estimate follows the model's token calibration */
+  public SmartBuffer(BufferConfig config, java.util.function.IntSupplier fixedTokens, Scheduler scheduler,
+      Consumer<Flush> onFlush) {
     this.config = config;
     this.fixedTokens = fixedTokens;
     this.scheduler = scheduler;
@@ -57,7 +63,7 @@ public final class SmartBuffer {
     if (ids.contains(event.id())) {
       return AddResult.DUPLICATE;
     }
-    if (!events.isEmpty() && fixedTokens + itemTokens + tokens > config.maxTokens()) {
+    if (!events.isEmpty() && fixedTokens.getAsInt() + itemTokens + tokens > config.maxTokens()) {
       flush(FlushTrigger.TOKENS);
     }
     events.add(event);
@@ -71,7 +77,7 @@ public final class SmartBuffer {
     }
     if (events.size() >= config.maxSize()) {
       flush(FlushTrigger.COUNT);
-    } else if (fixedTokens + itemTokens >= config.maxTokens()) {
+    } else if (fixedTokens.getAsInt() + itemTokens >= config.maxTokens()) {
       flush(FlushTrigger.TOKENS);
     }
     return AddResult.ADDED;
@@ -86,7 +92,7 @@ public final class SmartBuffer {
     if (events.isEmpty()) {
       return;
     }
-    Flush flush = new Flush(List.copyOf(events), fixedTokens + itemTokens, trigger);
+    Flush flush = new Flush(List.copyOf(events), fixedTokens.getAsInt() + itemTokens, trigger);
     events = new ArrayList<>();
     ids.clear();
     itemTokens = 0;
@@ -98,7 +104,7 @@ public final class SmartBuffer {
     this.config = newConfig;
     if (events.size() >= newConfig.maxSize()) {
       flush(FlushTrigger.COUNT);
-    } else if (!events.isEmpty() && fixedTokens + itemTokens >= newConfig.maxTokens()) {
+    } else if (!events.isEmpty() && fixedTokens.getAsInt() + itemTokens >= newConfig.maxTokens()) {
       flush(FlushTrigger.TOKENS);
     }
   }
@@ -112,6 +118,6 @@ public final class SmartBuffer {
   }
 
   public int estimatedTokens() {
-    return fixedTokens + itemTokens;
+    return fixedTokens.getAsInt() + itemTokens;
   }
 }

@@ -38,8 +38,15 @@ public final class Addresses {
    */
   public static final String ADMIN_PAUSES = "pipeline.admin.pauses";
 
-  /** Conditions a human must look at (published JSON {@code {type, severity, message, at}}). */
+  /** Conditions a human must look at (published JSON {@code {type, key, severity, message, at}};
+   * {@code key} defaults to the type). A control resume carrying {@code alert} resolves the alert with that key. */
   public static final String ALERTS = "pipeline.alerts";
+
+  /**
+   * Local: a circuit's failures were cleared by a success (JSON {@code {pipeline, model, closed}}); every Claude
+   * verticle of the process sends again, or narrows down, the batches it holds for that circuit.
+   */
+  public static final String CIRCUIT = "pipeline.claude.circuit";
 
   /** Ack address of one ingest instance: {@code pipeline.ack.<instance-id>}. */
   public static String ack(String instanceId) {

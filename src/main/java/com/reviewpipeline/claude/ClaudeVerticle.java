@@ -1,6 +1,6 @@
 package com.reviewpipeline.claude;
 
-import com.reviewpipeline.buffer.TokenEstimator;
+import com.reviewpipeline.buffer.TokenCalibration;
 import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.ClaudeSettings;
@@ -9,16 +9,17 @@ import com.reviewpipeline.model.Batch;
 import com.reviewpipeline.model.BatchResults;
 import com.reviewpipeline.model.EventResult;
 import com.reviewpipeline.model.FailedEvents;
-import com.reviewpipeline.model.FlushTrigger;
 import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.model.Usage;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -28,38 +29,54 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends each batch as one Messages API call with a forced tool, validates the answer against the
- * batch and the pipeline's schema, and emits results and failures. Retries transient failures in
- * process with backoff; whatever still fails goes to the failure handler, never nowhere.
+ * Sends each batch as one Messages API call shaped by its model's profile, reads the answer by content-block type,
+ * and emits results and failures. Transient failures are retried in process with backoff; failures of the pipeline
+ * (see {@link CircuitBreakers}) hold the batches and pause the pipeline; whatever still fails goes to the failure
+ * handler, never nowhere.
  */
 public final class ClaudeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClaudeVerticle.class);
   private static final String SPEND_LIMIT = "enforced_spend_limit_reached";
+  /** Statuses no single event causes; 400 also counts, but only once it repeats for batches of different content. */
+  private static final Set<Integer> PIPELINE_LEVEL = Set.of(400, 402, 403, 404);
 
   private final AppConfig app;
   private final KeyPool keys;
+  private final CircuitBreakers breakers;
+  private final TokenCalibration calibration;
+  private final Map<String, ResponseReader> readers = new HashMap<>();
   private ClaudeSettings settings;
   private WebClient client;
   private ClaudeRequests requests;
   private RetryPolicy retryPolicy;
   private CostCalculator costs;
   private Telemetry telemetry;
-  private final Map<String, ToolResponseParser> parsers = new HashMap<>();
   /** Batches this instance holds that have not reached results or the failure path (incl. waiting on timers). */
   private int owned;
-  private io.vertx.core.eventbus.MessageConsumer<Batch> batches;
+  private MessageConsumer<Batch> batches;
+  private HeldBatches held;
+  private PauseSignals signals;
+  private UsageAccounting accounting;
 
-  /** @param keys the process's API keys and their rate limiters, shared by every Claude verticle instance */
-  public ClaudeVerticle(AppConfig app, KeyPool keys) {
+  /** What one request was sent with, to account for its answer. */
+  private record Sent(Batch batch, int attempt, boolean probe, PipelineConfig pipeline, String model, int rawEstimate,
+      int estimate) {}
+
+  /**
+   * @param keys the process's API keys and their rate limiters, shared by every Claude verticle instance
+   * @param breakers the process's circuits, shared likewise
+   * @param calibration the process's token-estimate calibration, shared with the buffers
+   */
+  public ClaudeVerticle(AppConfig app, KeyPool keys, CircuitBreakers breakers, TokenCalibration calibration) {
     this.app = app;
     this.keys = keys;
+    this.breakers = breakers;
+    this.calibration = calibration;
   }
 
   @Override
@@ -69,42 +86,56 @@ public final class ClaudeVerticle extends VerticleBase {
         .setConnectTimeout(10_000)
         .setKeepAlive(true)
         .setUserAgent("review-pipeline/0.1"), new PoolOptions().setHttp1MaxSize(64));
-    requests = new ClaudeRequests(new TokenEstimator(settings.charsPerToken()), settings.toolUseSystemTokens(),
-        settings::cacheMinTokens);
+    requests = new ClaudeRequests(app.models(), settings, calibration);
     retryPolicy = new RetryPolicy(settings.backoffInitialMs(), settings.backoffMaxMs());
-    costs = new CostCalculator(app.pricing());
+    costs = new CostCalculator(app.models());
     telemetry = Telemetry.of(vertx);
     telemetry.registerKeys(keys::describe);
+    telemetry.registerView("circuit_breakers", breakers::describe);
+    telemetry.registerView("token_estimate_error", calibration::describe);
     for (PipelineConfig p : app.pipelines()) {
-      parsers.put(p.name(), new ToolResponseParser(p.toolName(), new ItemValidator(p.itemSchema())));
+      readers.put(p.name(), new ResponseReader(p.toolName(), new ItemValidator(p.itemSchema())));
     }
+    signals = new PauseSignals(vertx.eventBus());
+    accounting = new UsageAccounting(telemetry, calibration, requests);
+    held = new HeldBatches(breakers, b -> app.modelFor(b.tier()), new HeldBatches.Actions(this::call,
+        b -> split(b, b.events()), (events, type, message) -> fail(events, type, message, false), () -> owned++));
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.CIRCUIT, m -> held.onSuccess(m.body().getString("pipeline"),
+        m.body().getString("model"), m.body().getBoolean("closed")));
+    vertx.setPeriodic(Math.min(1000, breakers.probeMs()), t -> held.tick(System.currentTimeMillis()));
     batches = vertx.eventBus().<Batch>localConsumer(Addresses.BATCH_READY, msg -> {
       owned++;
-      call(msg.body(), 1);
+      call(msg.body(), 1, false);
     });
     return batches.completion();
   }
 
-  /** Waits for a key with budget (rate limiter), then sends. */
-  private void call(Batch batch, int attempt) {
+  /** Waits for a key with budget (rate limiter), then sends; a batch of an open circuit is held instead. */
+  private void call(Batch batch, int attempt, boolean probe) {
     PipelineConfig pipeline = app.pipeline(batch.pipeline());
     String model = app.modelFor(batch.tier());
+    if (!probe && breakers.isOpen(pipeline.name(), model)) {
+      held.hold(batch, attempt, false, "circuit open", System.currentTimeMillis());
+      return;
+    }
     List<ReviewEvent> events = batch.events().stream().map(PipelineEvent::event).toList();
     JsonObject body = requests.request(model, pipeline, events);
-    KeyPool.Acquire a = keys.acquire(model, batch.estimatedInputTokens(), body.getInteger("max_tokens"));
+    int raw = requests.rawInputTokens(model, pipeline, events);
+    int estimate = (int) Math.ceil(raw * calibration.factor(model));
+    KeyPool.Acquire a = keys.acquire(model, estimate, body.getInteger("max_tokens"));
     if (a.noUsableKey()) {
       hold(batch, attempt, "no_usable_api_key", "every configured Anthropic API key was rejected with 401", false);
       return;
     }
     if (a.permit() == null) {
       telemetry.rateLimitWait(model, a.waitMs());
-      vertx.setTimer(a.waitMs(), t -> call(batch, attempt));
+      vertx.setTimer(a.waitMs(), t -> call(batch, attempt, probe));
       return;
     }
-    send(batch, attempt, pipeline, model, body, a.permit());
+    send(new Sent(batch, attempt, probe, pipeline, model, raw, estimate), body, a.permit());
   }
 
-  private void send(Batch batch, int attempt, PipelineConfig pipeline, String model, JsonObject body, KeyPool.Permit permit) {
+  private void send(Sent s, JsonObject body, KeyPool.Permit permit) {
     long started = System.currentTimeMillis();
     client.postAbs(settings.baseUrl() + "/v1/messages")
         .putHeader("x-api-key", permit.secret())
@@ -116,54 +147,75 @@ public final class ClaudeVerticle extends VerticleBase {
           long took = System.currentTimeMillis() - started;
           if (ar.failed()) {
             keys.release(permit, 0, null, null);
-            telemetry.claudeRequest(model, "connection_error", took);
-            retryOrFail(batch, attempt, "connection_error", ar.cause().toString(), true, null);
+            telemetry.claudeRequest(s.model(), "connection_error", took);
+            probeDone(s, false);
+            retryOrFail(s.batch(), s.attempt(), "connection_error", ar.cause().toString(), true, null);
           } else {
             HttpResponse<Buffer> resp = ar.result();
-            telemetry.claudeRequest(model, String.valueOf(resp.statusCode()), took);
+            telemetry.claudeRequest(s.model(), String.valueOf(resp.statusCode()), took);
             if (resp.statusCode() == 200) {
-              onSuccess(batch, attempt, pipeline, model, resp, permit);
+              onSuccess(s, resp, permit);
             } else {
               keys.release(permit, resp.statusCode(), null, resp.headers());
-              onError(batch, attempt, resp, permit);
+              probeDone(s, false);
+              onError(s, resp, permit);
             }
           }
         });
   }
 
-  private void onError(Batch batch, int attempt, HttpResponse<Buffer> resp, KeyPool.Permit permit) {
+  private void probeDone(Sent s, boolean ok) {
+    if (s.probe() && !ok) {
+      breakers.probeFailed(s.pipeline().name(), s.model());
+    }
+  }
+
+  private void onError(Sent s, HttpResponse<Buffer> resp, KeyPool.Permit permit) {
+    Batch batch = s.batch();
     int status = resp.statusCode();
-    String errorType = "http_" + status;
-    String message = "HTTP " + status;
-    String errorCode = null;
-    try {
-      JsonObject error = resp.bodyAsJsonObject().getJsonObject("error");
-      if (error != null) {
-        errorType = error.getString("type", errorType);
-        message = status + " " + errorType + ": " + error.getString("message", "");
-        JsonObject details = error.getJsonObject("details");
-        errorCode = details == null ? null : details.getString("error_code");
-      }
-    } catch (RuntimeException notJson) {
-      // body was not the documented error JSON; keep the status
-    }
-    String requestId = resp.getHeader("request-id");
+    ApiError error = ApiError.of(resp);
     LOG.warn("claude.request.failed pipeline={} batch={} status={} type={} code={} request_id={} key={} attempt={}",
-        batch.pipeline(), batch.id(), status, errorType, errorCode, requestId, permit.label(), attempt);
-    if (status == 429 && SPEND_LIMIT.equals(errorCode)) {
-      hold(batch, attempt, "spend_limit", "the Anthropic workspace spend limit is reached (" + message + ")", true);
-      return;
-    }
-    if (status == 401) {
+        batch.pipeline(), batch.id(), status, error.type(), error.code(), resp.getHeader("request-id"), permit.label(),
+        s.attempt());
+    if (status == 429 && SPEND_LIMIT.equals(error.code())) {
+      hold(batch, s.attempt(), "spend_limit", "the Anthropic workspace spend limit is reached (" + error.message() + ")", true);
+    } else if (status == 401) {
       if (keys.usableKeys() > 0) {
-        call(batch, attempt);
+        call(batch, s.attempt(), false);
       } else {
-        hold(batch, attempt, "no_usable_api_key", "every configured Anthropic API key was rejected with 401", false);
+        hold(batch, s.attempt(), "no_usable_api_key", "every configured Anthropic API key was rejected with 401", false);
       }
-      return;
+    } else if (status == 413) {
+      // too large is this batch's own problem: halves until each fits, a lone review too large fails alone
+      if (batch.size() > 1) {
+        split(batch, batch.events());
+      } else {
+        fail(batch.events(), "request_too_large", error.message(), false);
+      }
+    } else if (PIPELINE_LEVEL.contains(status)) {
+      pipelineFailure(s, status, error.message());
+    } else {
+      retryOrFail(batch, s.attempt(), error.type(), error.message(), RetryPolicy.retryable(status,
+          resp.getHeader("x-should-retry")), resp);
     }
-    boolean retryable = RetryPolicy.retryable(status, resp.getHeader("x-should-retry"));
-    retryOrFail(batch, attempt, errorType, message, retryable, resp);
+  }
+
+  /** A failure that may be the pipeline's: counted by its circuit, the batch held until the circuit knows. */
+  private void pipelineFailure(Sent s, int status, String message) {
+    String pipeline = s.pipeline().name();
+    boolean opened = breakers.failure(pipeline, s.model(), contentKey(s.batch()), message);
+    held.hold(s.batch(), s.attempt(), status == 400 && !breakers.isOpen(pipeline, s.model()), message,
+        System.currentTimeMillis());
+    if (opened) {
+      LOG.error("claude.circuit.opened pipeline={} model={} error={} probe_every_ms={}", pipeline, s.model(), message,
+          breakers.probeMs());
+      signals.circuitOpened(pipeline, s.model(), message);
+    }
+  }
+
+  /** Batches of the same events are the same content: a retry must not count as another batch failing. */
+  private static String contentKey(Batch batch) {
+    return batch.events().get(0).id() + "+" + batch.size();
   }
 
   /**
@@ -177,13 +229,9 @@ public final class ClaudeVerticle extends VerticleBase {
     }
     if (keys.markHeld(reason)) {
       LOG.error("claude.pipelines.paused reason={} message={} probe_every_ms={}", reason, message, probeMs);
-      vertx.eventBus().publish(Addresses.CONTROL, new JsonObject().put("action", "pause").put("pipeline", "*")
-          .put("reason", reason));
-      vertx.eventBus().publish(Addresses.ALERTS, new JsonObject().put("type", reason).put("severity", "critical")
-          .put("message", message + "; pipelines paused, nothing is dead-lettered").put("at", java.time.Instant.now().toString()));
-      telemetry.alert(reason);
+      signals.allHeld(reason, message);
     }
-    vertx.setTimer(probeMs, t -> call(batch, attempt));
+    vertx.setTimer(probeMs, t -> call(batch, attempt, false));
   }
 
   private void retryOrFail(Batch batch, int attempt, String errorType, String message, boolean retryable,
@@ -192,142 +240,129 @@ public final class ClaudeVerticle extends VerticleBase {
       long delay = retryPolicy.delayMs(attempt,
           resp == null ? null : resp.getHeader("retry-after-ms"),
           resp == null ? null : resp.getHeader("retry-after"));
-      vertx.setTimer(Math.max(1, delay), t -> call(batch, attempt + 1));
+      vertx.setTimer(Math.max(1, delay), t -> call(batch, attempt + 1, false));
       return;
     }
     LOG.warn("claude.batch.failed pipeline={} batch={} events={} type={} attempts={}",
         batch.pipeline(), batch.id(), batch.size(), errorType, attempt);
     // transient failures that outlived the in-process attempts climb the retry ladder; a request the API
-    // rejects as such (400, 403, 404, 413, ...) would be rejected again: straight to the dead-letter topic
-    vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(batch.events(), errorType, message, retryable));
+    // rejects as such would be rejected again: straight to the dead-letter topic
+    fail(batch.events(), errorType, message, retryable);
+  }
+
+  private void fail(List<PipelineEvent> events, String errorType, String message, boolean retryable) {
+    vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(events, errorType, message, retryable));
     owned--;
   }
 
-  private void onSuccess(Batch batch, int attempt, PipelineConfig pipeline, String model, HttpResponse<Buffer> resp,
-      KeyPool.Permit permit) {
-    // the request named each review by its position in the batch
-    List<String> ids = ClaudeRequests.batchIds(batch.size());
+  private void onSuccess(Sent s, HttpResponse<Buffer> resp, KeyPool.Permit permit) {
+    Batch batch = s.batch();
+    PipelineConfig pipeline = s.pipeline();
+    String model = s.model();
     ParsedResponse parsed;
     try {
-      parsed = parsers.get(pipeline.name()).parse(resp.bodyAsJsonObject(), ids);
+      parsed = readers.get(pipeline.name()).read(resp.bodyAsJsonObject(), app.models().of(model).output(),
+          ClaudeRequests.batchIds(batch.size()));
     } catch (DecodeException | ResponseFormatException | ClassCastException e) {
       keys.release(permit, 200, null, resp.headers());
+      probeDone(s, false);
       LOG.warn("claude.response.invalid pipeline={} batch={} request_id={} problem={}",
           batch.pipeline(), batch.id(), resp.getHeader("request-id"), e.getMessage());
-      retryOrFail(batch, attempt, "invalid_response", "invalid response: " + e.getMessage(), true, null);
+      retryOrFail(batch, s.attempt(), "invalid_response", "invalid response: " + e.getMessage(), true, null);
       return;
     }
     Usage usage = parsed.usage();
     keys.release(permit, 200, usage, resp.headers());
-    if (resp.getHeader(com.reviewpipeline.simulator.ClaudeSimulator.SIMULATOR_HEADER) != null) {
+    if (resp.getHeader(Telemetry.SIMULATOR_HEADER) != null) {
       telemetry.simulatorAnswered();
     }
-    String lifted = keys.clearHeld();
-    if (lifted != null) {
-      LOG.info("claude.pipelines.resumed reason={} the API answers again", lifted);
-      vertx.eventBus().publish(Addresses.CONTROL, new JsonObject().put("action", "resume").put("pipeline", "*")
-          .put("reason", lifted));
-    }
+    closeHeld(pipeline.name(), model);
     double cost = costs.cost(model, usage);
-    account(batch, model, usage, cost);
-
-    if ("refusal".equals(parsed.stopReason()) && parsed.verdicts().isEmpty()) {
-      vertx.eventBus().send(Addresses.FAILURES,
-          new FailedEvents(batch.events(), "refusal", "the model refused to judge this batch", false));
-      owned--;
-      return;
-    }
-    int n = batch.size();
-    List<EventResult> results = new ArrayList<>();
-    List<PipelineEvent> missing = new ArrayList<>();
-    List<PipelineEvent> invalid = new ArrayList<>();
-    Set<String> missingIds = Set.copyOf(parsed.missing());
-    Map<PipelineEvent, String> invalidWhy = new java.util.IdentityHashMap<>();
-    for (int i = 0; i < n; i++) {
-      PipelineEvent e = batch.events().get(i);
-      String id = ids.get(i);
-      JsonObject verdict = parsed.verdicts().get(id);
-      if (verdict != null) {
-        verdict.put("id", e.id());
-        results.add(new EventResult(e, verdict, model, batch.tier(), batch.id(), n, cost / n,
-            (double) usage.totalInputTokens() / n, (double) usage.outputTokens() / n));
-        telemetry.processed(pipeline.name(), model, batch.tier(), isFlagged(pipeline, verdict));
-      } else if (parsed.invalid().containsKey(id)) {
-        invalid.add(e);
-        invalidWhy.put(e, parsed.invalid().get(id));
-      } else if (missingIds.contains(id)) {
-        missing.add(e);
-      }
+    accounting.book(pipeline.name(), model, batch.tier(), parsed, cost, s.rawEstimate(), s.estimate());
+    if (parsed.refused()) {
+      LOG.info("claude.batch.refused pipeline={} batch={} events={} answered={} details={}", batch.pipeline(),
+          batch.id(), batch.size(), parsed.verdicts().size(), parsed.stopDetails());
     }
     if (!parsed.unknown().isEmpty()) {
       telemetry.unknownIds(pipeline.name(), parsed.unknown().size());
       LOG.warn("claude.response.unknown_ids pipeline={} batch={} count={} (ignored)", batch.pipeline(), batch.id(),
           parsed.unknown().size());
     }
+    execute(batch, model, AnswerPlan.of(batch.events(), parsed, batch.tier(), pipeline.refusalFallbackTier(),
+        settings.maxItemResends()), usage, cost);
+  }
+
+  /** A success lifts what failures held: the spend-limit pause, and the batches held for this circuit. */
+  private void closeHeld(String pipeline, String model) {
+    String lifted = keys.clearHeld();
+    if (lifted != null) {
+      LOG.info("claude.pipelines.resumed reason={} the API answers again", lifted);
+      signals.allResumed(lifted);
+    }
+    CircuitBreakers.Success s = breakers.success(pipeline, model);
+    if (s == CircuitBreakers.Success.CLOSED) {
+      LOG.info("claude.circuit.closed pipeline={} model={}", pipeline, model);
+      signals.circuitClosed(pipeline, model);
+    }
+    if (s != CircuitBreakers.Success.NOTHING) {
+      vertx.eventBus().publish(Addresses.CIRCUIT, new JsonObject().put("pipeline", pipeline).put("model", model)
+          .put("closed", s == CircuitBreakers.Success.CLOSED));
+    }
+  }
+
+  private void execute(Batch batch, String model, AnswerPlan plan, Usage usage, double cost) {
+    int n = batch.size();
+    PipelineConfig pipeline = app.pipeline(batch.pipeline());
+    List<EventResult> results = new ArrayList<>();
+    plan.verdicts().forEach((e, verdict) -> {
+      results.add(new EventResult(e, verdict, model, batch.tier(), batch.id(), n, cost / n,
+          (double) usage.totalInputTokens() / n, (double) usage.outputTokens() / n));
+      telemetry.processed(pipeline.name(), model, batch.tier(), isFlagged(pipeline, verdict));
+    });
     if (!results.isEmpty()) {
       vertx.eventBus().send(Addresses.RESULTS, new BatchResults(batch.id(), pipeline.name(), results));
     }
-    if ("max_tokens".equals(parsed.stopReason()) && missing.size() + invalid.size() > 0) {
-      List<PipelineEvent> rest = new ArrayList<>(missing);
-      rest.addAll(invalid);
-      if (rest.size() > 1) {
-        int half = rest.size() / 2;
-        LOG.info("claude.batch.split pipeline={} batch={} remaining={}", batch.pipeline(), batch.id(), rest.size());
-        owned += 2;
-        call(subBatch(batch, rest.subList(0, half)), 1);
-        call(subBatch(batch, rest.subList(half, rest.size())), 1);
-      } else {
-        vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(rest, "truncated",
-            "one review's answer does not fit max_tokens " + ClaudeRequests.maxTokens(pipeline, 1), false));
-      }
-      owned--;
-      return;
+    for (List<PipelineEvent> part : plan.splits()) {
+      LOG.info("claude.batch.split pipeline={} batch={} events={} part={}", batch.pipeline(), batch.id(), n, part.size());
+      owned++;
+      call(HeldBatches.sub(batch, part), 1, false);
     }
-    for (PipelineEvent e : invalid) {
-      // an item with invalid fields fails alone; the rest of the batch stands
-      vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(List.of(e), "invalid_item",
-          "invalid item in the model's answer: " + invalidWhy.get(e), true));
+    if (plan.fallback() != null) {
+      LOG.info("claude.refusal.fallback pipeline={} event={} tier={}", batch.pipeline(), plan.fallback().id(),
+          pipeline.refusalFallbackTier());
+      owned++;
+      call(HeldBatches.sub(batch, pipeline.refusalFallbackTier(), List.of(plan.fallback())), 1, false);
     }
-    for (PipelineEvent e : missing) {
-      if (e.resends() < settings.maxItemResends()) {
-        telemetry.resent(pipeline.name());
-        vertx.eventBus().send(Addresses.events(pipeline.name()), e.resent());
-      } else {
-        vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(List.of(e), "missing_from_response",
-            "left out of the model's answer " + (e.resends() + 1) + " times", true));
-      }
+    for (AnswerPlan.Failure f : plan.failures()) {
+      owned++;
+      fail(List.of(f.event()), f.errorType(), f.message(), f.retryable());
+    }
+    for (PipelineEvent e : plan.resend()) {
+      telemetry.resent(pipeline.name());
+      vertx.eventBus().send(Addresses.events(pipeline.name()), e.resent());
     }
     owned--;
   }
 
-  private static Batch subBatch(Batch batch, List<PipelineEvent> events) {
-    return new Batch(UUID.randomUUID().toString(), batch.pipeline(), batch.tier(), List.copyOf(events),
-        FlushTrigger.MANUAL, batch.estimatedInputTokens());
-  }
-
-  private void account(Batch batch, String model, Usage usage, double cost) {
-    telemetry.tokens(batch.pipeline(), model, "input", usage.inputTokens());
-    telemetry.tokens(batch.pipeline(), model, "output", usage.outputTokens());
-    telemetry.tokens(batch.pipeline(), model, "cache_write", usage.cacheCreationInputTokens());
-    telemetry.tokens(batch.pipeline(), model, "cache_read", usage.cacheReadInputTokens());
-    telemetry.cost(batch.pipeline(), model, batch.tier(), cost);
-    long actual = usage.totalInputTokens();
-    if (actual > 0) {
-      telemetry.tokenEstimateError(model, (batch.estimatedInputTokens() - actual) / (double) actual);
-    }
+  private void split(Batch batch, List<PipelineEvent> events) {
+    int half = events.size() / 2;
+    owned += 2;
+    call(HeldBatches.sub(batch, events.subList(0, half)), 1, false);
+    call(HeldBatches.sub(batch, events.subList(half, events.size())), 1, false);
+    owned--;
   }
 
   static boolean isFlagged(PipelineConfig pipeline, JsonObject verdict) {
     return pipeline.flagFields().stream().anyMatch(f -> Boolean.TRUE.equals(verdict.getValue(f)));
   }
 
-  @Override
   /**
    * Graceful stop (scale-down, shutdown): takes no new batches and finishes the ones it holds,
-   * including those waiting for a retry or the rate limiter, up to {@code shutdown.timeout_ms}.
+   * including those waiting for a retry, the rate limiter or a circuit, up to {@code shutdown.timeout_ms}.
    */
+  @Override
   public Future<?> stop() {
-    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+    Promise<Void> drained = Promise.promise();
     long deadline = System.currentTimeMillis() + app.shutdownTimeoutMs();
     Future<Void> unregistered = batches == null ? Future.succeededFuture() : batches.unregister();
     unregistered.onComplete(v -> waitForOwned(drained, deadline));
@@ -341,7 +376,7 @@ public final class ClaudeVerticle extends VerticleBase {
     });
   }
 
-  private void waitForOwned(io.vertx.core.Promise<Void> drained, long deadline) {
+  private void waitForOwned(Promise<Void> drained, long deadline) {
     if (owned <= 0 || System.currentTimeMillis() >= deadline) {
       drained.tryComplete();
       return;

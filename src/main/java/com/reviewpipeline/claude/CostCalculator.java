@@ -1,23 +1,23 @@
 package com.reviewpipeline.claude;
 
 import com.reviewpipeline.config.ModelPrice;
+import com.reviewpipeline.config.ModelProfiles;
 import com.reviewpipeline.model.Usage;
-import java.util.Map;
 
-/** Turns a response's {@code usage} into USD with the configured per-model prices. */
+/**
+ * Turns a response's {@code usage} into USD with the model profile's prices. Thinking tokens are part of
+ * {@code output_tokens} (the API bills them as output and reports no separate count), so they are priced once.
+ */
 public final class CostCalculator {
 
-  private final Map<String, ModelPrice> pricing;
+  private final ModelProfiles models;
 
-  public CostCalculator(Map<String, ModelPrice> pricing) {
-    this.pricing = pricing;
+  public CostCalculator(ModelProfiles models) {
+    this.models = models;
   }
 
   public double cost(String model, Usage usage) {
-    ModelPrice p = pricing.get(model);
-    if (p == null) {
-      throw new IllegalArgumentException("no price configured for model " + model);
-    }
+    ModelPrice p = models.price(model);
     return (usage.inputTokens() * p.input()
         + usage.outputTokens() * p.output()
         + usage.cacheCreationInputTokens() * p.cacheWrite()

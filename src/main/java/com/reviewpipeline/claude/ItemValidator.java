@@ -10,7 +10,9 @@ import java.util.Set;
 /**
  * Checks one tool-output item against the subset of JSON Schema our tool schemas use: object
  * with properties, required and additionalProperties=false; boolean, integer, number (with
- * minimum/maximum), string (with enum), and arrays of those.
+ * minimum/maximum), string (with enum), and arrays of those. Enum values match case-insensitively and are
+ * rewritten to the schema's spelling: structured outputs do not guarantee an enum's capitalisation
+ * (https://platform.claude.com/docs/en/build-with-claude/structured-outputs).
  */
 public final class ItemValidator {
 
@@ -52,7 +54,13 @@ public final class ItemValidator {
           if (e.getValue() == null) {
             continue;
           }
-          String problem = check(path + "." + e.getKey(), e.getValue(), props.getJsonObject(e.getKey()));
+          Object v = e.getValue();
+          String canonical = canonicalEnum(props.getJsonObject(e.getKey()), v);
+          if (canonical != null) {
+            obj.put(e.getKey(), canonical); // an existing key: not a structural change to the map being iterated
+            v = canonical;
+          }
+          String problem = check(path + "." + e.getKey(), v, props.getJsonObject(e.getKey()));
           if (problem != null) {
             return problem;
           }
@@ -69,6 +77,10 @@ public final class ItemValidator {
         }
         JsonObject items = schema.getJsonObject("items", new JsonObject());
         for (int i = 0; i < arr.size(); i++) {
+          String canonical = canonicalEnum(items, arr.getValue(i));
+          if (canonical != null) {
+            arr.set(i, canonical);
+          }
           String problem = check(path + "[" + i + "]", arr.getValue(i), items);
           if (problem != null) {
             return problem;
@@ -108,6 +120,20 @@ public final class ItemValidator {
         return null;
       }
     }
+  }
+
+  /** The schema's spelling of an enum value given in another case, else null. */
+  private static String canonicalEnum(JsonObject schema, Object value) {
+    JsonArray allowed = schema == null ? null : schema.getJsonArray("enum");
+    if (allowed == null || !(value instanceof String s) || allowed.contains(s)) {
+      return null;
+    }
+    for (Object a : allowed) {
+      if (a instanceof String option && option.equalsIgnoreCase(s)) {
+        return option;
+      }
+    }
+    return null;
   }
 
   /** The property names of the item schema, in declaration order. */

@@ -8,7 +8,7 @@ public record AppConfig(
     KafkaSettings kafka,
     ClaudeSettings anthropic,
     Map<String, String> tiers,
-    Map<String, ModelPrice> pricing,
+    ModelProfiles models,
     List<PipelineConfig> pipelines,
     Instances instances,
     int httpPort,
@@ -29,6 +29,11 @@ public record AppConfig(
     return model;
   }
 
+  /** The profile of the model a tier maps to. */
+  public ModelProfile profileFor(String tier) {
+    return models.of(modelFor(tier));
+  }
+
   public PipelineConfig pipeline(String name) {
     return pipelines.stream()
         .filter(p -> p.name().equals(name))
@@ -37,47 +42,47 @@ public record AppConfig(
   }
 
   public AppConfig withKafka(KafkaSettings k) {
-    return new AppConfig(k, anthropic, tiers, pricing, pipelines, instances, httpPort, adminToken, databaseUrl,
+    return new AppConfig(k, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster);
   }
 
   public AppConfig withAnthropic(ClaudeSettings a) {
-    return new AppConfig(kafka, a, tiers, pricing, pipelines, instances, httpPort, adminToken, databaseUrl,
+    return new AppConfig(kafka, a, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster);
   }
 
   public AppConfig withPipelines(List<PipelineConfig> p) {
-    return new AppConfig(kafka, anthropic, tiers, pricing, List.copyOf(p), instances, httpPort, adminToken, databaseUrl,
+    return new AppConfig(kafka, anthropic, tiers, models, List.copyOf(p), instances, httpPort, adminToken, databaseUrl,
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster);
   }
 
   public AppConfig withInstances(Instances i) {
-    return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, i, httpPort, adminToken, databaseUrl,
+    return new AppConfig(kafka, anthropic, tiers, models, pipelines, i, httpPort, adminToken, databaseUrl,
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster);
   }
 
   public AppConfig withDatabaseUrl(String url) {
-    return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, instances, httpPort, adminToken, url,
+    return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, url,
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster);
   }
 
   public AppConfig withHttpPort(int port) {
-    return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, instances, port, adminToken, databaseUrl,
+    return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, port, adminToken, databaseUrl,
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster);
   }
 
   public AppConfig withAlerts(com.reviewpipeline.alert.AlertSettings a) {
-    return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, instances, httpPort, adminToken, databaseUrl,
+    return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, a, cluster);
   }
 
   public AppConfig withCluster(ClusterSettings c) {
-    return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, instances, httpPort, adminToken, databaseUrl,
+    return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, c);
   }
 
   public AppConfig withAdminToken(String token) {
-    return new AppConfig(kafka, anthropic, tiers, pricing, pipelines, instances, httpPort, token, databaseUrl,
+    return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, token, databaseUrl,
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster);
   }
 

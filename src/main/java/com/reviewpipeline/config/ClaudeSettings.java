@@ -3,8 +3,17 @@ package com.reviewpipeline.config;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 
-/** How the Messages API is reached. API keys are held here and never printed (see {@link #toString()}). */
+/**
+ * How the Messages API is reached. API keys are held here and never printed (see {@link #toString()}).
+ *
+ * @param breakerThreshold batches of different content that must fail with a pipeline-level error (401 on every
+ *     key aside, 400, 402, 403, 404) before the circuit of a (pipeline, model) opens
+ * @param breakerProbeMs while a circuit is open, one held batch is sent this often to learn whether it may close
+ * @param calibrationWindow responses per model the token-estimate calibration and its error statistics use
+ * @param outputInstructions per structured-output mode, a line appended to the system prompt ({tool}: the tool name)
+ */
 public record ClaudeSettings(
     String baseUrl,
     List<String> apiKeys,
@@ -13,21 +22,20 @@ public record ClaudeSettings(
     int maxAttempts,
     long backoffInitialMs,
     long backoffMaxMs,
-    double charsPerToken,
-    int toolUseSystemTokens,
     int maxItemResends,
     RateLimits rateLimits,
-    java.util.Map<String, Integer> cacheMinTokens,
-    long spendLimitProbeMs) {
-
-  /** The model's minimum cacheable prefix in tokens; unknown models are never marked for caching. */
-  public int cacheMinTokens(String model) {
-    return cacheMinTokens.getOrDefault(model, Integer.MAX_VALUE);
-  }
+    long spendLimitProbeMs,
+    int breakerThreshold,
+    long breakerProbeMs,
+    int calibrationWindow,
+    Map<String, String> outputInstructions) {
 
   public static ClaudeSettings fromJson(JsonObject j) {
     JsonArray keys = j.getJsonArray("api_keys", new JsonArray());
-    return new ClaudeSettings(
+    JsonObject breaker = j.getJsonObject("circuit_breaker", new JsonObject());
+    Map<String, String> instructions = new java.util.HashMap<>();
+    j.getJsonObject("output_instructions", new JsonObject()).forEach(e -> instructions.put(e.getKey(), String.valueOf(e.getValue())));
+    ClaudeSettings s = new ClaudeSettings(
         stripSlash(j.getString("base_url", "https://api.anthropic.com")),
         keys.stream().map(String::valueOf).filter(k -> !k.isBlank()).toList(),
         j.getString("api_version", "2023-06-01"),
@@ -35,18 +43,24 @@ public record ClaudeSettings(
         j.getInteger("max_attempts", 5),
         j.getLong("backoff_initial_ms", 500L),
         j.getLong("backoff_max_ms", 30000L),
-        j.getDouble("chars_per_token", 3.5),
-        j.getInteger("tool_use_system_tokens", 313),
         j.getInteger("max_item_resends", 2),
         RateLimits.fromJson(j.getJsonObject("rate_limits")),
-        cacheMins(j.getJsonObject("cache_min_tokens", new JsonObject())),
-        j.getLong("spend_limit_probe_ms", 60000L));
+        j.getLong("spend_limit_probe_ms", 60000L),
+        breaker.getInteger("failure_threshold", 3),
+        breaker.getLong("probe_ms", 30000L),
+        j.getInteger("calibration_window", 50),
+        Map.copyOf(instructions));
+    if (s.breakerThreshold < 1 || s.breakerProbeMs < 1 || s.calibrationWindow < 1) {
+      throw new IllegalArgumentException(
+          "anthropic.circuit_breaker.failure_threshold, .probe_ms and anthropic.calibration_window must be positive");
+    }
+    return s;
   }
 
-  private static java.util.Map<String, Integer> cacheMins(JsonObject j) {
-    java.util.Map<String, Integer> m = new java.util.HashMap<>();
-    j.forEach(e -> m.put(e.getKey(), ((Number) e.getValue()).intValue()));
-    return java.util.Map.copyOf(m);
+  /** The line appended to the system prompt for a structured-output mode, with the tool's name filled in. */
+  public String outputInstruction(ModelProfile.StructuredOutput mode, String toolName) {
+    String line = outputInstructions.getOrDefault(mode.name().toLowerCase(java.util.Locale.ROOT), "");
+    return line.replace("{tool}", toolName);
   }
 
   private static String stripSlash(String url) {
@@ -55,22 +69,32 @@ public record ClaudeSettings(
 
   public ClaudeSettings withEndpoint(String url, List<String> keys) {
     return new ClaudeSettings(stripSlash(url), List.copyOf(keys), apiVersion, requestTimeoutMs, maxAttempts,
-        backoffInitialMs, backoffMaxMs, charsPerToken, toolUseSystemTokens, maxItemResends, rateLimits, cacheMinTokens, spendLimitProbeMs);
+        backoffInitialMs, backoffMaxMs, maxItemResends, rateLimits, spendLimitProbeMs, breakerThreshold, breakerProbeMs,
+        calibrationWindow, outputInstructions);
   }
 
   public ClaudeSettings withRateLimits(RateLimits limits) {
     return new ClaudeSettings(baseUrl, apiKeys, apiVersion, requestTimeoutMs, maxAttempts,
-        backoffInitialMs, backoffMaxMs, charsPerToken, toolUseSystemTokens, maxItemResends, limits, cacheMinTokens, spendLimitProbeMs);
+        backoffInitialMs, backoffMaxMs, maxItemResends, limits, spendLimitProbeMs, breakerThreshold, breakerProbeMs,
+        calibrationWindow, outputInstructions);
   }
 
   public ClaudeSettings withRetries(long timeoutMs, int attempts, long initialMs, long maxMs) {
     return new ClaudeSettings(baseUrl, apiKeys, apiVersion, timeoutMs, attempts,
-        initialMs, maxMs, charsPerToken, toolUseSystemTokens, maxItemResends, rateLimits, cacheMinTokens, spendLimitProbeMs);
+        initialMs, maxMs, maxItemResends, rateLimits, spendLimitProbeMs, breakerThreshold, breakerProbeMs,
+        calibrationWindow, outputInstructions);
   }
 
   public ClaudeSettings withSpendLimitProbeMs(long ms) {
     return new ClaudeSettings(baseUrl, apiKeys, apiVersion, requestTimeoutMs, maxAttempts,
-        backoffInitialMs, backoffMaxMs, charsPerToken, toolUseSystemTokens, maxItemResends, rateLimits, cacheMinTokens, ms);
+        backoffInitialMs, backoffMaxMs, maxItemResends, rateLimits, ms, breakerThreshold, breakerProbeMs,
+        calibrationWindow, outputInstructions);
+  }
+
+  public ClaudeSettings withBreaker(int threshold, long probeMs) {
+    return new ClaudeSettings(baseUrl, apiKeys, apiVersion, requestTimeoutMs, maxAttempts,
+        backoffInitialMs, backoffMaxMs, maxItemResends, rateLimits, spendLimitProbeMs, threshold, probeMs,
+        calibrationWindow, outputInstructions);
   }
 
   @Override

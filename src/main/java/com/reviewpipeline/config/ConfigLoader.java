@@ -194,14 +194,14 @@ public final class ConfigLoader {
     if (tiers.isEmpty()) {
       throw new IllegalArgumentException("configuration has no tiers (tiers.fast/balanced/deep → model id)");
     }
-    Map<String, ModelPrice> pricing = new LinkedHashMap<>();
-    json.getJsonObject("pricing", new JsonObject())
-        .forEach(e -> pricing.put(e.getKey(), ModelPrice.fromJson(e.getKey(), (JsonObject) e.getValue())));
-    for (String model : tiers.values()) {
-      if (!pricing.containsKey(model)) {
-        throw new IllegalArgumentException("no pricing for model " + model + " (pricing." + model + ")");
+    ModelProfiles models = ModelProfiles.fromJson(json.getJsonObject("models", new JsonObject()));
+    tiers.forEach((tier, model) -> {
+      try {
+        models.of(model);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("tiers." + tier + ": " + e.getMessage(), e);
       }
-    }
+    });
     List<PipelineConfig> pipelines = new ArrayList<>();
     for (Object o : json.getJsonArray("pipelines", new JsonArray())) {
       JsonObject p = (JsonObject) o;
@@ -224,7 +224,7 @@ public final class ConfigLoader {
         KafkaSettings.fromJson(json.getJsonObject("kafka", new JsonObject())),
         ClaudeSettings.fromJson(json.getJsonObject("anthropic", new JsonObject())),
         java.util.Collections.unmodifiableMap(tiers),
-        Map.copyOf(pricing),
+        models,
         List.copyOf(pipelines),
         Instances.fromJson(json.getJsonObject("instances")),
         json.getJsonObject("http", new JsonObject()).getInteger("port", 8080),

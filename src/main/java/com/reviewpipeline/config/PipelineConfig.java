@@ -10,6 +10,8 @@ import java.util.List;
  *
  * @param tool the tool definition sent to the API ({@code name}, {@code description}, {@code input_schema})
  * @param flagFields boolean verdict fields that mark a review for human attention
+ * @param refusalFallbackTier where a review refused on its own is tried once more before it is dead-lettered
+ *     as {@code refusal} (empty: nowhere)
  */
 public record PipelineConfig(
     String name,
@@ -19,9 +21,10 @@ public record PipelineConfig(
     List<String> flagFields,
     String defaultTier,
     List<RouteRule> routes,
-    int outputTokensPerItem,
+    int outputCharsPerItem,
     int maxOutputTokens,
-    BufferConfig buffer) {
+    BufferConfig buffer,
+    String refusalFallbackTier) {
 
   /** The tier for one event: the first matching routing rule, else the default tier. */
   public String tierFor(com.reviewpipeline.model.ReviewEvent event) {
@@ -46,19 +49,19 @@ public record PipelineConfig(
   }
 
   public PipelineConfig withGroupId(String group) {
-    return new PipelineConfig(name, group, systemPrompt, tool, flagFields, defaultTier, routes, outputTokensPerItem,
-        maxOutputTokens, buffer);
+    return new PipelineConfig(name, group, systemPrompt, tool, flagFields, defaultTier, routes, outputCharsPerItem,
+        maxOutputTokens, buffer, refusalFallbackTier);
   }
 
   /** The same pipeline with other routing: no rules sends everything to {@code defaultTier}. */
   public PipelineConfig withRouting(String defaultTier, List<RouteRule> rules) {
     return new PipelineConfig(name, groupId, systemPrompt, tool, flagFields, defaultTier, List.copyOf(rules),
-        outputTokensPerItem, maxOutputTokens, buffer);
+        outputCharsPerItem, maxOutputTokens, buffer, refusalFallbackTier);
   }
 
   public PipelineConfig withBuffer(BufferConfig b) {
-    return new PipelineConfig(name, groupId, systemPrompt, tool, flagFields, defaultTier, routes, outputTokensPerItem,
-        maxOutputTokens, b);
+    return new PipelineConfig(name, groupId, systemPrompt, tool, flagFields, defaultTier, routes, outputCharsPerItem,
+        maxOutputTokens, b, refusalFallbackTier);
   }
 
   static PipelineConfig fromJson(JsonObject j, String systemPrompt, JsonObject toolFile, java.util.Set<String> tiers) {
@@ -79,9 +82,18 @@ public record PipelineConfig(
         flags.stream().map(String::valueOf).toList(),
         defaultTier(j, tiers, name),
         RouteRule.listFromJson(j.getJsonArray("routing"), tiers, name),
-        j.getInteger("output_tokens_per_item", 40),
+        j.getInteger("output_chars_per_item", 140),
         j.getInteger("max_output_tokens", 4096),
-        BufferConfig.fromJson(j.getJsonObject("buffer")));
+        BufferConfig.fromJson(j.getJsonObject("buffer")),
+        fallbackTier(j, tiers, name));
+  }
+
+  private static String fallbackTier(JsonObject j, java.util.Set<String> tiers, String name) {
+    String tier = j.getString("refusal_fallback_tier", "");
+    if (!tier.isEmpty() && !tiers.contains(tier)) {
+      throw new IllegalArgumentException("pipeline " + name + ": refusal_fallback_tier '" + tier + "' is not one of " + tiers);
+    }
+    return tier;
   }
 
   private static String defaultTier(JsonObject j, java.util.Set<String> tiers, String name) {

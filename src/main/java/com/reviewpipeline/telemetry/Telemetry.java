@@ -115,6 +115,16 @@ public final class Telemetry {
         .record(Math.abs(relativeError));
   }
 
+  /** Response header on every answer of the project's API simulator. */
+  public static final String SIMULATOR_HEADER = "x-claude-simulator";
+
+  private final Map<String, java.util.function.Supplier<Object>> views = new ConcurrentHashMap<>();
+
+  /** A process-wide state shown under {@code name} in {@link #stats()} (circuits, token calibration, ...). */
+  public void registerView(String name, java.util.function.Supplier<?> describe) {
+    views.put(name, describe::get);
+  }
+
   /** The API keys' limiter state (without secrets), shown in {@link #stats()}. */
   public void registerKeys(java.util.function.Supplier<io.vertx.core.json.JsonArray> describe) {
     keys = describe;
@@ -257,13 +267,12 @@ public final class Telemetry {
         .put("cost_usd", round(cost))
         .put("cost_per_1000_events_usd", processed == 0 ? 0.0 : round(cost / processed * 1000))
         .put("uptime_s", (System.currentTimeMillis() - startedAtMs) / 1000);
-    return new JsonObject()
+    JsonObject stats = new JsonObject()
         .put("totals", totals)
         .put("by_pipeline", groupBy("pipeline"))
         .put("by_model", groupBy("model"))
         .put("by_tier", groupBy("tier"))
         .put("flush_triggers", groupCounter("review_batches_flushed_total", "trigger"))
-        .put("token_estimate_error", estimateErrors())
         .put("rate_limit_waits", (long) sum("claude_rate_limit_waits_total"))
         .put("items_resent", (long) sum("claude_items_resent_total"))
         .put("retries_scheduled", groupCounter("review_retries_scheduled_total", "topic"))
@@ -275,14 +284,8 @@ public final class Telemetry {
             .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) new io.vertx.core.json.JsonArray(List.copyOf(e.getValue())))))))
         .put("simulator_answered", simulatorAnswered)
         .put("jvm", jvm());
-  }
-
-  /** Per model: mean absolute relative error of the input-token estimate against usage, and samples. */
-  private JsonObject estimateErrors() {
-    JsonObject out = new JsonObject();
-    registry.find("claude_token_estimate_relative_error").summaries().forEach(d -> out.put(d.getId().getTag("model"),
-        new JsonObject().put("mean_abs_relative_error", Math.round(d.mean() * 1000) / 1000.0).put("samples", d.count())));
-    return out;
+    views.forEach((name, view) -> stats.put(name, view.get()));
+    return stats;
   }
 
   /** Heap now and at its peak since start (sum of heap pools' peaks: an upper bound). */
@@ -322,6 +325,10 @@ public final class Telemetry {
       double usd = g.getDouble("cost_usd", 0.0);
       g.put("cost_usd", round(usd));
       g.put("cost_per_1000_events_usd", n == 0 ? 0.0 : round(usd / n * 1000));
+      if (g.containsKey("thinking_tokens")) {
+        // estimated (output_tokens minus the answer's own tokens); already inside output_tokens and the cost
+        g.put("thinking_tokens_per_review", n == 0 ? 0.0 : Math.round(g.getLong("thinking_tokens") * 100.0 / n) / 100.0);
+      }
     });
     return out;
   }

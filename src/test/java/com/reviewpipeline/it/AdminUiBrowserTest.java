@@ -59,8 +59,8 @@ class AdminUiBrowserTest {
       Migrations.migrate(DatabaseUrl.parse(db.url()));
       try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5,
           c -> c.withDatabaseUrl(db.url()).withAdminToken("ui-token").withHttpPort(0), true)) {
-        // three moderator calls rejected with a non-retryable 400: three open manual-review items
-        h.sim.configure(new JsonObject().put("fail_status", 400).put("fail_system_contains", "content-moderation stage"));
+        // moderator calls rejected as too large (halved down to each review, not retryable): three open manual-review items
+        h.sim.configure(new JsonObject().put("fail_status", 413).put("fail_system_contains", "content-moderation stage"));
         h.produceValid(3, 501);
         PipelineHarness.Node node = h.startNode();
         AdminApiVerticle admin = new AdminApiVerticle(h.config, node.app());

@@ -86,8 +86,8 @@ class AlertTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> statuses("spend_limit").contains("resolved"));
         assertThat(statuses("spend_limit")).containsExactly("firing", "resolved");
 
-        // 3. manual-review backlog: 8 events rejected with 400 (not retryable) land in manual_review
-        h.sim.configure(new JsonObject().put("fail_status", 400));
+        // 3. manual-review backlog: 8 events rejected as too large (halved down to single reviews, not retryable)
+        h.sim.configure(new JsonObject().put("fail_status", 413));
         h.produceValid(8, 83);
         await().atMost(Duration.ofSeconds(60)).until(() -> statuses("dlq_backlog").contains("firing"));
         assertThat(messages("dlq_backlog").get(0).getString("text")).contains("manual-review items open");

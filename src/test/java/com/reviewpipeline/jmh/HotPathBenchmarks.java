@@ -1,11 +1,12 @@
 package com.reviewpipeline.jmh;
 
 import com.reviewpipeline.buffer.SmartBuffer;
-import com.reviewpipeline.buffer.TokenEstimator;
+import com.reviewpipeline.buffer.TokenCalibration;
 import com.reviewpipeline.claude.ClaudeRequests;
 import com.reviewpipeline.claude.ItemValidator;
 import com.reviewpipeline.claude.ParsedResponse;
-import com.reviewpipeline.claude.ToolResponseParser;
+import com.reviewpipeline.claude.ResponseReader;
+import com.reviewpipeline.config.ModelProfile;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.BufferConfig;
 import com.reviewpipeline.config.PipelineConfig;
@@ -58,8 +59,7 @@ public class HotPathBenchmarks {
     PipelineConfig pipeline;
     ClaudeRequests requests;
     ReviewEventParser parser;
-    TokenEstimator estimator;
-    ToolResponseParser responses;
+    ResponseReader responses;
     String responseBody;
     List<String> batchIds;
 
@@ -69,11 +69,10 @@ public class HotPathBenchmarks {
       try {
         AppConfig config = TestConfig.load(vertx, new JsonObject());
         pipeline = config.pipelines().get(0);
+        requests = new ClaudeRequests(config.models(), config.anthropic(), new TokenCalibration(50));
       } finally {
         vertx.close().await();
       }
-      estimator = new TokenEstimator(3.5);
-      requests = new ClaudeRequests(estimator, 313);
       parser = new ReviewEventParser(4000);
       ReviewGenerator gen = new ReviewGenerator(42);
       for (int i = 0; i < BATCH; i++) {
@@ -85,7 +84,7 @@ public class HotPathBenchmarks {
       JsonObject tool = new JsonObject(Files.readString(Path.of("conf/pipelines/moderator.tool.json")));
       JsonObject items = tool.getJsonObject("input_schema").getJsonObject("properties").getJsonObject("results")
           .getJsonObject("items");
-      responses = new ToolResponseParser(tool.getString("name"), new ItemValidator(items));
+      responses = new ResponseReader(tool.getString("name"), new ItemValidator(items));
       JsonArray verdicts = new JsonArray();
       batchIds = new ArrayList<>();
       for (ReviewEvent e : events) {
@@ -129,7 +128,7 @@ public class HotPathBenchmarks {
   @OperationsPerInvocation(BATCH)
   public void estimateItemTokens(Reviews r, Blackhole bh) {
     for (ReviewEvent e : r.events) {
-      bh.consume(r.requests.itemTokens(e));
+      bh.consume(r.requests.itemTokens("claude-haiku-4-5", e));
     }
   }
 
@@ -151,7 +150,7 @@ public class HotPathBenchmarks {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void decodeAndValidateResponse(Reviews r, Blackhole bh) {
-    ParsedResponse parsed = r.responses.parse(new JsonObject(r.responseBody),
+    ParsedResponse parsed = r.responses.read(new JsonObject(r.responseBody), ModelProfile.StructuredOutput.FORCED_TOOL,
         r.batchIds);
     if (parsed.verdicts().size() != BATCH) {
       throw new IllegalStateException("expected " + BATCH + " verdicts, got " + parsed.verdicts().size());

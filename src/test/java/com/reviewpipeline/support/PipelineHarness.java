@@ -77,9 +77,6 @@ public final class PipelineHarness implements AutoCloseable {
         .withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), List.of("test-key")))
         .withPipelines(base.pipelines().stream().map(p -> p.withGroupId(p.groupId() + "-" + run)).toList());
     config = tweak.apply(c);
-    JsonObject mins = new JsonObject();
-    config.anthropic().cacheMinTokens().forEach(mins::put);
-    sim.configure(new JsonObject().put("cache_min_tokens", mins));
     com.reviewpipeline.app.Topics.ensure(config.kafka());
   }
 

@@ -1,0 +1,99 @@
+package com.reviewpipeline.claude;
+
+import com.reviewpipeline.model.PipelineEvent;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What happens to each event of a batch once its answer is read: a verdict, another request (halves of a cut or
+ * refused remainder, the lone refused review on the fallback tier), the buffer again (left out), or the failure
+ * path. Plain data, decided without Vert.x so every branch is unit-tested.
+ *
+ * @param verdicts events with a valid verdict (its id already replaced by the event id)
+ * @param splits sub-batches to send again on the same tier
+ * @param fallback a lone refused review to try once on the pipeline's refusal fallback tier, or null
+ * @param resend events left out of the answer, back to their buffer
+ * @param failures events for the failure path, each with its error type, message and whether it may be retried
+ */
+public record AnswerPlan(
+    Map<PipelineEvent, JsonObject> verdicts,
+    List<List<PipelineEvent>> splits,
+    PipelineEvent fallback,
+    List<PipelineEvent> resend,
+    List<Failure> failures) {
+
+  public record Failure(PipelineEvent event, String errorType, String message, boolean retryable) {}
+
+  /**
+   * @param tier the tier the batch was judged on
+   * @param fallbackTier the pipeline's refusal fallback tier (empty: none)
+   * @param maxResends how often an event left out of an answer goes back to its buffer
+   */
+  public static AnswerPlan of(List<PipelineEvent> events, ParsedResponse parsed, String tier, String fallbackTier,
+      int maxResends) {
+    List<String> ids = ClaudeRequests.batchIds(events.size());
+    Map<PipelineEvent, JsonObject> verdicts = new LinkedHashMap<>();
+    List<PipelineEvent> missing = new ArrayList<>();
+    List<PipelineEvent> invalid = new ArrayList<>();
+    List<PipelineEvent> rest = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      PipelineEvent e = events.get(i);
+      JsonObject verdict = parsed.verdicts().get(ids.get(i));
+      if (verdict != null) {
+        verdicts.put(e, verdict.copy().put("id", e.id()));
+      } else {
+        rest.add(e);
+        (parsed.invalid().containsKey(ids.get(i)) ? invalid : missing).add(e);
+      }
+    }
+    List<List<PipelineEvent>> splits = new ArrayList<>();
+    List<PipelineEvent> resend = new ArrayList<>();
+    List<Failure> failures = new ArrayList<>();
+    PipelineEvent fallback = null;
+    if (parsed.truncated() || parsed.refused()) {
+      // an incomplete last item is the cut, not a wrong answer: the remainder is asked again in smaller requests
+      if (rest.size() > 1) {
+        int half = rest.size() / 2;
+        splits.add(List.copyOf(rest.subList(0, half)));
+        splits.add(List.copyOf(rest.subList(half, rest.size())));
+      } else if (rest.size() == 1 && events.size() > 1) {
+        splits.add(List.copyOf(rest)); // alone, it may fit or be judged; or it is the refused one, found
+      } else if (rest.size() == 1 && parsed.truncated()) {
+        failures.add(new Failure(rest.get(0), "truncated",
+            "one review's answer does not fit the request's max_tokens (stop_reason " + parsed.stopReason() + ")", false));
+      } else if (rest.size() == 1 && !fallbackTier.isEmpty() && !fallbackTier.equals(tier)) {
+        fallback = rest.get(0);
+      } else if (rest.size() == 1) {
+        failures.add(new Failure(rest.get(0), "refusal", "the model declined to judge this review" + details(parsed), false));
+      }
+      return new AnswerPlan(verdicts, splits, fallback, resend, failures);
+    }
+    for (int i = 0; i < events.size(); i++) {
+      PipelineEvent e = events.get(i);
+      String problem = parsed.invalid().get(ids.get(i));
+      if (problem != null) {
+        failures.add(new Failure(e, "invalid_item", "invalid item in the model's answer: " + problem, true));
+      }
+    }
+    for (PipelineEvent e : missing) {
+      if (e.resends() < maxResends) {
+        resend.add(e);
+      } else {
+        failures.add(new Failure(e, "missing_from_response",
+            "left out of the model's answer " + (e.resends() + 1) + " times", true));
+      }
+    }
+    return new AnswerPlan(verdicts, splits, fallback, resend, failures);
+  }
+
+  private static String details(ParsedResponse parsed) {
+    JsonObject d = parsed.stopDetails();
+    if (d == null) {
+      return "";
+    }
+    return " (category " + d.getValue("category") + (d.getString("explanation") == null ? "" : ": " + d.getString("explanation")) + ")";
+  }
+}

@@ -1,0 +1,89 @@
+package com.reviewpipeline.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What one model (or every model whose id starts with a prefix) accepts and costs, from {@code models} in
+ * conf/application.yaml. The request builder sends only what the profile allows, so a model generation that
+ * changes the request rules is a configuration change.
+ *
+ * @param id the model id, or a prefix ending in {@code *}
+ * @param output how structured output is obtained
+ * @param thinking the {@code thinking} field sent (or none)
+ * @param effort {@code output_config.effort} sent; empty: none (the model's default)
+ * @param charsPerToken starting point of the token estimate for this model's tokenizer (calibrated from usage)
+ * @param toolUseSystemTokens tokens the API adds to a request that carries tools
+ * @param cacheMinTokens the minimum cacheable prefix; shorter prefixes carry no cache marker
+ */
+public record ModelProfile(
+    String id,
+    StructuredOutput output,
+    Thinking thinking,
+    String effort,
+    double charsPerToken,
+    int toolUseSystemTokens,
+    int cacheMinTokens,
+    ModelPrice price) {
+
+  /** How the verdicts come back. */
+  public enum StructuredOutput {
+    /** {@code tool_choice: {type: tool}}: the answer is a tool call (rejected by Sonnet 5.5 and Opus 5.5). */
+    FORCED_TOOL,
+    /** {@code tool_choice: {type: auto}} with a {@code strict: true} tool; a prose answer is invalid and retried. */
+    AUTO_TOOL,
+    /** {@code output_config.format} with the tool's input schema; the answer is JSON text. */
+    JSON_SCHEMA
+  }
+
+  /** The {@code thinking} request field. */
+  public enum Thinking {
+    /** No field: the model's default (off on 4.x, adaptive on the 5.5 generation). */
+    OMIT,
+    /** {@code {type: disabled}}: accepted by 4.x and Haiku 5.5 (at effort high or below). */
+    DISABLED,
+    /** {@code {type: between_tools}}: Sonnet 5.5's lowest setting, no up-front thinking. */
+    BETWEEN_TOOLS
+  }
+
+  static final Set<String> EFFORTS = Set.of("", "low", "medium", "high", "xhigh", "max");
+
+  public boolean matches(String model) {
+    return id.endsWith("*") ? model.startsWith(id.substring(0, id.length() - 1)) : id.equals(model);
+  }
+
+  public static ModelProfile fromJson(String id, JsonObject j) {
+    String where = "models." + id;
+    String effort = j.getString("effort", "");
+    if (!EFFORTS.contains(effort)) {
+      throw new IllegalArgumentException(where + ".effort must be one of low, medium, high, xhigh, max (or empty): " + effort);
+    }
+    double cpt = j.getDouble("chars_per_token", 3.5);
+    if (cpt <= 0) {
+      throw new IllegalArgumentException(where + ".chars_per_token must be positive");
+    }
+    JsonObject price = j.getJsonObject("price");
+    if (price == null) {
+      throw new IllegalArgumentException(where + ".price is missing (input, output, cache_write, cache_read)");
+    }
+    return new ModelProfile(id,
+        parse(StructuredOutput.class, j.getString("structured_output", "forced_tool"), where + ".structured_output"),
+        parse(Thinking.class, j.getString("thinking", "omit"), where + ".thinking"),
+        effort,
+        cpt,
+        j.getInteger("tool_use_system_tokens", 313),
+        j.getInteger("cache_min_tokens", Integer.MAX_VALUE),
+        ModelPrice.fromJson(id, price));
+  }
+
+  private static <E extends Enum<E>> E parse(Class<E> type, String value, String key) {
+    try {
+      return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + " must be one of "
+          + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList()
+          + ": " + value);
+    }
+  }
+}
