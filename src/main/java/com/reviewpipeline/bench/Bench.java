@@ -598,11 +598,12 @@ public final class Bench {
   // ---------------------------------------------------------------------------------------------
   // 5. cost
 
-  record CostOutcome(String name, int events, double inPerEvent, double outPerEvent, double usdPer1000,
-      Map<String, Integer> byTier, long requests) {
+  record CostOutcome(String name, int events, double inPerEvent, double outPerEvent, double thinkingPerEvent,
+      double usdPer1000, Map<String, Integer> byTier, long requests) {
     JsonObject toJson() {
       return new JsonObject().put("set_up", name).put("events", events).put("input_tokens_per_event", round(inPerEvent, 1))
-          .put("output_tokens_per_event", round(outPerEvent, 1)).put("usd_per_1000", round(usdPer1000, 4))
+          .put("output_tokens_per_event", round(outPerEvent, 1)).put("thinking_tokens_per_event", round(thinkingPerEvent, 2))
+          .put("usd_per_1000", round(usdPer1000, 4))
           .put("events_by_tier", new JsonObject(new TreeMap<>(byTier))).put("requests", requests);
     }
   }
@@ -614,23 +615,41 @@ public final class Bench {
     for (int i = 0; i < n; i++) {
       mix.add(g.next());
     }
-    CostOutcome a = costRun("(a) defaults: per-event routing, batches of 20, caching when eligible", mix, p -> p, false);
-    CostOutcome b = costRun("(b) article: batch-average routing, batches of 20, no caching", mix, p -> p, true);
+    CostOutcome a = costRun("(a) defaults: per-event routing, batches of 20, caching when eligible", mix, p -> p, false,
+        List.of());
+    // the article had no prompt caching: every tier's minimum set out of reach
+    Vertx loader = Vertx.vertx();
+    List<String> noCache;
+    try {
+      noCache = config(loader, extraSets).models().all().stream()
+          .map(m -> "models." + m.id() + ".cache_min_tokens=1000000000").toList();
+    } finally {
+      loader.close().await();
+    }
+    CostOutcome b = costRun("(b) article: batch-average routing, batches of 20, no caching", mix, p -> p, true, noCache);
     CostOutcome c = costRun("(c) batch size 1, balanced tier", mix,
-        p -> p.withRouting("balanced", List.of()).withBuffer(new BufferConfig(1, p.buffer().maxWaitMs(), p.buffer().maxTokens())), false);
-    System.out.printf("%-72s %10s %11s %9s %9s  %s%n", "set-up (review-moderator, standard mix)", "in tok/ev", "out tok/ev", "$/1000", "requests", "events by tier");
-    for (CostOutcome o : List.of(a, b, c)) {
-      System.out.printf("%-72s %10.1f %11.1f %9.4f %9d  %s%n", o.name, o.inPerEvent, o.outPerEvent, o.usdPer1000, o.requests, o.byTier);
+        p -> p.withRouting("balanced", List.of()).withBuffer(new BufferConfig(1, p.buffer().maxWaitMs(), p.buffer().maxTokens())), false,
+        List.of());
+    // for reference, not in the ratios: the same defaults pinned to last generation's models and prices
+    CostOutcome legacy = costRun("(a, 4.x) defaults on Haiku 4.5 / Sonnet 4.6 / Opus 4.6", mix, p -> p, false,
+        List.of("tiers.fast=claude-haiku-4-5", "tiers.balanced=claude-sonnet-4-6", "tiers.deep=claude-opus-4-6"));
+    System.out.printf("%-72s %10s %11s %9s %9s %9s  %s%n", "set-up (review-moderator, standard mix)", "in tok/ev", "out tok/ev",
+        "think/ev", "$/1000", "requests", "events by tier");
+    for (CostOutcome o : List.of(a, b, c, legacy)) {
+      System.out.printf("%-72s %10.1f %11.1f %9.2f %9.4f %9d  %s%n", o.name, o.inPerEvent, o.outPerEvent, o.thinkingPerEvent,
+          o.usdPer1000, o.requests, o.byTier);
     }
     double ab = a.usdPer1000 / b.usdPer1000;
     double ac = a.usdPer1000 / c.usdPer1000;
     System.out.printf("RESULT cost a/b %.3f (target <= 0.33: %s), a/c %.3f (target <= 0.10: %s)%n", ab, ab <= 0.33 ? "met" : "NOT met",
         ac, ac <= 0.10 ? "met" : "NOT met");
     return new JsonObject().put("events", n).put("a", a.toJson()).put("b", b.toJson()).put("c", c.toJson())
+        .put("a_legacy_models", legacy.toJson())
         .put("ratio_a_b", round(ab, 3)).put("ratio_a_c", round(ac, 3))
         .put("targets", new JsonObject().put("a_b", "<= 0.33").put("a_c", "<= 0.10"))
         .put("target_met", new JsonObject().put("a_b", ab <= 0.33).put("a_c", ac <= 0.10))
-        .put("usage", "simulated: 3.5 characters per token plus the API's tool-use system tokens; prices from conf/");
+        .put("usage", "simulated: the simulator's own token rule (1.3x on the 5.5 models), tool-use and format overheads, "
+            + "thinking billed as output; list prices from conf/ models");
   }
 
   /** The article's model choice for a whole batch (seed article, select_model): averages of length and rating. */
@@ -647,7 +666,7 @@ public final class Bench {
   }
 
   CostOutcome costRun(String name, List<ReviewEvent> mix, java.util.function.UnaryOperator<PipelineConfig> shape,
-      boolean articleBatches) throws Exception {
+      boolean articleBatches, List<String> sets) throws Exception {
     Vertx vertx = Vertx.vertx();
     Vertx simVertx = Vertx.vertx();
     try {
@@ -655,6 +674,7 @@ public final class Bench {
       PipelineApp.registerCodecs(vertx);
       List<String> costSets = new ArrayList<>(List.of("pipelines.1.enabled=false"));
       costSets.addAll(extraSets);
+      costSets.addAll(sets);
       AppConfig base = config(vertx, costSets);
       ClaudeSimulator sim = new ClaudeSimulator(0, SimulatorSettings.defaults(1, 0));
       simVertx.deployVerticle(sim).await();
@@ -710,7 +730,12 @@ public final class Bench {
       double usd = results.stream().mapToDouble(EventResult::costUsd).sum();
       Map<String, Integer> byTier = new TreeMap<>();
       results.forEach(r -> byTier.merge(r.tier(), 1, Integer::sum));
-      return new CostOutcome(name, k, in / k, outTok / k, usd / k * 1000, byTier, sim.stats().getLong("requests"));
+      long thinking = 0;
+      for (String model : sim.stats().getJsonObject("by_model").fieldNames()) {
+        thinking += sim.stats().getJsonObject("by_model").getJsonObject(model).getLong("thinking_tokens", 0L);
+      }
+      return new CostOutcome(name, k, in / k, outTok / k, (double) thinking / k, usd / k * 1000, byTier,
+          sim.stats().getLong("requests"));
     } finally {
       Telemetry.unbind(vertx);
       vertx.close().await();

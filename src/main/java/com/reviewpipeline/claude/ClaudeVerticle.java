@@ -377,7 +377,8 @@ public final class ClaudeVerticle extends VerticleBase {
   }
 
   private void waitForOwned(Promise<Void> drained, long deadline) {
-    if (owned <= 0 || System.currentTimeMillis() >= deadline) {
+    // batches held for a circuit cannot finish before it closes: they are left uncommitted and read again
+    if (owned <= (held == null ? 0 : held.size()) || System.currentTimeMillis() >= deadline) {
       drained.tryComplete();
       return;
     }
