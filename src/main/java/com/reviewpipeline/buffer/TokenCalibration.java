@@ -18,6 +18,8 @@ public final class TokenCalibration {
 
   private final int window;
   private final Map<String, Model> models = new HashMap<>();
+  /** Per tokenizer (a profile's characters per token): billed output / raw estimate of answers without thinking. */
+  private final Map<String, Deque<Double>> answers = new HashMap<>();
 
   private static final class Model {
     final Deque<Double> ratios = new ArrayDeque<>();
@@ -65,6 +67,23 @@ public final class TokenCalibration {
     Arrays.sort(a);
     int n = a.length;
     return n == 0 ? 0 : n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+  }
+
+  /**
+   * An answer without thinking: its billed output tokens against the raw estimate of its characters. JSON answers
+   * are denser in tokens than prose, so the input calibration does not carry over; answers of any model with the
+   * same tokenizer do.
+   */
+  public synchronized void recordAnswer(String tokenizer, long raw, long actual) {
+    if (raw > 0 && actual > 0) {
+      push(answers.computeIfAbsent(tokenizer, k -> new ArrayDeque<>()), actual / (double) raw);
+    }
+  }
+
+  /** What the raw estimate of an answer's characters is multiplied by (1.0 before any answer without thinking). */
+  public synchronized double answerFactor(String tokenizer) {
+    Deque<Double> q = answers.get(tokenizer);
+    return q == null || q.isEmpty() ? 1.0 : median(q);
   }
 
   /** Per model: the factor, responses seen, and the median absolute relative error over the window. */

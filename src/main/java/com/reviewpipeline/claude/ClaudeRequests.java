@@ -132,9 +132,24 @@ public final class ClaudeRequests {
     return Math.min(pipeline.maxOutputTokens(), OUTPUT_BASE_TOKENS + items * perItem * OUTPUT_HEADROOM);
   }
 
-  /** Estimated tokens of visible output text (to tell thinking tokens from the answer in {@code output_tokens}). */
-  public long outputTokens(String model, long chars) {
-    return calibrated(model, tokens(chars, models.of(model)));
+  /**
+   * Estimated tokens of an answer's own text (tool input or JSON), from answers of the same tokenizer that came
+   * without thinking; the rest of {@code output_tokens} was thinking.
+   */
+  public long answerTokens(String model, long chars) {
+    ModelProfile p = models.of(model);
+    return (long) Math.ceil(tokens(chars, p) * calibration.answerFactor(tokenizer(p)));
+  }
+
+  /** Records an answer without thinking: how its billed output compares with the raw estimate of its text. */
+  public void recordAnswer(String model, long chars, long outputTokens) {
+    ModelProfile p = models.of(model);
+    calibration.recordAnswer(tokenizer(p), tokens(chars, p), outputTokens);
+  }
+
+  /** Models whose profiles give the same characters per token are taken to share a tokenizer. */
+  private static String tokenizer(ModelProfile p) {
+    return String.valueOf(p.charsPerToken());
   }
 
   public JsonObject request(String model, PipelineConfig pipeline, List<ReviewEvent> events) {

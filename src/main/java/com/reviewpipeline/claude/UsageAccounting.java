@@ -31,7 +31,9 @@ final class UsageAccounting {
     if (parsed.thinkingBlocks() > 0) {
       // billed inside output_tokens; the API reports no separate count, so: output minus the answer's own tokens
       telemetry.tokens(pipeline, model, "thinking",
-          Math.max(0, usage.outputTokens() - requests.outputTokens(model, parsed.answerChars())));
+          Math.max(0, usage.outputTokens() - requests.answerTokens(model, parsed.answerChars())));
+    } else if (parsed.answerChars() > 0 && !parsed.truncated()) {
+      requests.recordAnswer(model, parsed.answerChars(), usage.outputTokens());
     }
     telemetry.cost(pipeline, model, tier, cost);
     long actual = usage.totalInputTokens();

@@ -30,4 +30,18 @@ class TokenCalibrationTest {
     assertThat(m.getLong("samples")).isEqualTo(40L);
     assertThat(c.factor("other")).as("per model").isEqualTo(1.0);
   }
+
+  @Test
+  @DisplayName("answers without thinking teach the answer's token density per tokenizer, apart from the input factor")
+  void answerDensity() {
+    TokenCalibration c = new TokenCalibration(5);
+    assertThat(c.answerFactor("2.7")).isEqualTo(1.0);
+    c.recordAnswer("2.7", 100, 180);
+    c.recordAnswer("2.7", 200, 360);
+    c.recordAnswer("2.7", 100, 175);
+    assertThat(c.answerFactor("2.7")).isEqualTo(1.8);
+    assertThat(c.answerFactor("3.5")).isEqualTo(1.0);
+    assertThat(c.factor("2.7")).as("not an input calibration").isEqualTo(1.0);
+    assertThat(c.describe().fieldNames()).isEmpty();
+  }
 }
