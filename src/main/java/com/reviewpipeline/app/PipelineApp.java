@@ -8,6 +8,7 @@ import com.reviewpipeline.claude.ClaudeVerticle;
 import com.reviewpipeline.buffer.TokenCalibration;
 import com.reviewpipeline.claude.CircuitBreakers;
 import com.reviewpipeline.claude.KeyPool;
+import com.reviewpipeline.claude.PauseSignals;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.ingest.IngestVerticle;
@@ -77,7 +78,7 @@ public final class PipelineApp implements Scaler {
     }
     // one set of circuits and one token calibration per process, shared by the buffers and Claude verticles
     CircuitBreakers breakers = new CircuitBreakers(config.anthropic().breakerThreshold(),
-        config.anthropic().breakerProbeMs(), System::currentTimeMillis);
+        config.anthropic().breakerProbeMs(), System::currentTimeMillis, new PauseSignals(vertx.eventBus()));
     TokenCalibration calibration = new TokenCalibration(config.anthropic().calibrationWindow());
     return vertx.executeBlocking(() -> {
           Topics.ensure(config.kafka());

@@ -5,6 +5,7 @@ import com.reviewpipeline.app.Topics;
 import com.reviewpipeline.buffer.BatchBufferVerticle;
 import com.reviewpipeline.buffer.TokenCalibration;
 import com.reviewpipeline.claude.CircuitBreakers;
+import com.reviewpipeline.claude.PauseSignals;
 import com.reviewpipeline.claude.ClaudeRequests;
 import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.claude.ClaudeVerticle;
@@ -689,7 +690,7 @@ public final class Bench {
       AppConfig cfg = config;
       TokenCalibration calibration = new TokenCalibration(cfg.anthropic().calibrationWindow());
       CircuitBreakers breakers = new CircuitBreakers(cfg.anthropic().breakerThreshold(), cfg.anthropic().breakerProbeMs(),
-          System::currentTimeMillis);
+          System::currentTimeMillis, new PauseSignals(vertx.eventBus()));
       vertx.deployVerticle(() -> new ClaudeVerticle(cfg, keys, breakers, calibration),
           new DeploymentOptions().setInstances(2)).await();
       long t0 = System.currentTimeMillis();

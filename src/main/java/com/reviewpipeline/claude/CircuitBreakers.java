@@ -27,9 +27,20 @@ public final class CircuitBreakers {
     CLOSED
   }
 
+  /**
+   * Told of every transition while the breakers' lock is held, so a pause and the resume that follows it are
+   * published in that order even when the failure and the success come from different event loops.
+   */
+  public interface Listener {
+    void opened(String pipeline, String model, String error);
+
+    void closed(String pipeline, String model);
+  }
+
   private final int threshold;
   private final long probeMs;
   private final LongSupplier clock;
+  private final Listener listener;
   private final Map<String, Circuit> circuits = new TreeMap<>();
 
   private static final class Circuit {
@@ -42,10 +53,11 @@ public final class CircuitBreakers {
     String lastError = "";
   }
 
-  public CircuitBreakers(int threshold, long probeMs, LongSupplier clock) {
+  public CircuitBreakers(int threshold, long probeMs, LongSupplier clock, Listener listener) {
     this.threshold = threshold;
     this.probeMs = probeMs;
     this.clock = clock;
+    this.listener = listener;
   }
 
   private static String key(String pipeline, String model) {
@@ -74,6 +86,7 @@ public final class CircuitBreakers {
     c.opened++;
     c.openedAt = clock.getAsLong();
     c.nextProbeAt = c.openedAt + probeMs;
+    listener.opened(pipeline, model, error);
     return true;
   }
 
@@ -86,7 +99,37 @@ public final class CircuitBreakers {
     c.open = false;
     c.probing = false;
     c.failedContent.clear();
+    if (wasOpen) {
+      listener.closed(pipeline, model);
+    }
     return wasOpen ? Success.CLOSED : Success.CLEARED;
+  }
+
+  /**
+   * Closes open circuits nobody probed for a whole probe period after a probe was due: no verticle holds a batch
+   * for them any more (a scale-down handed them on, the last probe review ended for good), and with the pipeline
+   * paused no new batch would come to probe with. Traffic then tests the API; a failing model opens it again.
+   * Returns the {@code {pipeline, model}} pairs closed.
+   */
+  public synchronized java.util.List<String[]> closeUnprobed() {
+    long now = clock.getAsLong();
+    java.util.List<String[]> closed = new java.util.ArrayList<>();
+    circuits.forEach((k, c) -> {
+      if (c.open && !c.probing && now >= c.nextProbeAt + probeMs) {
+        String[] pm = k.split("\\|", 2);
+        c.open = false;
+        c.failedContent.clear();
+        listener.closed(pm[0], pm[1]);
+        closed.add(pm);
+      }
+    });
+    return closed;
+  }
+
+  /** When the circuit last opened ({@link Long#MIN_VALUE}: never): a 400 held before then was not the batch's own. */
+  public synchronized long lastOpenedAt(String pipeline, String model) {
+    Circuit c = circuits.get(key(pipeline, model));
+    return c == null || c.opened == 0 ? Long.MIN_VALUE : c.openedAt;
   }
 
   public synchronized boolean isOpen(String pipeline, String model) {

@@ -126,10 +126,16 @@ public final class ClaudeRequests {
     return n;
   }
 
-  /** Output budget: each verdict's expected characters in the model's tokens, with headroom, capped by the pipeline. */
+  /**
+   * Output budget: each verdict's expected characters in the model's answer tokens (as answers without thinking
+   * measured them), with headroom, capped by the pipeline; plus the profile's allowance for thinking, which counts
+   * toward {@code max_tokens}.
+   */
   public int maxTokens(String model, PipelineConfig pipeline, int items) {
-    int perItem = calibrated(model, tokens(pipeline.outputCharsPerItem(), models.of(model)));
-    return Math.min(pipeline.maxOutputTokens(), OUTPUT_BASE_TOKENS + items * perItem * OUTPUT_HEADROOM);
+    ModelProfile p = models.of(model);
+    int perItem = (int) Math.ceil(tokens(pipeline.outputCharsPerItem(), p) * calibration.answerFactor(tokenizer(p)));
+    return Math.min(pipeline.maxOutputTokens(), OUTPUT_BASE_TOKENS + items * perItem * OUTPUT_HEADROOM)
+        + p.thinkingAllowanceTokens();
   }
 
   /**

@@ -98,11 +98,11 @@ public final class ClaudeVerticle extends VerticleBase {
     }
     signals = new PauseSignals(vertx.eventBus());
     accounting = new UsageAccounting(telemetry, calibration, requests);
-    held = new HeldBatches(breakers, b -> app.modelFor(b.tier()), new HeldBatches.Actions(this::call,
+    held = new HeldBatches(breakers, b -> app.modelFor(b.tier()), settings.maxAttempts(), new HeldBatches.Actions(this::call,
         b -> split(b, b.events()), (events, type, message) -> fail(events, type, message, false), () -> owned++));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.CIRCUIT, m -> held.onSuccess(m.body().getString("pipeline"),
         m.body().getString("model"), m.body().getBoolean("closed")));
-    vertx.setPeriodic(Math.min(1000, breakers.probeMs()), t -> held.tick(System.currentTimeMillis()));
+    vertx.setPeriodic(Math.min(1000, breakers.probeMs()), t -> tick());
     batches = vertx.eventBus().<Batch>localConsumer(Addresses.BATCH_READY, msg -> {
       owned++;
       call(msg.body(), 1, false);
@@ -115,7 +115,7 @@ public final class ClaudeVerticle extends VerticleBase {
     PipelineConfig pipeline = app.pipeline(batch.pipeline());
     String model = app.modelFor(batch.tier());
     if (!probe && breakers.isOpen(pipeline.name(), model)) {
-      held.hold(batch, attempt, false, "circuit open", System.currentTimeMillis());
+      held.waiting(batch, attempt, System.currentTimeMillis());
       return;
     }
     List<ReviewEvent> events = batch.events().stream().map(PipelineEvent::event).toList();
@@ -124,6 +124,9 @@ public final class ClaudeVerticle extends VerticleBase {
     int estimate = (int) Math.ceil(raw * calibration.factor(model));
     KeyPool.Acquire a = keys.acquire(model, estimate, body.getInteger("max_tokens"));
     if (a.noUsableKey()) {
+      if (probe) {
+        breakers.probeFailed(pipeline.name(), model);
+      }
       hold(batch, attempt, "no_usable_api_key", "every configured Anthropic API key was rejected with 401", false);
       return;
     }
@@ -203,19 +206,22 @@ public final class ClaudeVerticle extends VerticleBase {
   /** A failure that may be the pipeline's: counted by its circuit, the batch held until the circuit knows. */
   private void pipelineFailure(Sent s, int status, String message) {
     String pipeline = s.pipeline().name();
-    boolean opened = breakers.failure(pipeline, s.model(), contentKey(s.batch()), message);
-    held.hold(s.batch(), s.attempt(), status == 400 && !breakers.isOpen(pipeline, s.model()), message,
-        System.currentTimeMillis());
-    if (opened) {
+    long now = System.currentTimeMillis();
+    // retries and parts of one batch count once: a batch with several bad reviews is not "different content"
+    if (breakers.failure(pipeline, s.model(), HeldBatches.root(s.batch()), message)) {
       LOG.error("claude.circuit.opened pipeline={} model={} error={} probe_every_ms={}", pipeline, s.model(), message,
           breakers.probeMs());
-      signals.circuitOpened(pipeline, s.model(), message);
     }
+    held.failed(s.batch(), s.attempt(), status == 400, message, now);
   }
 
-  /** Batches of the same events are the same content: a retry must not count as another batch failing. */
-  private static String contentKey(Batch batch) {
-    return batch.events().get(0).id() + "+" + batch.size();
+  private void tick() {
+    for (String[] closed : breakers.closeUnprobed()) {
+      LOG.warn("claude.circuit.closed_unprobed pipeline={} model={} (nothing held to probe with)", closed[0], closed[1]);
+      vertx.eventBus().publish(Addresses.CIRCUIT, new JsonObject().put("pipeline", closed[0]).put("model", closed[1])
+          .put("closed", true));
+    }
+    held.tick(System.currentTimeMillis());
   }
 
   /**
@@ -302,7 +308,6 @@ public final class ClaudeVerticle extends VerticleBase {
     CircuitBreakers.Success s = breakers.success(pipeline, model);
     if (s == CircuitBreakers.Success.CLOSED) {
       LOG.info("claude.circuit.closed pipeline={} model={}", pipeline, model);
-      signals.circuitClosed(pipeline, model);
     }
     if (s != CircuitBreakers.Success.NOTHING) {
       vertx.eventBus().publish(Addresses.CIRCUIT, new JsonObject().put("pipeline", pipeline).put("model", model)
@@ -365,7 +370,14 @@ public final class ClaudeVerticle extends VerticleBase {
     Promise<Void> drained = Promise.promise();
     long deadline = System.currentTimeMillis() + app.shutdownTimeoutMs();
     Future<Void> unregistered = batches == null ? Future.succeededFuture() : batches.unregister();
-    unregistered.onComplete(v -> waitForOwned(drained, deadline));
+    unregistered.onComplete(v -> {
+      // batches held for a circuit cannot finish here: the instances that stay take them (on a scale-down), or,
+      // when the process stops, they stay uncommitted and are read again
+      List<Batch> handedOn = held == null ? List.of() : held.drain();
+      handedOn.forEach(b -> vertx.eventBus().send(Addresses.BATCH_READY, b));
+      owned -= handedOn.size();
+      waitForOwned(drained, deadline);
+    });
     return drained.future().onComplete(v -> {
       if (owned > 0) {
         LOG.warn("claude.stopped batches_abandoned={} (their events stay uncommitted and are read again)", owned);
@@ -377,8 +389,7 @@ public final class ClaudeVerticle extends VerticleBase {
   }
 
   private void waitForOwned(Promise<Void> drained, long deadline) {
-    // batches held for a circuit cannot finish before it closes: they are left uncommitted and read again
-    if (owned <= (held == null ? 0 : held.size()) || System.currentTimeMillis() >= deadline) {
+    if (owned <= 0 || System.currentTimeMillis() >= deadline) {
       drained.tryComplete();
       return;
     }

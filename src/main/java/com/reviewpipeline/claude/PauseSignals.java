@@ -10,11 +10,11 @@ import java.time.Instant;
  * a pause on {@link Addresses#CONTROL} names a reason (ingest resumes when its last reason is lifted), the alert on
  * {@link Addresses#ALERTS} a key, and the resume carries that key so the alert resolves once.
  */
-final class PauseSignals {
+public final class PauseSignals implements CircuitBreakers.Listener {
 
   private final EventBus bus;
 
-  PauseSignals(EventBus bus) {
+  public PauseSignals(EventBus bus) {
     this.bus = bus;
   }
 
@@ -26,13 +26,15 @@ final class PauseSignals {
     return "circuit_open:" + pipeline + ":" + model;
   }
 
-  void circuitOpened(String pipeline, String model, String error) {
+  @Override
+  public void opened(String pipeline, String model, String error) {
     pause(pipeline, circuitReason(model));
     alert("circuit_open", circuitAlert(pipeline, model), "every request of pipeline " + pipeline + " to " + model
         + " fails (" + error + "); the pipeline is paused, its batches are held, nothing is dead-lettered");
   }
 
-  void circuitClosed(String pipeline, String model) {
+  @Override
+  public void closed(String pipeline, String model) {
     resume(pipeline, circuitReason(model), circuitAlert(pipeline, model));
   }
 

@@ -50,9 +50,12 @@ public record ClaudeSettings(
         breaker.getLong("probe_ms", 30000L),
         j.getInteger("calibration_window", 50),
         Map.copyOf(instructions));
-    if (s.breakerThreshold < 1 || s.breakerProbeMs < 1 || s.calibrationWindow < 1) {
-      throw new IllegalArgumentException(
-          "anthropic.circuit_breaker.failure_threshold, .probe_ms and anthropic.calibration_window must be positive");
+    if (s.breakerThreshold < 2) {
+      // one failing batch must not be taken for the pipeline's: a 400 of one bad review would pause everything
+      throw new IllegalArgumentException("anthropic.circuit_breaker.failure_threshold must be at least 2");
+    }
+    if (s.breakerProbeMs < 1 || s.calibrationWindow < 1) {
+      throw new IllegalArgumentException("anthropic.circuit_breaker.probe_ms and anthropic.calibration_window must be positive");
     }
     return s;
   }

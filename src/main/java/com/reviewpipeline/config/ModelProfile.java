@@ -16,6 +16,7 @@ import java.util.Set;
  * @param charsPerToken starting point of the token estimate for this model's tokenizer (calibrated from usage)
  * @param toolUseSystemTokens tokens the API adds to a request that carries tools
  * @param cacheMinTokens the minimum cacheable prefix; shorter prefixes carry no cache marker
+ * @param thinkingAllowanceTokens added to {@code max_tokens} of a model that thinks: thinking counts toward it
  */
 public record ModelProfile(
     String id,
@@ -25,6 +26,7 @@ public record ModelProfile(
     double charsPerToken,
     int toolUseSystemTokens,
     int cacheMinTokens,
+    int thinkingAllowanceTokens,
     ModelPrice price) {
 
   /** How the verdicts come back. */
@@ -74,6 +76,7 @@ public record ModelProfile(
         cpt,
         j.getInteger("tool_use_system_tokens", 313),
         j.getInteger("cache_min_tokens", Integer.MAX_VALUE),
+        j.getInteger("thinking_allowance_tokens", 0),
         ModelPrice.fromJson(id, price));
   }
 

@@ -2,6 +2,8 @@ package com.reviewpipeline.claude;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -9,7 +11,18 @@ import org.junit.jupiter.api.Test;
 class CircuitBreakersTest {
 
   final AtomicLong now = new AtomicLong(1_000);
-  final CircuitBreakers breakers = new CircuitBreakers(3, 30_000, now::get);
+  final List<String> signals = new ArrayList<>();
+  final CircuitBreakers breakers = new CircuitBreakers(3, 30_000, now::get, new CircuitBreakers.Listener() {
+    @Override
+    public void opened(String pipeline, String model, String error) {
+      signals.add("opened " + pipeline + " " + model + " " + error);
+    }
+
+    @Override
+    public void closed(String pipeline, String model) {
+      signals.add("closed " + pipeline + " " + model);
+    }
+  });
 
   @Test
   @DisplayName("opens after three batches of different content fail, not after one batch failing three times")
@@ -24,6 +37,8 @@ class CircuitBreakersTest {
     assertThat(breakers.failure("p", "m", "d+20", "404")).as("opens once").isFalse();
     assertThat(breakers.isOpen("p", "other-model")).isFalse();
     assertThat(breakers.isOpen("other-pipeline", "m")).isFalse();
+    assertThat(signals).containsExactly("opened p m 404");
+    assertThat(breakers.lastOpenedAt("p", "m")).isEqualTo(1_000);
   }
 
   @Test
@@ -35,6 +50,7 @@ class CircuitBreakersTest {
     assertThat(breakers.failure("p", "m", "c", "400")).isFalse();
     assertThat(breakers.success("p", "m")).isEqualTo(CircuitBreakers.Success.CLEARED);
     assertThat(breakers.success("p", "m")).isEqualTo(CircuitBreakers.Success.NOTHING);
+    assertThat(signals).as("nothing opened, nothing to resume").isEmpty();
   }
 
   @Test
@@ -56,5 +72,20 @@ class CircuitBreakersTest {
     assertThat(breakers.isOpen("p", "m")).isFalse();
     assertThat(breakers.describe().getJsonObject(0).getString("state")).isEqualTo("closed");
     assertThat(breakers.describe().getJsonObject(0).getLong("times_opened")).isEqualTo(1L);
+    assertThat(signals).containsExactly("opened p m x", "closed p m");
+  }
+
+  @Test
+  @DisplayName("an open circuit nobody probes for a whole probe period after one was due closes by itself, so a pipeline cannot stay paused with nothing held")
+  void unprobedCircuitCloses() {
+    breakers.failure("p", "m", "a", "x");
+    breakers.failure("p", "m", "b", "x");
+    breakers.failure("p", "m", "c", "x");
+    now.addAndGet(59_999);
+    assertThat(breakers.closeUnprobed()).isEmpty();
+    now.addAndGet(1);
+    assertThat(breakers.closeUnprobed()).singleElement().satisfies(pm -> assertThat(pm).containsExactly("p", "m"));
+    assertThat(breakers.isOpen("p", "m")).isFalse();
+    assertThat(signals).containsExactly("opened p m x", "closed p m");
   }
 }

@@ -123,19 +123,23 @@ class ClaudeRequestsTest {
   }
 
   @Test
-  @DisplayName("estimates follow the model's calibration: a factor of 1.3 raises item, fixed and max_tokens figures")
+  @DisplayName("input estimates follow the model's calibration; max_tokens follows the answers' density and a thinking model's allowance")
   void calibratedEstimates() {
     TokenCalibration calibration = new TokenCalibration(10);
     ClaudeRequests r = new ClaudeRequests(config.models(), config.anthropic(), calibration);
     ReviewEvent e = review("a", "Really happy with these headphones, the sound is great.");
     int item = r.itemTokens("claude-sonnet-5-5", e);
     int fixed = r.fixedTokens("claude-sonnet-5-5", pipeline);
-    int max = r.maxTokens("claude-sonnet-5-5", pipeline, 20);
+    int max = r.maxTokens("claude-sonnet-5-5", pipeline, 5);
     calibration.record("claude-sonnet-5-5", 1000, 1000, 1300);
     assertThat(r.itemTokens("claude-sonnet-5-5", e)).isBetween((int) (item * 1.25), (int) (item * 1.35) + 1);
     assertThat(r.fixedTokens("claude-sonnet-5-5", pipeline)).isBetween((int) (fixed * 1.25), (int) (fixed * 1.35) + 1);
-    assertThat(r.maxTokens("claude-sonnet-5-5", pipeline, 20)).isGreaterThan(max);
     assertThat(r.itemTokens("claude-haiku-5-5", e)).as("per model").isEqualTo(item);
+    assertThat(r.maxTokens("claude-sonnet-5-5", pipeline, 5)).as("input density is not answer density").isEqualTo(max);
+    r.recordAnswer("claude-haiku-5-5", 2700, 1500);
+    assertThat(r.maxTokens("claude-sonnet-5-5", pipeline, 5)).as("same tokenizer as Haiku 5.5").isGreaterThan(max);
+    assertThat(r.maxTokens("claude-opus-5-5", pipeline, 5) - r.maxTokens("claude-sonnet-5-5", pipeline, 5))
+        .as("Opus 5.5 thinks: its allowance").isEqualTo(512);
   }
 
   @Test

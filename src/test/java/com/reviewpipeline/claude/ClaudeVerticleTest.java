@@ -65,7 +65,8 @@ class ClaudeVerticleTest {
     vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, m -> alerts.add(m.body()));
     KeyPool pool = new KeyPool(config.anthropic().apiKeys(), config.anthropic().rateLimits(), System::currentTimeMillis);
     vertx.deployVerticle(new ClaudeVerticle(config, pool, new CircuitBreakers(config.anthropic().breakerThreshold(),
-        config.anthropic().breakerProbeMs(), System::currentTimeMillis), new TokenCalibration(50))).toCompletionStage().toCompletableFuture().get();
+        config.anthropic().breakerProbeMs(), System::currentTimeMillis, new PauseSignals(vertx.eventBus())),
+        new TokenCalibration(50))).toCompletionStage().toCompletableFuture().get();
   }
 
   @AfterEach

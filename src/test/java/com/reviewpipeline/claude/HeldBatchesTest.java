@@ -14,12 +14,18 @@ import org.junit.jupiter.api.Test;
 class HeldBatchesTest {
 
   final AtomicLong now = new AtomicLong(0);
-  final CircuitBreakers breakers = new CircuitBreakers(2, 1000, now::get);
+  final CircuitBreakers breakers = new CircuitBreakers(2, 1000, now::get, new CircuitBreakers.Listener() {
+    @Override
+    public void opened(String pipeline, String model, String error) { }
+
+    @Override
+    public void closed(String pipeline, String model) { }
+  });
   final List<String> sent = new ArrayList<>();
   final List<Integer> splits = new ArrayList<>();
   final List<String> failed = new ArrayList<>();
   final AtomicInteger added = new AtomicInteger();
-  final HeldBatches held = new HeldBatches(breakers, b -> "m", new HeldBatches.Actions(
+  final HeldBatches held = new HeldBatches(breakers, b -> "m", 3, new HeldBatches.Actions(
       (b, attempt, probe) -> sent.add(b.size() + (probe ? " probe" : "")),
       b -> splits.add(b.size()),
       (events, type, message) -> failed.add(type),
@@ -33,8 +39,8 @@ class HeldBatchesTest {
   @DisplayName("a 400 no other failure joined, once a success is seen: a batch of 20 is halved, a lone review fails as invalid_request")
   void suspectsNarrowedAfterSuccess() {
     breakers.failure("p", "m", "a", "400");
-    held.hold(batch(20), 1, true, "400", now.get());
-    held.hold(batch(1), 1, true, "400", now.get());
+    held.failed(batch(20), 1, true, "400", now.get());
+    held.failed(batch(1), 1, true, "400", now.get());
     assertThat(breakers.success("p", "m")).isEqualTo(CircuitBreakers.Success.CLEARED);
     held.onSuccess("p", "m", false);
     assertThat(splits).containsExactly(20);
@@ -45,7 +51,7 @@ class HeldBatchesTest {
   @Test
   @DisplayName("without any other traffic a suspect is narrowed down after one probe period")
   void suspectDueAfterProbePeriod() {
-    held.hold(batch(4), 1, true, "400", now.get());
+    held.failed(batch(4), 1, true, "400", now.get());
     held.tick(now.addAndGet(999));
     assertThat(splits).isEmpty();
     held.tick(now.addAndGet(1));
@@ -53,12 +59,49 @@ class HeldBatchesTest {
   }
 
   @Test
+  @DisplayName("a 404 no other batch joined is tried again once per probe period, up to max_attempts, then fails; it is never resent in a loop")
+  void lonePipelineFailureIsBounded() {
+    held.failed(batch(2), 1, false, "404", now.get());
+    held.tick(now.addAndGet(500));
+    assertThat(sent).isEmpty();
+    held.tick(now.addAndGet(500));
+    assertThat(sent).containsExactly("2");
+    held.failed(batch(2), 3, false, "404", now.get());
+    held.tick(now.addAndGet(1000));
+    assertThat(failed).containsExactly("api_rejected");
+  }
+
+  @Test
+  @DisplayName("a 400 held before the circuit opened is the pipeline's: after the circuit closes it is sent again, not narrowed down")
+  void suspectBeforeOpeningIsNotNarrowed() {
+    held.failed(batch(6), 1, true, "400", now.get());
+    now.addAndGet(10);
+    breakers.failure("p", "m", "a", "400");
+    breakers.failure("p", "m", "b", "400");
+    assertThat(breakers.success("p", "m")).isEqualTo(CircuitBreakers.Success.CLOSED);
+    held.tick(now.addAndGet(2000));
+    assertThat(splits).isEmpty();
+    assertThat(sent).containsExactly("6");
+  }
+
+  @Test
+  @DisplayName("parts and retries of one batch share its root id: they count as one content for the circuit")
+  void subBatchesShareTheRoot() {
+    Batch b = batch(4);
+    Batch part = HeldBatches.sub(b, b.events().subList(0, 2));
+    Batch partOfPart = HeldBatches.sub(part, part.events().subList(0, 1));
+    assertThat(HeldBatches.root(part)).isEqualTo(b.id());
+    assertThat(HeldBatches.root(partOfPart)).isEqualTo(b.id());
+    assertThat(part.id()).isNotEqualTo(partOfPart.id());
+  }
+
+  @Test
   @DisplayName("an open circuit is probed by one review at a time; once it closes, every held batch is sent again as it was")
   void probeThenRelease() {
     breakers.failure("p", "m", "a", "404");
     breakers.failure("p", "m", "b", "404");
-    held.hold(batch(20), 1, false, "404", now.get());
-    held.hold(batch(5), 1, true, "400", now.get());
+    held.failed(batch(20), 1, false, "404", now.get());
+    held.failed(batch(5), 1, true, "400", now.get());
     held.tick(now.addAndGet(500));
     assertThat(sent).isEmpty();
     held.tick(now.addAndGet(500));
@@ -76,10 +119,10 @@ class HeldBatchesTest {
   @Test
   @DisplayName("held batches of another circuit are left alone")
   void perCircuit() {
-    HeldBatches two = new HeldBatches(breakers, b -> b.size() == 3 ? "x" : "m", new HeldBatches.Actions(
+    HeldBatches two = new HeldBatches(breakers, b -> b.size() == 3 ? "x" : "m", 3, new HeldBatches.Actions(
         (b, attempt, probe) -> sent.add(b.size() + ""), b -> { }, (e, t, m) -> { }, () -> { }));
-    two.hold(batch(3), 1, false, "404", 0);
-    two.hold(batch(2), 1, false, "404", 0);
+    two.waiting(batch(3), 1, 0);
+    two.waiting(batch(2), 1, 0);
     two.onSuccess("p", "m", true);
     assertThat(sent).containsExactly("2");
     assertThat(two.size()).isEqualTo(1);
