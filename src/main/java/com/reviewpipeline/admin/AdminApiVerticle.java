@@ -1,5 +1,6 @@
 package com.reviewpipeline.admin;
 
+import com.reviewpipeline.bus.ClusterNodes;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -55,7 +56,7 @@ public final class AdminApiVerticle extends VerticleBase {
     props.put("request.timeout.ms", "3000");
     props.put("default.api.timeout.ms", "3000");
     kafkaAdmin = Admin.create(props);
-    nodes = new ClusterNodes(vertx, app.cluster().enabled() ? app.cluster().displayName() : "local");
+    nodes = new ClusterNodes(vertx, app.cluster().enabled() ? app.cluster().displayName() : "local", ClusterNodes.ADMIN);
     nodeRequests = nodes.serve(this::onNodeRequest);
     router = Router.router(vertx);
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));

@@ -1,5 +1,6 @@
 package com.reviewpipeline.admin;
 
+import com.reviewpipeline.bus.ClusterNodes;
 import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.BufferConfig;

@@ -1,6 +1,7 @@
 package com.reviewpipeline.alert;
 
 import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.ClusterNodes;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.store.Database;
 import com.reviewpipeline.telemetry.ConsumerLag;
@@ -24,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * Watches the conditions a human must hear about and posts them to the configured webhooks in
  * Slack's incoming-webhook format ({@code {"text": ...}}): a digest of flagged reviews per
  * interval (never one message per review), the manual-review backlog, consumer lag (warning and
- * page, each only after it lasted its configured time), and the spend-limit pause. Each condition
- * fires once while it lasts and sends a resolved message when it clears. Deliveries are retried
- * with backoff.
+ * page, each only after it lasted its configured time), the spend-limit and circuit pauses, and routing drift
+ * (a tier's share of a pipeline's events over a window above its bound). Each condition fires once while it lasts
+ * and sends a resolved message when it clears. A cost and model-mix summary per pipeline goes out every
+ * {@code summary_interval_ms}. Deliveries are retried with backoff.
  */
 public final class AlertVerticle extends VerticleBase {
 
@@ -43,6 +45,9 @@ public final class AlertVerticle extends VerticleBase {
   private double flaggedAtLastDigest;
   private long checkTimer = -1;
   private long digestTimer = -1;
+  private long summaryTimer = -1;
+  private ClusterNodes nodes;
+  private MixMonitor mix;
 
   public AlertVerticle(AppConfig app, AlertSettings settings) {
     this.app = app;
@@ -74,7 +79,14 @@ public final class AlertVerticle extends VerticleBase {
             + m.body().getString("pipeline") + " resumed");
       }
     });
+    mix = new MixMonitor(settings.driftWindowMs());
+    // totals start at zero with this process, so the first summary covers everything judged since start
+    mix.record(System.currentTimeMillis(), new JsonObject());
+    nodes = new ClusterNodes(vertx, app.cluster().displayName(), ClusterNodes.MONITOR);
+    // every node answers with its own totals; the node raising service alerts sums them
+    nodes.serve(request -> Future.succeededFuture(telemetry.judgedTotals()));
     checkTimer = vertx.setPeriodic(settings.checkIntervalMs(), t -> check());
+    summaryTimer = vertx.setPeriodic(settings.summaryIntervalMs(), t -> summary());
     digestTimer = vertx.setPeriodic(settings.flaggedDigestIntervalMs(), t -> digest());
     LOG.info("alerts.started webhooks={} check_interval_ms={}", settings.webhooks().size(), settings.checkIntervalMs());
     return Future.succeededFuture();
@@ -131,7 +143,9 @@ public final class AlertVerticle extends VerticleBase {
     if (!raise) {
       // another member raises them; forget ours so that taking over later starts from what is true then
       breachedSince.clear();
-      firing.keySet().removeIf(k -> k.startsWith("lag_") || k.equals("dlq_backlog"));
+      firing.keySet().removeIf(k -> k.startsWith("lag_") || k.equals("dlq_backlog") || k.startsWith("routing_drift:"));
+    } else {
+      checkMix(now);
     }
     if (pool != null) {
       pool.query("SELECT count(*) AS n FROM manual_review WHERE status = 'open'").execute()
@@ -155,6 +169,57 @@ public final class AlertVerticle extends VerticleBase {
       sustained("lag_warning:" + group, lag > settings.lagWarningThreshold(), settings.lagWarningForMs(), now, "warning",
           "consumer group " + group + " is " + lag + " events behind (over " + settings.lagWarningThreshold() + ")");
     })).onFailure(err -> LOG.warn("alerts.check.failed what=lag error={}", err.toString()));
+  }
+
+  /** The judged totals of every node, summed; a node that does not answer is left out of this snapshot. */
+  private Future<JsonObject> clusterTotals() {
+    return nodes.askAll(new JsonObject().put("op", "totals")).map(answers -> {
+      JsonObject sum = new JsonObject();
+      answers.forEach(a -> {
+        JsonObject node = (JsonObject) a;
+        if (!node.containsKey("error")) {
+          ClusterNodes.sum(sum, node);
+        }
+      });
+      return sum;
+    });
+  }
+
+  /** Routing drift: each bounded tier's share of its pipeline's events over the window, as a gauge and an alert. */
+  private void checkMix(long now) {
+    clusterTotals().onSuccess(totals -> {
+      mix.record(now, totals);
+      mix.windowEvents().forEach((pipeline, tiers) -> {
+        long all = tiers.values().stream().mapToLong(Long::longValue).sum();
+        tiers.forEach((tier, n) -> telemetry.tierShare(pipeline, tier, all == 0 ? 0 : (double) n / all));
+      });
+      long minutes = settings.driftWindowMs() / 60_000;
+      for (MixMonitor.Drift d : mix.drift(settings.driftBounds(), settings.driftMinEvents())) {
+        transition("routing_drift:" + d.pipeline() + ":" + d.tier(), d.breached(), "warning", String.format(
+            java.util.Locale.ROOT, "%s: tier %s judged %.1f%% of %,d events over the last %d min (bound %.0f%%)%s",
+            d.pipeline(), d.tier(), d.share() * 100, d.events(), minutes, d.bound() * 100, d.breached()
+                ? "; the routing thresholds may need recalibration, or the event data has shifted" : ""));
+      }
+    }).onFailure(err -> LOG.warn("alerts.check.failed what=routing_drift error={}", err.toString()));
+  }
+
+  /** The article's hourly summary, per pipeline, from the node that raises service alerts. */
+  private void summary() {
+    if (!raisesServiceAlerts()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    clusterTotals().onSuccess(totals -> {
+      mix.record(now, totals);
+      mix.summary(now, settings.summaryIntervalMs()).forEach(e -> {
+        JsonObject p = (JsonObject) e.getValue();
+        String text = MixMonitor.text(p);
+        LOG.info("summary.interval pipeline={} {}", e.getKey(), text);
+        post(new JsonObject().put("text", text)
+            .put("alert", new JsonObject().put("key", "summary:" + e.getKey()).put("status", "summary"))
+            .put("summary", p));
+      });
+    }).onFailure(err -> LOG.warn("summary.failed error={}", err.toString()));
   }
 
   private void sustained(String key, boolean breached, long forMs, long now, String severity, String message) {
@@ -225,6 +290,7 @@ public final class AlertVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(checkTimer);
     vertx.cancelTimer(digestTimer);
+    vertx.cancelTimer(summaryTimer);
     client.close();
     return vertx.executeBlocking(() -> {
       kafkaAdmin.close();

@@ -1,4 +1,4 @@
-package com.reviewpipeline.admin;
+package com.reviewpipeline.bus;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,46 +14,50 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The nodes of the service. Each node's admin verticle answers requests on {@code pipeline.node.<node-id>}
- * (stats, deployments, scaling); any node's admin API can then ask every node. Without clustering there is one
- * node, {@code local}, reached the same way.
+ * The nodes of the service, asked over the event bus. Each node answers requests of one kind on
+ * {@code <prefix><node-id>} (the admin verticle: stats, deployments, scaling on {@code pipeline.node.}; the alert
+ * verticle: its judged totals on {@code pipeline.monitor.}); any node can then ask every node. Without clustering
+ * there is one node, {@code local}, reached the same way.
  */
-final class ClusterNodes {
+public final class ClusterNodes {
 
-  static final String PREFIX = "pipeline.node.";
+  public static final String ADMIN = "pipeline.node.";
+  public static final String MONITOR = "pipeline.monitor.";
   private static final long ASK_TIMEOUT_MS = 3000;
 
   private final Vertx vertx;
   private final ClusterManager cluster;
   private final String nodeId;
   private final String name;
+  private final String prefix;
 
-  ClusterNodes(Vertx vertx, String name) {
+  public ClusterNodes(Vertx vertx, String name, String prefix) {
     this.vertx = vertx;
     this.cluster = vertx instanceof VertxInternal vi ? vi.clusterManager() : null;
     this.nodeId = cluster != null ? cluster.getNodeId() : "local";
     this.name = name;
+    this.prefix = prefix;
   }
 
-  boolean clustered() {
+  public boolean clustered() {
     return cluster != null;
   }
 
-  String nodeId() {
+  public String nodeId() {
     return nodeId;
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  List<String> nodeIds() {
+  public List<String> nodeIds() {
     return cluster != null ? List.copyOf(cluster.getNodes()) : List.of(nodeId);
   }
 
   /** Answers this node's requests; a failed future becomes a reply failure with its message. */
-  MessageConsumer<JsonObject> serve(Function<JsonObject, Future<JsonObject>> handler) {
-    return vertx.eventBus().<JsonObject>consumer(PREFIX + nodeId, msg -> {
+  public MessageConsumer<JsonObject> serve(Function<JsonObject, Future<JsonObject>> handler) {
+    return vertx.eventBus().<JsonObject>consumer(prefix + nodeId, msg -> {
       Future<JsonObject> answer;
       try {
         answer = handler.apply(msg.body());
@@ -66,8 +70,8 @@ final class ClusterNodes {
   }
 
   /** Asks one node; its id and name are added to the answer. */
-  Future<JsonObject> ask(String id, JsonObject request) {
-    return vertx.eventBus().<JsonObject>request(PREFIX + id, request, new DeliveryOptions().setSendTimeout(ASK_TIMEOUT_MS))
+  public Future<JsonObject> ask(String id, JsonObject request) {
+    return vertx.eventBus().<JsonObject>request(prefix + id, request, new DeliveryOptions().setSendTimeout(ASK_TIMEOUT_MS))
         .map(m -> m.body());
   }
 
@@ -75,7 +79,7 @@ final class ClusterNodes {
    * Asks every node; a node that does not answer appears as {@code {node_id, error}} rather than failing the whole
    * answer, so one dead node never hides the others.
    */
-  Future<JsonArray> askAll(JsonObject request) {
+  public Future<JsonArray> askAll(JsonObject request) {
     List<String> ids = nodeIds();
     List<Future<JsonObject>> answers = new ArrayList<>();
     for (String id : ids) {
@@ -90,7 +94,7 @@ final class ClusterNodes {
   }
 
   /** Adds numbers field by field (recursively into objects); other values keep the first seen. */
-  static JsonObject sum(JsonObject acc, JsonObject add) {
+  public static JsonObject sum(JsonObject acc, JsonObject add) {
     for (String key : add.fieldNames()) {
       Object a = acc.getValue(key);
       Object b = add.getValue(key);
@@ -113,7 +117,7 @@ final class ClusterNodes {
   }
 
   /** Recomputes cost per 1000 events wherever a summed object has cost and processed counts. */
-  static JsonObject fixRatios(JsonObject o) {
+  public static JsonObject fixRatios(JsonObject o) {
     if (o.getValue("cost_usd") instanceof Number cost && o.getValue("processed") instanceof Number n) {
       o.put("cost_usd", Math.round(cost.doubleValue() * 1_000_000) / 1_000_000.0);
       o.put("cost_per_1000_events_usd", n.longValue() == 0 ? 0.0
