@@ -39,7 +39,8 @@ class ClusterTest {
       // a lag of 100 events raises a warning at once; both nodes measure every 500 ms
       "alerts.check_interval_ms=500",
       "alerts.lag_warning.threshold=100",
-      "alerts.lag_warning.for_ms=0");
+      "alerts.lag_warning.for_ms=0",
+      "alerts.summary_interval_ms=2000");
 
   final HttpClient http = HttpClient.newHttpClient();
 
@@ -83,6 +84,12 @@ class ClusterTest {
       all.addAll(byNode.get(n));
     }
     return byNode.size() == names.length && all.size() == 12;
+  }
+
+  /** Events judged by the moderator according to every summary received so far. */
+  static long summaryEvents(List<JsonObject> received) {
+    return received.stream().map(m -> m.getJsonObject("summary")).filter(s -> s != null
+        && "review-moderator".equals(s.getString("pipeline"))).mapToLong(s -> s.getLong("events")).sum();
   }
 
   /** Webhook messages about one alert key, in arrival order: "firing" or "resolved". */
@@ -146,6 +153,9 @@ class ClusterTest {
             .isEqualTo(processedOnNodes).isGreaterThanOrEqualTo(600);
         assertThat(stats.getJsonArray("nodes").stream().allMatch(n -> ((JsonObject) n).getJsonObject("totals")
             .getLong("processed") > 0)).as("both nodes processed events").isTrue();
+        // the cost summary is summed over both nodes and sent by one: its events add up to the 600, once
+        await().atMost(Duration.ofSeconds(15)).until(() -> summaryEvents(alerts) >= 600);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> summaryEvents(alerts) == 600);
 
         // pause through A stops B too
         assertThat(call(portA, "POST", "/api/pipelines/review-moderator/pause").statusCode()).isEqualTo(202);
