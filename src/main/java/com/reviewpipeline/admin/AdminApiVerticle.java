@@ -36,14 +36,14 @@ public final class AdminApiVerticle extends VerticleBase {
   private ClusterNodes nodes;
   private io.vertx.core.eventbus.MessageConsumer<JsonObject> nodeRequests;
 
-  private final com.reviewpipeline.app.Scaler scaler;
+  private final com.reviewpipeline.admin.Scaler scaler;
 
   /** Without run-time scaling (tests, tools). */
   public AdminApiVerticle(AppConfig app) {
     this(app, null);
   }
 
-  public AdminApiVerticle(AppConfig app, com.reviewpipeline.app.Scaler scaler) {
+  public AdminApiVerticle(AppConfig app, com.reviewpipeline.admin.Scaler scaler) {
     this.app = app;
     this.scaler = scaler;
   }

@@ -43,11 +43,11 @@ final class OpsApi {
   private final Telemetry telemetry;
   private final LocalMap<String, JsonObject> buffers;
 
-  private final com.reviewpipeline.app.Scaler scaler;
+  private final com.reviewpipeline.admin.Scaler scaler;
 
   private final ClusterNodes nodes;
 
-  OpsApi(Vertx vertx, AppConfig app, Admin kafkaAdmin, Telemetry telemetry, com.reviewpipeline.app.Scaler scaler,
+  OpsApi(Vertx vertx, AppConfig app, Admin kafkaAdmin, Telemetry telemetry, com.reviewpipeline.admin.Scaler scaler,
       ClusterNodes nodes) {
     this.scaler = scaler;
     this.nodes = nodes;

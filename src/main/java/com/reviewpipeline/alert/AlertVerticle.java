@@ -2,6 +2,7 @@ package com.reviewpipeline.alert;
 
 import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.bus.ClusterNodes;
+import com.reviewpipeline.config.AlertSettings;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.store.Database;
 import com.reviewpipeline.telemetry.ConsumerLag;
@@ -84,7 +85,7 @@ public final class AlertVerticle extends VerticleBase {
     mix.record(System.currentTimeMillis(), new JsonObject());
     nodes = new ClusterNodes(vertx, app.cluster().displayName(), ClusterNodes.MONITOR);
     // every node answers with its own totals; the node raising service alerts sums them
-    nodes.serve(request -> Future.succeededFuture(telemetry.judgedTotals()));
+    nodes.serve(request -> Future.succeededFuture(JudgedTotals.of(telemetry.registry())));
     checkTimer = vertx.setPeriodic(settings.checkIntervalMs(), t -> check());
     summaryTimer = vertx.setPeriodic(settings.summaryIntervalMs(), t -> summary());
     digestTimer = vertx.setPeriodic(settings.flaggedDigestIntervalMs(), t -> digest());

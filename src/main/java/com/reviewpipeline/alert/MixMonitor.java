@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The article's two monitoring figures from cumulative judged totals (see {@code Telemetry.judgedTotals}, summed
+ * The article's two monitoring figures from cumulative judged totals (see {@link JudgedTotals}, summed
  * over the cluster): per pipeline, what an interval cost and how it split over tiers and models (the summary), and
  * each tier's share of the events over a rolling window (routing drift). Plain: the caller records snapshots with
  * their time. Totals that go down (a node restarted or left) count as zero, never negative.

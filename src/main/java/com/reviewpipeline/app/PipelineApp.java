@@ -1,11 +1,12 @@
 package com.reviewpipeline.app;
 
 import com.reviewpipeline.admin.AdminApiVerticle;
+import com.reviewpipeline.admin.Scaler;
 import com.reviewpipeline.alert.AlertVerticle;
 import com.reviewpipeline.buffer.BatchBufferVerticle;
 import com.reviewpipeline.bus.LocalCodec;
 import com.reviewpipeline.claude.ClaudeVerticle;
-import com.reviewpipeline.buffer.TokenCalibration;
+import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.claude.CircuitBreakers;
 import com.reviewpipeline.claude.KeyPool;
 import com.reviewpipeline.claude.PauseSignals;

@@ -3,7 +3,7 @@ package com.reviewpipeline.bench;
 import com.reviewpipeline.app.PipelineApp;
 import com.reviewpipeline.app.Topics;
 import com.reviewpipeline.buffer.BatchBufferVerticle;
-import com.reviewpipeline.buffer.TokenCalibration;
+import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.claude.CircuitBreakers;
 import com.reviewpipeline.claude.PauseSignals;
 import com.reviewpipeline.claude.ClaudeRequests;

@@ -1,5 +1,6 @@
 package com.reviewpipeline.buffer;
 
+import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.claude.ClaudeRequests;
 import com.reviewpipeline.config.AppConfig;

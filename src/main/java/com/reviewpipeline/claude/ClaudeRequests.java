@@ -1,6 +1,6 @@
 package com.reviewpipeline.claude;
 
-import com.reviewpipeline.buffer.TokenCalibration;
+import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.config.ClaudeSettings;
 import com.reviewpipeline.config.ModelProfile;
 import com.reviewpipeline.config.ModelProfile.StructuredOutput;

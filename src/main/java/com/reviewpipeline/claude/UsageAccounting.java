@@ -1,6 +1,6 @@
 package com.reviewpipeline.claude;
 
-import com.reviewpipeline.buffer.TokenCalibration;
+import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.model.Usage;
 import com.reviewpipeline.telemetry.Telemetry;
 

@@ -18,7 +18,7 @@ public record AppConfig(
     long simulatorLatencyMs,
     long simulatorLatencyJitterMs,
     double loadRate,
-    com.reviewpipeline.alert.AlertSettings alerts,
+    com.reviewpipeline.config.AlertSettings alerts,
     ClusterSettings cluster) {
 
   public String modelFor(String tier) {
@@ -71,7 +71,7 @@ public record AppConfig(
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster);
   }
 
-  public AppConfig withAlerts(com.reviewpipeline.alert.AlertSettings a) {
+  public AppConfig withAlerts(com.reviewpipeline.config.AlertSettings a) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, a, cluster);
   }

@@ -234,7 +234,7 @@ public final class ConfigLoader {
         sim.getLong("latency_ms", 200L),
         sim.getLong("latency_jitter_ms", 100L),
         json.getJsonObject("loadgen", new JsonObject()).getDouble("rate", 20.0),
-        com.reviewpipeline.alert.AlertSettings.fromJson(json.getJsonObject("alerts")),
+        com.reviewpipeline.config.AlertSettings.fromJson(json.getJsonObject("alerts")),
         ClusterSettings.fromJson(json.getJsonObject("cluster")));
   }
 }

@@ -1,5 +1,7 @@
 package com.reviewpipeline.ingest;
 
+import com.reviewpipeline.kafka.OffsetTracker;
+import com.reviewpipeline.kafka.TrackedCommits;
 import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.KafkaSettings;

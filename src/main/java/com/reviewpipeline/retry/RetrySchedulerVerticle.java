@@ -4,7 +4,7 @@ import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.KafkaSettings.RetryStage;
 import com.reviewpipeline.config.PipelineConfig;
-import com.reviewpipeline.ingest.OffsetTracker;
+import com.reviewpipeline.kafka.OffsetTracker;
 import com.reviewpipeline.ingest.ParseResult;
 import com.reviewpipeline.ingest.ReviewEventParser;
 import com.reviewpipeline.model.BatchAck;
@@ -77,7 +77,7 @@ public final class RetrySchedulerVerticle extends VerticleBase {
     KafkaConsumer<String, String> consumer;
     MessageConsumer<BatchAck> acks;
     long commitTimer = -1;
-    com.reviewpipeline.ingest.TrackedCommits commits;
+    com.reviewpipeline.kafka.TrackedCommits commits;
 
     StageConsumer(RetryStage stage) {
       this.stage = stage;
@@ -100,7 +100,7 @@ public final class RetrySchedulerVerticle extends VerticleBase {
       props.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
       props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
       consumer = KafkaConsumer.create(vertx, props);
-      commits = new com.reviewpipeline.ingest.TrackedCommits(consumer, stage.topic(), tracker,
+      commits = new com.reviewpipeline.kafka.TrackedCommits(consumer, stage.topic(), tracker,
           err -> LOG.warn("retry.commit.failed topic={} error={}", stage.topic(), err.toString()));
       consumer.pollTimeout(java.time.Duration.ofMillis(200));
       consumer.handler(this::onRecord);

@@ -1,7 +1,7 @@
 package com.reviewpipeline.store;
 
 import com.reviewpipeline.config.AppConfig;
-import com.reviewpipeline.ingest.OffsetTracker;
+import com.reviewpipeline.kafka.OffsetTracker;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -121,7 +121,7 @@ public final class StoreVerticle extends VerticleBase {
     final Set<TopicPartition> assigned = new HashSet<>();
     KafkaConsumer<String, String> consumer;
     long timer = -1;
-    com.reviewpipeline.ingest.TrackedCommits commits;
+    com.reviewpipeline.kafka.TrackedCommits commits;
 
     Sink(String topic, String group, Function<KafkaConsumerRecord<String, String>, Future<Void>> write) {
       this.topic = topic;
@@ -139,7 +139,7 @@ public final class StoreVerticle extends VerticleBase {
       props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
       props.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
       consumer = KafkaConsumer.create(vertx, props);
-      commits = new com.reviewpipeline.ingest.TrackedCommits(consumer, topic, tracker,
+      commits = new com.reviewpipeline.kafka.TrackedCommits(consumer, topic, tracker,
           err -> LOG.warn("store.commit.failed topic={} error={}", topic, err.toString()));
       consumer.pollTimeout(java.time.Duration.ofMillis(200));
       consumer.handler(this::onRecord);

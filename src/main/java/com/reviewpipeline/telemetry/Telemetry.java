@@ -81,33 +81,6 @@ public final class Telemetry {
     }
   }
 
-  /**
-   * This process's cumulative judged totals, for the monitor to difference over intervals and sum over the
-   * cluster: {@code events} and {@code cost_usd} by {@code pipeline|tier|model}, {@code flagged} and
-   * {@code dead_lettered} by pipeline.
-   */
-  public JsonObject judgedTotals() {
-    JsonObject events = new JsonObject();
-    JsonObject cost = new JsonObject();
-    JsonObject flagged = new JsonObject();
-    JsonObject dead = new JsonObject();
-    for (Counter c : registry.find("review_events_processed_total").counters()) {
-      String key = c.getId().getTag("pipeline") + "|" + c.getId().getTag("tier") + "|" + c.getId().getTag("model");
-      events.put(key, events.getLong(key, 0L) + (long) c.count());
-    }
-    for (Counter c : registry.find("claude_cost_usd_total").counters()) {
-      String key = c.getId().getTag("pipeline") + "|" + c.getId().getTag("tier") + "|" + c.getId().getTag("model");
-      cost.put(key, cost.getDouble(key, 0.0) + c.count());
-    }
-    for (Counter c : registry.find("review_events_flagged_total").counters()) {
-      flagged.put(c.getId().getTag("pipeline"), flagged.getLong(c.getId().getTag("pipeline"), 0L) + (long) c.count());
-    }
-    for (Counter c : registry.find("review_events_dead_lettered_total").counters()) {
-      dead.put(c.getId().getTag("pipeline"), dead.getLong(c.getId().getTag("pipeline"), 0L) + (long) c.count());
-    }
-    return new JsonObject().put("events", events).put("cost_usd", cost).put("flagged", flagged).put("dead_lettered", dead);
-  }
-
   private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> tierShares = new ConcurrentHashMap<>();
 
   /** A tier's share of a pipeline's events over the routing-drift window (the node raising service alerts sets it). */

@@ -1,5 +1,6 @@
 package com.reviewpipeline.buffer;
 
+import com.reviewpipeline.claude.TokenCalibration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.reviewpipeline.app.PipelineApp;

@@ -2,7 +2,7 @@ package com.reviewpipeline.claude;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.reviewpipeline.buffer.TokenCalibration;
+import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.model.ReviewEvent;

@@ -3,7 +3,7 @@ package com.reviewpipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.reviewpipeline.alert.AlertSettings;
+import com.reviewpipeline.config.AlertSettings;
 import com.reviewpipeline.embedded.EmbeddedDatabase;
 import com.reviewpipeline.store.DatabaseUrl;
 import com.reviewpipeline.store.Migrations;

@@ -3,7 +3,7 @@ package com.reviewpipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.reviewpipeline.alert.AlertSettings;
+import com.reviewpipeline.config.AlertSettings;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.support.PipelineHarness;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import com.reviewpipeline.alert.AlertSettings;
+import com.reviewpipeline.config.AlertSettings;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.support.PipelineHarness;
 import io.vertx.core.Vertx;

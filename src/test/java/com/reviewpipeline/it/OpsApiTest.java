@@ -54,7 +54,7 @@ class OpsApiTest {
   @DisplayName("auth on /api/*, pause stops processing and lag grows by exactly the new events, resume drains, buffer settings change at run time with validation, unknown pipeline 404")
   void pauseResumeLagAndBufferTuning() throws Exception {
     try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5, c -> c.withAdminToken("t").withHttpPort(0)
-        .withAlerts(com.reviewpipeline.alert.AlertSettings.fromJson(new JsonObject().put("check_interval_ms", 500))))) {
+        .withAlerts(com.reviewpipeline.config.AlertSettings.fromJson(new JsonObject().put("check_interval_ms", 500))))) {
       PipelineHarness.Node node = h.startNode();
       AdminApiVerticle admin = new AdminApiVerticle(h.config);
       PipelineHarness.await(node.vertx().deployVerticle(admin));

@@ -1,7 +1,7 @@
 package com.reviewpipeline.jmh;
 
 import com.reviewpipeline.buffer.SmartBuffer;
-import com.reviewpipeline.buffer.TokenCalibration;
+import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.claude.ClaudeRequests;
 import com.reviewpipeline.claude.ItemValidator;
 import com.reviewpipeline.claude.ParsedResponse;
@@ -10,7 +10,7 @@ import com.reviewpipeline.config.ModelProfile;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.BufferConfig;
 import com.reviewpipeline.config.PipelineConfig;
-import com.reviewpipeline.ingest.OffsetTracker;
+import com.reviewpipeline.kafka.OffsetTracker;
 import com.reviewpipeline.ingest.ParseResult;
 import com.reviewpipeline.ingest.ReviewEventParser;
 import com.reviewpipeline.loadgen.ReviewGenerator;

@@ -1,4 +1,4 @@
-package com.reviewpipeline.alert;
+package com.reviewpipeline.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

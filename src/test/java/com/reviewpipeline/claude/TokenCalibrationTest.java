@@ -1,4 +1,4 @@
-package com.reviewpipeline.buffer;
+package com.reviewpipeline.claude;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package com.reviewpipeline.buffer;
+package com.reviewpipeline.claude;
 
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;

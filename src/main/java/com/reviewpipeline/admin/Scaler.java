@@ -1,4 +1,4 @@
-package com.reviewpipeline.app;
+package com.reviewpipeline.admin;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

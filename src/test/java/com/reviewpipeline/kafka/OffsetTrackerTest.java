@@ -1,4 +1,4 @@
-package com.reviewpipeline.ingest;
+package com.reviewpipeline.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

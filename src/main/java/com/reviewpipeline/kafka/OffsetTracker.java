@@ -1,4 +1,4 @@
-package com.reviewpipeline.ingest;
+package com.reviewpipeline.kafka;
 
 import java.util.HashMap;
 import java.util.Map;

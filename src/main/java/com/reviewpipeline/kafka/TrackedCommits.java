@@ -1,4 +1,4 @@
-package com.reviewpipeline.ingest;
+package com.reviewpipeline.kafka;
 
 import io.vertx.core.Future;
 import io.vertx.kafka.client.common.TopicPartition;

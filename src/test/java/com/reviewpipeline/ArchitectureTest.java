@@ -1,0 +1,63 @@
+package com.reviewpipeline;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The package layering of the production code, read from the compiled classes. */
+class ArchitectureTest {
+
+  /** The service itself: what runs in production. */
+  static final String[] SERVICE = {"com.reviewpipeline.ingest..", "com.reviewpipeline.buffer..", "com.reviewpipeline.claude..", "com.reviewpipeline.publish..", "com.reviewpipeline.retry..", "com.reviewpipeline.store..",
+      "com.reviewpipeline.alert..", "com.reviewpipeline.admin..", "com.reviewpipeline.telemetry..", "com.reviewpipeline.config..", "com.reviewpipeline.model..", "com.reviewpipeline.bus..", "com.reviewpipeline.kafka..", "com.reviewpipeline.ratelimit..",
+      "com.reviewpipeline.app.."};
+  /** Developer tools: the API simulator, the load generator, the embedded broker and database, the benchmarks. */
+  static final String[] DEV_TOOLS = {"com.reviewpipeline.simulator..", "com.reviewpipeline.loadgen..", "com.reviewpipeline.embedded..", "com.reviewpipeline.bench.."};
+
+  static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("com.reviewpipeline");
+  }
+
+  @Test
+  @DisplayName("no cycles between packages")
+  void noPackageCycles() {
+    slices().matching("com.reviewpipeline.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  @DisplayName("the service never imports the developer tools (simulator, load generator, embedded stack, bench)")
+  void serviceIndependentOfDevTools() {
+    noClasses().that().resideInAnyPackage(SERVICE)
+        .should().dependOnClassesThat().resideInAnyPackage(DEV_TOOLS)
+        .check(classes);
+  }
+
+  @Test
+  @DisplayName("the shared kernel (model, bus, config) depends on no stage of the pipeline")
+  void kernelAtTheBottom() {
+    noClasses().that().resideInAnyPackage("com.reviewpipeline.model..", "com.reviewpipeline.bus..", "com.reviewpipeline.config..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.reviewpipeline.ingest..", "com.reviewpipeline.buffer..", "com.reviewpipeline.claude..", "com.reviewpipeline.publish..",
+            "com.reviewpipeline.retry..", "com.reviewpipeline.store..", "com.reviewpipeline.alert..", "com.reviewpipeline.admin..", "com.reviewpipeline.app..", "com.reviewpipeline.kafka..", "com.reviewpipeline.telemetry..")
+        .check(classes);
+  }
+
+  @Test
+  @DisplayName("offset tracking and commits live in kafka, used by the stages, never the other way round")
+  void kafkaBelowTheStages() {
+    noClasses().that().resideInAnyPackage("com.reviewpipeline.kafka..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.reviewpipeline.ingest..", "com.reviewpipeline.retry..", "com.reviewpipeline.store..", "com.reviewpipeline.claude..",
+            "com.reviewpipeline.buffer..", "com.reviewpipeline.publish..", "com.reviewpipeline.alert..", "com.reviewpipeline.admin..", "com.reviewpipeline.app..")
+        .check(classes);
+  }
+}
