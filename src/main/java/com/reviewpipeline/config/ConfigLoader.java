@@ -66,11 +66,28 @@ public final class ConfigLoader {
         .eventually(retriever::close)
         .recover(err -> Future.failedFuture(
             new IllegalArgumentException("cannot read configuration " + path + ": " + err.getMessage(), err)))
-        .compose(json -> vertx.executeBlocking(() -> {
+        .compose(json -> shippedDeclaration(vertx).compose(reference -> vertx.executeBlocking(() -> {
           JsonObject merged = applyEnv(json, env).mergeIn(overrides, true);
           sets.forEach(assignment -> set(merged, assignment));
+          KnownKeys.check(reference, merged);
           return build(vertx, path, merged);
-        }));
+        })));
+  }
+
+  /**
+   * The shipped {@code conf/application.yaml} from the classpath (never the working directory's copy, which may
+   * be the edited one): the declaration of every key.
+   */
+  static Future<JsonObject> shippedDeclaration(Vertx vertx) {
+    try (java.io.InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULT_PATH)) {
+      if (in == null) {
+        return Future.failedFuture(new IllegalStateException(DEFAULT_PATH + " is missing from the classpath"));
+      }
+      return new io.vertx.config.yaml.YamlProcessor().process(vertx, null,
+          io.vertx.core.buffer.Buffer.buffer(in.readAllBytes()));
+    } catch (java.io.IOException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   static JsonObject applyEnv(JsonObject json, Map<String, String> env) {

@@ -3,8 +3,10 @@ package com.reviewpipeline.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -53,5 +55,48 @@ class ConfigLoaderTest {
     assertThat(json.getJsonObject("kafka").getString("bootstrap_servers")).isEqualTo("k:9092");
     assertThat(json.getJsonObject("http").getValue("port")).isEqualTo(9000);
     assertThat(json.getJsonObject("anthropic").getJsonArray("api_keys").getList()).containsExactly("k1", "k2", "k3");
+  }
+
+  static AppConfig load(Vertx vertx, JsonObject overrides, List<String> sets) throws Exception {
+    return ConfigLoader.load(vertx, ConfigLoader.DEFAULT_PATH, Map.of(), overrides, sets)
+        .toCompletionStage().toCompletableFuture().get();
+  }
+
+  static Throwable cause(Throwable t) {
+    return t instanceof java.util.concurrent.ExecutionException e ? e.getCause() : t;
+  }
+
+  @Test
+  @DisplayName("an unknown configuration key refuses the start with a message naming the key and the nearest valid one")
+  void unknownKeysRefused() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      assertThatThrownBy(() -> load(vertx, new JsonObject(), List.of("kafka.bootstrap_server=k:9092")))
+          .extracting(ConfigLoaderTest::cause).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("unknown configuration key 'kafka.bootstrap_server'")
+          .hasMessageContaining("did you mean 'kafka.bootstrap_servers'?");
+      assertThatThrownBy(() -> load(vertx, new JsonObject().put("anthropic", new JsonObject()
+          .put("circuit_breaker", new JsonObject().put("probe_ms", 1000).put("treshold", 2))), List.of()))
+          .extracting(ConfigLoaderTest::cause).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+          .hasMessageContaining("'anthropic.circuit_breaker.treshold'");
+      assertThatThrownBy(() -> load(vertx, new JsonObject(), List.of("pipelines.0.buffer.max_wait=10")))
+          .extracting(ConfigLoaderTest::cause).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+          .hasMessageContaining("'pipelines[].buffer.max_wait'").hasMessageContaining("max_wait_ms");
+      assertThatThrownBy(() -> load(vertx, new JsonObject().put("models", new JsonObject()
+          .put("claude-sonnet-5-5", new JsonObject().put("effrt", "low"))), List.of()))
+          .extracting(ConfigLoaderTest::cause).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+          .hasMessageContaining("'models.*.effrt'").hasMessageContaining("effort");
+      // names the operator chooses are accepted: a new model profile, a tier, a drift bound for a pipeline
+      AppConfig ok = load(vertx, new JsonObject()
+          .put("models", new JsonObject().put("claude-next-1", ModelProfilesTest.profile("json_schema", "omit")))
+          .put("alerts", new JsonObject().put("routing_drift", new JsonObject().put("bounds",
+              new JsonObject().put("review-moderator", new JsonObject().put("balanced", 0.5))))),
+          List.of("tiers.fast=claude-next-1"));
+      assertThat(ok.modelFor("fast")).isEqualTo("claude-next-1");
+      assertThat(ok.alerts().driftBounds().get("review-moderator")).containsEntry("balanced", 0.5);
+    } finally {
+      vertx.close();
+    }
   }
 }
