@@ -699,12 +699,13 @@ public final class Bench {
         for (int from = 0; from < mix.size(); from += 20) {
           List<ReviewEvent> chunk = mix.subList(from, Math.min(mix.size(), from + 20));
           List<PipelineEvent> events = new ArrayList<>();
-          int tokens = 0;
+          String tier = articleTier(chunk);
+          int tokens = est.fixedTokens(config.modelFor(tier), p);
           for (int i = 0; i < chunk.size(); i++) {
             events.add(new PipelineEvent(p.name(), chunk.get(i), new SourceRef("bench", 0, from + i, "none"), 0, t0));
-            tokens += est.itemTokens(config.modelFor(articleTier(chunk)), chunk.get(i));
+            tokens += est.itemTokens(config.modelFor(tier), chunk.get(i));
           }
-          vertx.eventBus().send(Addresses.BATCH_READY, new Batch(UUID.randomUUID().toString(), p.name(), articleTier(chunk),
+          vertx.eventBus().send(Addresses.BATCH_READY, new Batch(UUID.randomUUID().toString(), p.name(), tier,
               events, FlushTrigger.COUNT, tokens));
         }
       } else {

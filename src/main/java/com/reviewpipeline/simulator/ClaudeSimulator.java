@@ -1,5 +1,6 @@
 package com.reviewpipeline.simulator;
 
+import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -35,8 +36,8 @@ public final class ClaudeSimulator extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClaudeSimulator.class);
 
-  /** Response header on every simulator answer. */
-  public static final String SIMULATOR_HEADER = "x-claude-simulator";
+  /** Response header on every simulator answer (the pipeline recognises it: {@link Telemetry#SIMULATOR_HEADER}). */
+  public static final String SIMULATOR_HEADER = Telemetry.SIMULATOR_HEADER;
 
   private static final Pattern MODEL_FAMILY = Pattern.compile("^claude-(?:[0-9]+(?:-[0-9]+)*-)?([a-z]+)");
 

@@ -8,43 +8,23 @@ import com.reviewpipeline.embedded.EmbeddedDatabase;
 import com.reviewpipeline.store.DatabaseUrl;
 import com.reviewpipeline.store.Migrations;
 import com.reviewpipeline.support.PipelineHarness;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import com.reviewpipeline.support.WebhookReceiver;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Alerts reach a local webhook receiver in Slack's format: each fires once while it lasts and resolves once. */
 class AlertTest {
 
-  final List<JsonObject> received = new CopyOnWriteArrayList<>();
-
-  List<JsonObject> messages(String key) {
-    return received.stream().filter(m -> m.getJsonObject("alert") != null
-        && key.equals(m.getJsonObject("alert").getString("key"))).toList();
-  }
-
-  List<String> statuses(String key) {
-    return messages(key).stream().map(m -> m.getJsonObject("alert").getString("status")).toList();
-  }
-
   @Test
   @DisplayName("lag warning, spend-limit pause and manual-review backlog each fire once with their content and clear with one resolved message; flagged reviews arrive as digests")
   void alertsFireOnceAndClear() throws Exception {
-    Vertx receiverVertx = Vertx.vertx();
-    HttpServer receiver = receiverVertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
-      received.add(b.toJsonObject());
-      req.response().setStatusCode(200).end("ok");
-    }));
-    PipelineHarness.await(receiver.listen(0, "127.0.0.1"));
-    String hook = "http://127.0.0.1:" + receiver.actualPort() + "/services/T000/B000/secret";
-    try (EmbeddedDatabase db = EmbeddedDatabase.start()) {
+    try (WebhookReceiver receiver = new WebhookReceiver(); EmbeddedDatabase db = EmbeddedDatabase.start()) {
+      String hook = receiver.url();
       Migrations.migrate(DatabaseUrl.parse(db.url()));
       AlertSettings alerts = AlertSettings.fromJson(new JsonObject()
           .put("webhooks", new JsonArray().add(hook))
@@ -62,44 +42,42 @@ class AlertTest {
         h.sim.configure(new JsonObject().put("hold", true));
         h.produceValid(300, 81);
         h.startNode();
-        await().atMost(Duration.ofSeconds(30)).until(() -> statuses(lagKey).contains("firing"));
-        JsonObject lag = messages(lagKey).get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.statuses(lagKey).contains("firing"));
+        JsonObject lag = receiver.messages(lagKey).get(0);
         assertThat(lag.getString("text")).contains("[WARNING]").contains(h.group()).contains("events behind");
         h.sim.configure(new JsonObject().put("hold", false));
-        await().atMost(Duration.ofSeconds(60)).until(() -> statuses(lagKey).contains("resolved"));
-        assertThat(statuses(lagKey)).containsExactly("firing", "resolved");
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.statuses(lagKey).contains("resolved"));
+        assertThat(receiver.statuses(lagKey)).containsExactly("firing", "resolved");
 
         // flagged reviews: digests with a count, not one message per review
-        await().atMost(Duration.ofSeconds(10)).until(() -> !messages("flagged_digest").isEmpty());
-        long flaggedInDigests = messages("flagged_digest").stream()
+        await().atMost(Duration.ofSeconds(10)).until(() -> !receiver.messages("flagged_digest").isEmpty());
+        long flaggedInDigests = receiver.messages("flagged_digest").stream()
             .mapToLong(m -> m.getJsonObject("alert").getLong("count")).sum();
         assertThat(flaggedInDigests).isPositive();
-        assertThat(messages("flagged_digest").size()).as("a digest per interval").isLessThan((int) flaggedInDigests);
+        assertThat(receiver.messages("flagged_digest").size()).as("a digest per interval").isLessThan((int) flaggedInDigests);
 
         // 2. spend limit: many probes, one alert; clears when the API answers
         h.sim.configure(new JsonObject().put("spend_limit", true));
         h.produceValid(10, 82);
-        await().atMost(Duration.ofSeconds(30)).until(() -> statuses("spend_limit").contains("firing"));
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> statuses("spend_limit").size() == 1);
-        assertThat(messages("spend_limit").get(0).getString("text")).contains("[CRITICAL]").contains("spend limit");
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.statuses("spend_limit").contains("firing"));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> receiver.statuses("spend_limit").size() == 1);
+        assertThat(receiver.messages("spend_limit").get(0).getString("text")).contains("[CRITICAL]").contains("spend limit");
         h.sim.configure(new JsonObject().put("spend_limit", false));
-        await().atMost(Duration.ofSeconds(30)).until(() -> statuses("spend_limit").contains("resolved"));
-        assertThat(statuses("spend_limit")).containsExactly("firing", "resolved");
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.statuses("spend_limit").contains("resolved"));
+        assertThat(receiver.statuses("spend_limit")).containsExactly("firing", "resolved");
 
         // 3. manual-review backlog: 8 events rejected as too large (halved down to single reviews, not retryable)
         h.sim.configure(new JsonObject().put("fail_status", 413));
         h.produceValid(8, 83);
-        await().atMost(Duration.ofSeconds(60)).until(() -> statuses("dlq_backlog").contains("firing"));
-        assertThat(messages("dlq_backlog").get(0).getString("text")).contains("manual-review items open");
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.statuses("dlq_backlog").contains("firing"));
+        assertThat(receiver.messages("dlq_backlog").get(0).getString("text")).contains("manual-review items open");
         try (Connection c = DriverManager.getConnection(DatabaseUrl.parse(db.url()).jdbcUrl(), "postgres", "postgres")) {
           c.createStatement().executeUpdate("UPDATE manual_review SET status = 'resolved', decision = 'test'");
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> statuses("dlq_backlog").contains("resolved"));
-        assertThat(statuses("dlq_backlog")).containsExactly("firing", "resolved");
-        assertThat(received).allSatisfy(m -> assertThat(m.getString("text")).isNotBlank());
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.statuses("dlq_backlog").contains("resolved"));
+        assertThat(receiver.statuses("dlq_backlog")).containsExactly("firing", "resolved");
+        assertThat(receiver.received).allSatisfy(m -> assertThat(m.getString("text")).isNotBlank());
       }
-    } finally {
-      receiverVertx.close();
     }
   }
 }

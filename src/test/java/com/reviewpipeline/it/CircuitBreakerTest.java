@@ -7,15 +7,13 @@ import com.reviewpipeline.config.AlertSettings;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.support.PipelineHarness;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import com.reviewpipeline.support.WebhookReceiver;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.DisplayName;
@@ -28,11 +26,10 @@ import org.junit.jupiter.api.DisplayName;
 class CircuitBreakerTest {
 
   static final long PROBE_MS = 2000;
-  final List<JsonObject> received = new CopyOnWriteArrayList<>();
+  WebhookReceiver receiver;
 
   List<String> statuses(String key) {
-    return received.stream().map(m -> m.getJsonObject("alert"))
-        .filter(a -> a != null && key.equals(a.getString("key"))).map(a -> a.getString("status")).toList();
+    return receiver.statuses(key);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -45,14 +42,9 @@ class CircuitBreakerTest {
     JsonObject healthy = failure.startsWith("404")
         ? new JsonObject().put("fail_status", 0)
         : new JsonObject().put("workspace_spend_limit", false);
-    Vertx receiverVertx = Vertx.vertx();
-    HttpServer receiver = receiverVertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
-      received.add(b.toJsonObject());
-      req.response().setStatusCode(200).end("ok");
-    }));
-    PipelineHarness.await(receiver.listen(0, "127.0.0.1"));
+    receiver = new WebhookReceiver();
     AlertSettings alerts = AlertSettings.fromJson(new JsonObject()
-        .put("webhooks", new JsonArray().add("http://127.0.0.1:" + receiver.actualPort() + "/hook"))
+        .put("webhooks", new JsonArray().add(receiver.url()))
         .put("check_interval_ms", 500));
     try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5, c -> c.withAlerts(alerts)
         .withAnthropic(c.anthropic().withBreaker(3, PROBE_MS))
@@ -97,7 +89,7 @@ class CircuitBreakerTest {
       assertThat(h.dlqRecords()).isEmpty();
       assertThat(node.telemetry().pauseReasons().values()).allSatisfy(r -> assertThat(r).isEmpty());
     } finally {
-      receiverVertx.close();
+      receiver.close();
     }
   }
 

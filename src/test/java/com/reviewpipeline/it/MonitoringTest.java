@@ -7,8 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.reviewpipeline.config.AlertSettings;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.support.PipelineHarness;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import com.reviewpipeline.support.WebhookReceiver;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -26,15 +24,14 @@ import org.junit.jupiter.api.Test;
 class MonitoringTest {
 
   static final String PIPELINE = "review-moderator";
-  final List<JsonObject> received = new CopyOnWriteArrayList<>();
+  WebhookReceiver receiver;
 
   List<String> statuses(String key) {
-    return received.stream().map(m -> m.getJsonObject("alert"))
-        .filter(a -> a != null && key.equals(a.getString("key"))).map(a -> a.getString("status")).toList();
+    return receiver.statuses(key);
   }
 
   List<JsonObject> summaries() {
-    return received.stream().filter(m -> m.getJsonObject("summary") != null).map(m -> m.getJsonObject("summary"))
+    return receiver.received.stream().filter(m -> m.getJsonObject("summary") != null).map(m -> m.getJsonObject("summary"))
         .filter(s -> PIPELINE.equals(s.getString("pipeline"))).toList();
   }
 
@@ -54,14 +51,9 @@ class MonitoringTest {
   @Test
   @DisplayName("long reviews push the deep tier over its bound: one drift warning, resolved once when the mix returns; summaries count every event by tier and its cost")
   void driftAlertAndSummary() throws Exception {
-    Vertx receiverVertx = Vertx.vertx();
-    HttpServer receiver = receiverVertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
-      received.add(b.toJsonObject());
-      req.response().setStatusCode(200).end("ok");
-    }));
-    PipelineHarness.await(receiver.listen(0, "127.0.0.1"));
+    receiver = new WebhookReceiver();
     AlertSettings alerts = AlertSettings.fromJson(new JsonObject()
-        .put("webhooks", new JsonArray().add("http://127.0.0.1:" + receiver.actualPort() + "/hook"))
+        .put("webhooks", new JsonArray().add(receiver.url()))
         .put("check_interval_ms", 300)
         .put("summary_interval_ms", 2000)
         .put("routing_drift", new JsonObject().put("window_ms", 6000).put("min_events", 50)
@@ -77,7 +69,7 @@ class MonitoringTest {
       // the data shifts: long reviews, routed to deep, become 40 of 140 events in the window
       h.kafka.produceStrings(h.events, reviews(40, true));
       await().atMost(Duration.ofSeconds(20)).until(() -> statuses(key).contains("firing"));
-      JsonObject firing = received.stream().filter(m -> m.getJsonObject("alert") != null
+      JsonObject firing = receiver.received.stream().filter(m -> m.getJsonObject("alert") != null
           && key.equals(m.getJsonObject("alert").getString("key"))).findFirst().orElseThrow();
       assertThat(firing.getString("text")).contains("[WARNING]").contains("tier deep judged").contains("bound 10%");
       assertThat(node.telemetry().registry().find("review_tier_share").tags("pipeline", PIPELINE, "tier", "deep")
@@ -111,10 +103,10 @@ class MonitoringTest {
       assertThat(cost).isCloseTo(resultCost, within(0.0001));
       JsonObject withPrevious = summaries().stream().filter(s -> s.containsKey("previous")).findFirst().orElseThrow();
       assertThat(withPrevious.getJsonObject("previous").getLong("events")).isNotNull();
-      assertThat(received.stream().filter(m -> m.getJsonObject("summary") != null).map(m -> m.getString("text")))
+      assertThat(receiver.received.stream().filter(m -> m.getJsonObject("summary") != null).map(m -> m.getString("text")))
           .anyMatch(t -> t.contains(PIPELINE) && t.contains("events judged") && t.contains("per 1,000") && t.contains("deep"));
     } finally {
-      receiverVertx.close();
+      receiver.close();
     }
   }
 }
