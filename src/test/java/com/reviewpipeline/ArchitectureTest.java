@@ -18,7 +18,7 @@ class ArchitectureTest {
       "com.reviewpipeline.alert..", "com.reviewpipeline.admin..", "com.reviewpipeline.telemetry..", "com.reviewpipeline.config..", "com.reviewpipeline.model..", "com.reviewpipeline.bus..", "com.reviewpipeline.kafka..", "com.reviewpipeline.ratelimit..",
       "com.reviewpipeline.app.."};
   /** Developer tools: the API simulator, the load generator, the embedded broker and database, the benchmarks. */
-  static final String[] DEV_TOOLS = {"com.reviewpipeline.simulator..", "com.reviewpipeline.loadgen..", "com.reviewpipeline.embedded..", "com.reviewpipeline.bench.."};
+  static final String[] DEV_TOOLS = {"com.reviewpipeline.devtools.."};
 
   static JavaClasses classes;
 

@@ -1,6 +1,6 @@
 package com.reviewpipeline.cli;
 
-import com.reviewpipeline.bench.Bench;
+import com.reviewpipeline.devtools.bench.Bench;
 import com.reviewpipeline.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package com.reviewpipeline.cli;
 
-import com.reviewpipeline.loadgen.LoadGenerator;
+import com.reviewpipeline.devtools.loadgen.LoadGenerator;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package com.reviewpipeline.cli;
 
-import com.reviewpipeline.simulator.ClaudeSimulator;
-import com.reviewpipeline.simulator.SimulatorSettings;
+import com.reviewpipeline.devtools.simulator.ClaudeSimulator;
+import com.reviewpipeline.devtools.simulator.SimulatorSettings;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

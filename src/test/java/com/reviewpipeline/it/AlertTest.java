@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.reviewpipeline.config.AlertSettings;
-import com.reviewpipeline.embedded.EmbeddedDatabase;
+import com.reviewpipeline.devtools.embedded.EmbeddedDatabase;
 import com.reviewpipeline.store.DatabaseUrl;
 import com.reviewpipeline.store.Migrations;
 import com.reviewpipeline.support.PipelineHarness;

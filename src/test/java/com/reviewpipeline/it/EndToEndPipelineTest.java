@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.reviewpipeline.app.PipelineApp;
 import com.reviewpipeline.config.AppConfig;
-import com.reviewpipeline.loadgen.ReviewGenerator;
+import com.reviewpipeline.devtools.loadgen.ReviewGenerator;
 import com.reviewpipeline.model.ReviewEvent;
-import com.reviewpipeline.simulator.ClaudeSimulator;
-import com.reviewpipeline.simulator.SimulatorSettings;
+import com.reviewpipeline.devtools.simulator.ClaudeSimulator;
+import com.reviewpipeline.devtools.simulator.SimulatorSettings;
 import com.reviewpipeline.support.KafkaTestClient;
 import com.reviewpipeline.support.SharedKafka;
 import com.reviewpipeline.support.TestConfig;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.reviewpipeline.admin.AdminApiVerticle;
 import com.reviewpipeline.config.KafkaSettings.RetryStage;
-import com.reviewpipeline.embedded.EmbeddedDatabase;
+import com.reviewpipeline.devtools.embedded.EmbeddedDatabase;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.store.DatabaseUrl;
 import com.reviewpipeline.store.Migrations;

@@ -3,7 +3,7 @@ package com.reviewpipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.reviewpipeline.loadgen.ReviewGenerator;
+import com.reviewpipeline.devtools.loadgen.ReviewGenerator;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.support.PipelineHarness;
 import io.vertx.core.json.JsonArray;

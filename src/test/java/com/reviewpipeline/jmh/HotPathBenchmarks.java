@@ -13,7 +13,7 @@ import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.kafka.OffsetTracker;
 import com.reviewpipeline.ingest.ParseResult;
 import com.reviewpipeline.ingest.ReviewEventParser;
-import com.reviewpipeline.loadgen.ReviewGenerator;
+import com.reviewpipeline.devtools.loadgen.ReviewGenerator;
 import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.model.SourceRef;

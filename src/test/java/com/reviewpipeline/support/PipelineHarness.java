@@ -2,10 +2,10 @@ package com.reviewpipeline.support;
 
 import com.reviewpipeline.app.PipelineApp;
 import com.reviewpipeline.config.AppConfig;
-import com.reviewpipeline.loadgen.ReviewGenerator;
+import com.reviewpipeline.devtools.loadgen.ReviewGenerator;
 import com.reviewpipeline.model.ReviewEvent;
-import com.reviewpipeline.simulator.ClaudeSimulator;
-import com.reviewpipeline.simulator.SimulatorSettings;
+import com.reviewpipeline.devtools.simulator.ClaudeSimulator;
+import com.reviewpipeline.devtools.simulator.SimulatorSettings;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package com.reviewpipeline.support;
 
-import com.reviewpipeline.bench.Bench;
+import com.reviewpipeline.devtools.bench.Bench;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

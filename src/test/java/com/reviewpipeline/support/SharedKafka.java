@@ -1,6 +1,6 @@
 package com.reviewpipeline.support;
 
-import com.reviewpipeline.embedded.EmbeddedKafka;
+import com.reviewpipeline.devtools.embedded.EmbeddedKafka;
 
 /**
  * One real KRaft broker per test JVM, started on first use and closed when the JVM exits. Tests

@@ -1,0 +1,67 @@
+package com.reviewpipeline.devtools.simulator;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** The reviews a request asks about and the verdicts the simulator gives them, with the knobs that spoil verdicts. */
+final class ReviewBatch {
+
+  private ReviewBatch() {}
+
+  /** The JSON array of reviews in the last user message, between the first '[' and the last ']'. */
+  static JsonArray reviews(JsonObject body) {
+    JsonArray messages = body.getJsonArray("messages");
+    String text = SimTokenizer.contentText(((JsonObject) messages.getValue(messages.size() - 1)).getValue("content"));
+    int start = text.indexOf('[');
+    int end = text.lastIndexOf(']');
+    if (start < 0 || end < start) {
+      return new JsonArray();
+    }
+    try {
+      return new JsonArray(text.substring(start, end + 1));
+    } catch (DecodeException e) {
+      return new JsonArray();
+    }
+  }
+
+  /** Position of the first review whose text contains {@code marker}, ignoring case; -1 if none or no marker. */
+  static int indexOfMarker(JsonArray reviews, String marker) {
+    if (marker == null || marker.isEmpty()) {
+      return -1;
+    }
+    String needle = marker.toLowerCase(Locale.ROOT);
+    for (int i = 0; i < reviews.size(); i++) {
+      if (reviews.getValue(i) instanceof JsonObject r && r.getString("text", "").toLowerCase(Locale.ROOT).contains(needle)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** One verdict per review, less the ones {@code drop_every} drops, spoiled as {@code invalid_every} and {@code unknown_ids} ask. */
+  static List<Answers.Item> verdicts(JsonArray reviews, JsonObject itemSchema, SimulatorSettings s, VerdictHeuristic heuristic) {
+    List<Answers.Item> items = new ArrayList<>();
+    for (int i = 0; i < reviews.size(); i++) {
+      int n = i + 1;
+      if (!(reviews.getValue(i) instanceof JsonObject r) || (s.dropEvery() > 0 && n % s.dropEvery() == 0)) {
+        continue;
+      }
+      int rating = r.getValue("rating") instanceof Number num ? num.intValue() : 3;
+      JsonObject item = heuristic.judge(String.valueOf(r.getValue("id")), r.getString("text", ""), rating, itemSchema);
+      if (s.invalidEvery() > 0 && n % s.invalidEvery() == 0 && item.containsKey("sentiment")) {
+        item.put("sentiment", "ecstatic");
+      }
+      items.add(new Answers.Item(i, item));
+    }
+    if (s.unknownIds() && !reviews.isEmpty()) {
+      items.add(new Answers.Item(reviews.size(),
+          heuristic.judge("not-asked-" + UUID.randomUUID(), "unrequested", 3, itemSchema)));
+    }
+    return items;
+  }
+}

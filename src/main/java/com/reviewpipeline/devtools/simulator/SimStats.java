@@ -1,0 +1,65 @@
+package com.reviewpipeline.devtools.simulator;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What the simulator received and answered, for {@code GET /_sim/stats}: the ground truth tests compare usage with. */
+final class SimStats {
+
+  /** Per model: requests, input, output, items, thinking tokens. */
+  private record Counters(AtomicLong requests, AtomicLong input, AtomicLong output, AtomicLong items, AtomicLong thinking) {
+    Counters() {
+      this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong());
+    }
+  }
+
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong items = new AtomicLong();
+  private final Map<String, Counters> byModel = new ConcurrentHashMap<>();
+  private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> answerKinds = new ConcurrentHashMap<>();
+
+  void request() {
+    requests.incrementAndGet();
+  }
+
+  void status(int status) {
+    statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+  }
+
+  /** An answer: {@code kind} is the tool called, {@code json_schema} or {@code text}. */
+  void answered(String model, String kind, int reviews, long input, long output, long thinking) {
+    items.addAndGet(reviews);
+    answerKinds.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+    Counters c = byModel.computeIfAbsent(model, m -> new Counters());
+    c.requests().incrementAndGet();
+    c.input().addAndGet(input);
+    c.output().addAndGet(output);
+    c.items().addAndGet(reviews);
+    c.thinking().addAndGet(thinking);
+  }
+
+  JsonObject toJson(PromptCache cache) {
+    JsonObject models = new JsonObject();
+    byModel.forEach((model, c) -> models.put(model, new JsonObject()
+        .put("requests", c.requests().get())
+        .put("input_tokens", c.input().get())
+        .put("output_tokens", c.output().get())
+        .put("items", c.items().get())
+        .put("thinking_tokens", c.thinking().get())));
+    JsonObject kinds = new JsonObject();
+    answerKinds.forEach((name, n) -> kinds.put(name, n.get()));
+    JsonObject byStatus = new JsonObject();
+    statuses.forEach((s, n) -> byStatus.put(String.valueOf(s), n.get()));
+    return new JsonObject()
+        .put("requests", requests.get())
+        .put("items", items.get())
+        .put("by_model", models)
+        .put("by_status", byStatus)
+        .put("tools", kinds)
+        .put("cache_write_tokens", cache.writes.get())
+        .put("cache_read_tokens", cache.reads.get());
+  }
+}
