@@ -29,26 +29,26 @@ public record AlertSettings(
     java.util.Map<String, java.util.Map<String, Double>> driftBounds) {
 
   public static AlertSettings fromJson(JsonObject j) {
-    JsonObject o = j == null ? new JsonObject() : j;
-    JsonArray hooks = o.getJsonArray("webhooks", new JsonArray());
-    JsonObject warn = o.getJsonObject("lag_warning", new JsonObject());
-    JsonObject page = o.getJsonObject("lag_page", new JsonObject());
-    JsonObject drift = o.getJsonObject("routing_drift", new JsonObject());
+    JsonObject o = Declaration.withDefaults("alerts", j);
+    JsonArray hooks = o.getJsonArray("webhooks");
+    JsonObject warn = o.getJsonObject("lag_warning");
+    JsonObject page = o.getJsonObject("lag_page");
+    JsonObject drift = o.getJsonObject("routing_drift");
     return new AlertSettings(
         hooks.stream().map(String::valueOf).filter(s -> !s.isBlank()).toList(),
-        o.getLong("check_interval_ms", 10_000L),
-        o.getLong("flagged_digest_interval_ms", 300_000L),
-        o.getLong("dlq_backlog_threshold", 50L),
-        warn.getLong("threshold", 500L),
-        warn.getLong("for_ms", 300_000L),
-        page.getLong("threshold", 5_000L),
-        page.getLong("for_ms", 120_000L),
-        o.getInteger("delivery_attempts", 5),
-        o.getLong("delivery_backoff_ms", 1_000L),
-        o.getLong("summary_interval_ms", 3_600_000L),
-        drift.getLong("window_ms", 3_600_000L),
-        drift.getLong("min_events", 200L),
-        bounds(drift.getJsonObject("bounds", new JsonObject())));
+        o.getLong("check_interval_ms"),
+        o.getLong("flagged_digest_interval_ms"),
+        o.getLong("dlq_backlog_threshold"),
+        warn.getLong("threshold"),
+        warn.getLong("for_ms"),
+        page.getLong("threshold"),
+        page.getLong("for_ms"),
+        o.getInteger("delivery_attempts"),
+        o.getLong("delivery_backoff_ms"),
+        o.getLong("summary_interval_ms"),
+        drift.getLong("window_ms"),
+        drift.getLong("min_events"),
+        bounds(drift.getJsonObject("bounds")));
   }
 
   private static java.util.Map<String, java.util.Map<String, Double>> bounds(JsonObject j) {

@@ -5,9 +5,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * Flush triggers of one buffer.
  *
- * @param maxSize flush when this many events are buffered (default 20)
- * @param maxWaitMs flush this long after the first event entered an empty buffer (default 3000)
- * @param maxTokens flush before the estimated input tokens of the batch would pass this (default 15000)
+ * @param maxSize flush when this many events are buffered
+ * @param maxWaitMs flush this long after the first event entered an empty buffer
+ * @param maxTokens flush before the estimated input tokens of the batch would pass this
  */
 public record BufferConfig(int maxSize, long maxWaitMs, int maxTokens) {
 
@@ -24,11 +24,8 @@ public record BufferConfig(int maxSize, long maxWaitMs, int maxTokens) {
   }
 
   public static BufferConfig fromJson(JsonObject json) {
-    JsonObject j = json == null ? new JsonObject() : json;
-    return new BufferConfig(
-        j.getInteger("max_size", 20),
-        j.getLong("max_wait_ms", 3000L),
-        j.getInteger("max_tokens", 15000));
+    JsonObject j = Declaration.merged(PipelineConfig.ENTRY_DEFAULTS.getJsonObject("buffer"), json, "buffer");
+    return new BufferConfig(j.getInteger("max_size"), j.getLong("max_wait_ms"), j.getInteger("max_tokens"));
   }
 
   public JsonObject toJson() {

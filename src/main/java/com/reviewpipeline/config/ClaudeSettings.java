@@ -30,25 +30,26 @@ public record ClaudeSettings(
     int calibrationWindow,
     Map<String, String> outputInstructions) {
 
-  public static ClaudeSettings fromJson(JsonObject j) {
-    JsonArray keys = j.getJsonArray("api_keys", new JsonArray());
-    JsonObject breaker = j.getJsonObject("circuit_breaker", new JsonObject());
+  public static ClaudeSettings fromJson(JsonObject given) {
+    JsonObject j = Declaration.withDefaults("anthropic", given);
+    JsonArray keys = j.getJsonArray("api_keys");
+    JsonObject breaker = j.getJsonObject("circuit_breaker");
     Map<String, String> instructions = new java.util.HashMap<>();
-    j.getJsonObject("output_instructions", new JsonObject()).forEach(e -> instructions.put(e.getKey(), String.valueOf(e.getValue())));
+    j.getJsonObject("output_instructions").forEach(e -> instructions.put(e.getKey(), String.valueOf(e.getValue())));
     ClaudeSettings s = new ClaudeSettings(
-        stripSlash(j.getString("base_url", "https://api.anthropic.com")),
+        stripSlash(j.getString("base_url")),
         keys.stream().map(String::valueOf).filter(k -> !k.isBlank()).toList(),
-        j.getString("api_version", "2023-06-01"),
-        j.getLong("request_timeout_ms", 60000L),
-        j.getInteger("max_attempts", 5),
-        j.getLong("backoff_initial_ms", 500L),
-        j.getLong("backoff_max_ms", 30000L),
-        j.getInteger("max_item_resends", 2),
+        j.getString("api_version"),
+        j.getLong("request_timeout_ms"),
+        j.getInteger("max_attempts"),
+        j.getLong("backoff_initial_ms"),
+        j.getLong("backoff_max_ms"),
+        j.getInteger("max_item_resends"),
         RateLimits.fromJson(j.getJsonObject("rate_limits")),
-        j.getLong("spend_limit_probe_ms", 60000L),
-        breaker.getInteger("failure_threshold", 3),
-        breaker.getLong("probe_ms", 30000L),
-        j.getInteger("calibration_window", 50),
+        j.getLong("spend_limit_probe_ms"),
+        breaker.getInteger("failure_threshold"),
+        breaker.getLong("probe_ms"),
+        j.getInteger("calibration_window"),
         Map.copyOf(instructions));
     if (s.breakerThreshold < 2) {
       // one failing batch must not be taken for the pipeline's: a 400 of one bad review would pause everything

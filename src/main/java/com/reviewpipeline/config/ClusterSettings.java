@@ -21,7 +21,7 @@ public record ClusterSettings(boolean enabled, String name, String host, String 
     List<String> members, int heartbeatTimeoutS, String nodeName) {
 
   public static ClusterSettings fromJson(JsonObject j) {
-    JsonObject o = j == null ? new JsonObject() : j;
+    JsonObject o = Declaration.withDefaults("cluster", j);
     Object rawMembers = o.getValue("members");
     List<String> members = rawMembers instanceof JsonArray a
         ? a.stream().map(String::valueOf).map(String::trim).filter(s -> !s.isEmpty()).toList()
@@ -29,15 +29,15 @@ public record ClusterSettings(boolean enabled, String name, String host, String 
             ? java.util.Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList()
             : List.of();
     ClusterSettings c = new ClusterSettings(
-        o.getBoolean("enabled", false),
-        o.getString("name", "review-pipeline"),
-        o.getString("host", "127.0.0.1"),
-        o.getString("public_host", ""),
-        o.getInteger("port", 5701),
-        o.getInteger("eventbus_port", 0),
+        o.getBoolean("enabled"),
+        o.getString("name"),
+        o.getString("host"),
+        o.getString("public_host"),
+        o.getInteger("port"),
+        o.getInteger("eventbus_port"),
         members,
-        o.getInteger("heartbeat_timeout_s", 15),
-        o.getString("node_name", ""));
+        o.getInteger("heartbeat_timeout_s"),
+        o.getString("node_name"));
     if (c.port < 1 || c.port > 65535 || c.eventBusPort < 0 || c.eventBusPort > 65535) {
       throw new IllegalArgumentException("cluster.port must be 1..65535 and cluster.eventbus_port 0..65535: " + o.encode());
     }

@@ -66,28 +66,14 @@ public final class ConfigLoader {
         .eventually(retriever::close)
         .recover(err -> Future.failedFuture(
             new IllegalArgumentException("cannot read configuration " + path + ": " + err.getMessage(), err)))
-        .compose(json -> shippedDeclaration(vertx).compose(reference -> vertx.executeBlocking(() -> {
-          JsonObject merged = applyEnv(json, env).mergeIn(overrides, true);
+        .compose(json -> vertx.executeBlocking(() -> {
+          JsonObject given = applyEnv(json, env).mergeIn(overrides, true);
+          JsonObject reference = Declaration.shipped();
+          JsonObject merged = Declaration.merged(reference, given, "");
           sets.forEach(assignment -> set(merged, assignment));
           KnownKeys.check(reference, merged);
           return build(vertx, path, merged);
-        })));
-  }
-
-  /**
-   * The shipped {@code conf/application.yaml} from the classpath (never the working directory's copy, which may
-   * be the edited one): the declaration of every key.
-   */
-  static Future<JsonObject> shippedDeclaration(Vertx vertx) {
-    try (java.io.InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULT_PATH)) {
-      if (in == null) {
-        return Future.failedFuture(new IllegalStateException(DEFAULT_PATH + " is missing from the classpath"));
-      }
-      return new io.vertx.config.yaml.YamlProcessor().process(vertx, null,
-          io.vertx.core.buffer.Buffer.buffer(in.readAllBytes()));
-    } catch (java.io.IOException e) {
-      return Future.failedFuture(e);
-    }
+        }));
   }
 
   static JsonObject applyEnv(JsonObject json, Map<String, String> env) {
@@ -205,13 +191,13 @@ public final class ConfigLoader {
 
   private static AppConfig build(Vertx vertx, String path, JsonObject json) {
     String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/') + 1) : "";
-    JsonObject tiersJson = json.getJsonObject("tiers", new JsonObject());
+    JsonObject tiersJson = json.getJsonObject("tiers");
     Map<String, String> tiers = new LinkedHashMap<>();
     tiersJson.forEach(e -> tiers.put(e.getKey(), String.valueOf(e.getValue())));
     if (tiers.isEmpty()) {
       throw new IllegalArgumentException("configuration has no tiers (tiers.fast/balanced/deep → model id)");
     }
-    ModelProfiles models = ModelProfiles.fromJson(json.getJsonObject("models", new JsonObject()));
+    ModelProfiles models = ModelProfiles.fromJson(json.getJsonObject("models"));
     tiers.forEach((tier, model) -> {
       try {
         models.of(model);
@@ -220,9 +206,10 @@ public final class ConfigLoader {
       }
     });
     List<PipelineConfig> pipelines = new ArrayList<>();
-    for (Object o : json.getJsonArray("pipelines", new JsonArray())) {
-      JsonObject p = (JsonObject) o;
-      if (!p.getBoolean("enabled", true)) {
+    JsonArray entries = json.getJsonArray("pipelines");
+    for (int i = 0; i < entries.size(); i++) {
+      JsonObject p = PipelineConfig.withEntryDefaults(entries.getJsonObject(i), "pipelines." + i);
+      if (!p.getBoolean("enabled")) {
         continue;
       }
       String prompt = vertx.fileSystem().readFileBlocking(dir + p.getString("prompt_file")).toString();
@@ -236,21 +223,21 @@ public final class ConfigLoader {
     if (pipelines.isEmpty()) {
       throw new IllegalArgumentException("configuration enables no pipeline");
     }
-    JsonObject sim = json.getJsonObject("simulator", new JsonObject());
+    JsonObject sim = json.getJsonObject("simulator");
     return new AppConfig(
-        KafkaSettings.fromJson(json.getJsonObject("kafka", new JsonObject())),
-        ClaudeSettings.fromJson(json.getJsonObject("anthropic", new JsonObject())),
+        KafkaSettings.fromJson(json.getJsonObject("kafka")),
+        ClaudeSettings.fromJson(json.getJsonObject("anthropic")),
         java.util.Collections.unmodifiableMap(tiers),
         models,
         List.copyOf(pipelines),
         Instances.fromJson(json.getJsonObject("instances")),
-        json.getJsonObject("http", new JsonObject()).getInteger("port", 8080),
-        json.getJsonObject("admin", new JsonObject()).getString("token", ""),
-        json.getJsonObject("database", new JsonObject()).getString("url", ""),
-        json.getJsonObject("shutdown", new JsonObject()).getLong("timeout_ms", 30000L),
-        sim.getLong("latency_ms", 200L),
-        sim.getLong("latency_jitter_ms", 100L),
-        json.getJsonObject("loadgen", new JsonObject()).getDouble("rate", 20.0),
+        json.getJsonObject("http").getInteger("port"),
+        json.getJsonObject("admin").getString("token"),
+        json.getJsonObject("database").getString("url"),
+        json.getJsonObject("shutdown").getLong("timeout_ms"),
+        sim.getLong("latency_ms"),
+        sim.getLong("latency_jitter_ms"),
+        json.getJsonObject("loadgen").getDouble("rate"),
         com.reviewpipeline.config.AlertSettings.fromJson(json.getJsonObject("alerts")),
         ClusterSettings.fromJson(json.getJsonObject("cluster")));
   }

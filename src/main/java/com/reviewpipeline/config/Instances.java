@@ -6,9 +6,9 @@ import io.vertx.core.json.JsonObject;
 public record Instances(int ingest, int buffer, int claude, int publisher) {
 
   public static Instances fromJson(JsonObject j) {
-    JsonObject o = j == null ? new JsonObject() : j;
+    JsonObject o = Declaration.withDefaults("instances", j);
     Instances i = new Instances(
-        o.getInteger("ingest", 1), o.getInteger("buffer", 1), o.getInteger("claude", 2), o.getInteger("publisher", 1));
+        o.getInteger("ingest"), o.getInteger("buffer"), o.getInteger("claude"), o.getInteger("publisher"));
     if (i.ingest < 1 || i.buffer < 1 || i.claude < 1 || i.publisher < 1) {
       throw new IllegalArgumentException("instances.* must be at least 1: " + o.encode());
     }

@@ -29,26 +29,27 @@ public record KafkaSettings(
   /** One rung of the retry ladder: a topic whose records re-enter their pipeline {@code delayMs} after failing. */
   public record RetryStage(String topic, long delayMs) {}
 
-  public static KafkaSettings fromJson(JsonObject j) {
+  public static KafkaSettings fromJson(JsonObject given) {
+    JsonObject j = Declaration.withDefaults("kafka", given);
     KafkaSettings s = new KafkaSettings(
-        j.getString("bootstrap_servers", ""),
-        j.getString("events_topic", "review-events"),
-        j.getString("results_topic", "review-ai-results"),
-        j.getString("dlq_topic", "review-dlq"),
-        j.getInteger("events_partitions", 12),
-        j.getInteger("partitions", 3),
-        j.getInteger("replication_factor", 1).shortValue(),
-        j.getLong("commit_interval_ms", 1000L),
-        j.getInteger("max_poll_records", 500),
-        j.getInteger("max_poll_interval_ms", 300_000),
-        j.getInteger("session_timeout_ms", 45_000),
-        j.getInteger("inflight_high_watermark", 4000),
-        j.getInteger("inflight_low_watermark", 3000),
-        j.getInteger("max_review_chars", 10000),
+        j.getString("bootstrap_servers"),
+        j.getString("events_topic"),
+        j.getString("results_topic"),
+        j.getString("dlq_topic"),
+        j.getInteger("events_partitions"),
+        j.getInteger("partitions"),
+        j.getInteger("replication_factor").shortValue(),
+        j.getLong("commit_interval_ms"),
+        j.getInteger("max_poll_records"),
+        j.getInteger("max_poll_interval_ms"),
+        j.getInteger("session_timeout_ms"),
+        j.getInteger("inflight_high_watermark"),
+        j.getInteger("inflight_low_watermark"),
+        j.getInteger("max_review_chars"),
         stages(j.getJsonArray("retry_stages")),
-        j.getString("retry_group", "review-retry-scheduler"),
-        j.getString("store_group", "review-store"),
-        j.getString("manual_review_group", "review-manual-review"));
+        j.getString("retry_group"),
+        j.getString("store_group"),
+        j.getString("manual_review_group"));
     if (s.inflightLowWatermark >= s.inflightHighWatermark) {
       throw new IllegalArgumentException("kafka.inflight_low_watermark must be below kafka.inflight_high_watermark");
     }
@@ -56,10 +57,6 @@ public record KafkaSettings(
   }
 
   static List<RetryStage> stages(JsonArray a) {
-    if (a == null) {
-      return List.of(new RetryStage("review-retry-1m", 60_000), new RetryStage("review-retry-5m", 300_000),
-          new RetryStage("review-retry-30m", 1_800_000));
-    }
     List<RetryStage> out = new java.util.ArrayList<>();
     for (Object o : a) {
       JsonObject st = (JsonObject) o;

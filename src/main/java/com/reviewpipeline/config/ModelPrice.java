@@ -9,13 +9,16 @@ import io.vertx.core.json.JsonObject;
  */
 public record ModelPrice(double input, double output, double cacheWrite, double cacheRead, double batchDiscount) {
 
+  /** The one optional price key: the Message Batches API charges half. */
+  static final double DEFAULT_BATCH_DISCOUNT = 0.5;
+
   public static ModelPrice fromJson(String model, JsonObject j) {
     return new ModelPrice(
         required(model, j, "input"),
         required(model, j, "output"),
         required(model, j, "cache_write"),
         required(model, j, "cache_read"),
-        j.getDouble("batch_discount", 0.5));
+        j.getDouble("batch_discount", DEFAULT_BATCH_DISCOUNT));
   }
 
   private static double required(String model, JsonObject j, String key) {

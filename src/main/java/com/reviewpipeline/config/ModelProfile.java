@@ -55,13 +55,27 @@ public record ModelProfile(
     return id.endsWith("*") ? model.startsWith(id.substring(0, id.length() - 1)) : id.equals(model);
   }
 
-  public static ModelProfile fromJson(String id, JsonObject j) {
+  /**
+   * The defaults of a profile's optional keys (the only place they are declared; the README's table lists them).
+   * {@code price} has none but {@code batch_discount}: a profile without its prices refuses the start.
+   */
+  public static final JsonObject ENTRY_DEFAULTS = new JsonObject()
+      .put("structured_output", "forced_tool")
+      .put("thinking", "omit")
+      .put("effort", "")
+      .put("chars_per_token", 3.5)
+      .put("tool_use_system_tokens", 313)
+      .put("cache_min_tokens", 4096)
+      .put("thinking_allowance_tokens", 0);
+
+  public static ModelProfile fromJson(String id, JsonObject given) {
     String where = "models." + id;
-    String effort = j.getString("effort", "");
+    JsonObject j = Declaration.merged(ENTRY_DEFAULTS, given, where);
+    String effort = j.getString("effort");
     if (!EFFORTS.contains(effort)) {
       throw new IllegalArgumentException(where + ".effort must be one of low, medium, high, xhigh, max (or empty): " + effort);
     }
-    double cpt = j.getDouble("chars_per_token", 3.5);
+    double cpt = j.getDouble("chars_per_token");
     if (cpt <= 0) {
       throw new IllegalArgumentException(where + ".chars_per_token must be positive");
     }
@@ -70,13 +84,13 @@ public record ModelProfile(
       throw new IllegalArgumentException(where + ".price is missing (input, output, cache_write, cache_read)");
     }
     return new ModelProfile(id,
-        parse(StructuredOutput.class, j.getString("structured_output", "forced_tool"), where + ".structured_output"),
-        parse(Thinking.class, j.getString("thinking", "omit"), where + ".thinking"),
+        parse(StructuredOutput.class, j.getString("structured_output"), where + ".structured_output"),
+        parse(Thinking.class, j.getString("thinking"), where + ".thinking"),
         effort,
         cpt,
-        j.getInteger("tool_use_system_tokens", 313),
-        j.getInteger("cache_min_tokens", Integer.MAX_VALUE),
-        j.getInteger("thinking_allowance_tokens", 0),
+        j.getInteger("tool_use_system_tokens"),
+        j.getInteger("cache_min_tokens"),
+        j.getInteger("thinking_allowance_tokens"),
         ModelPrice.fromJson(id, price));
   }
 

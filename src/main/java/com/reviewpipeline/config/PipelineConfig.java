@@ -64,6 +64,24 @@ public record PipelineConfig(
         maxOutputTokens, b, refusalFallbackTier);
   }
 
+  /**
+   * The defaults of a pipeline entry's optional keys (the only place they are declared; the README's table lists
+   * them). {@code group_id} defaults to the name; {@code name}, {@code prompt_file} and {@code tool_file} are required.
+   */
+  public static final JsonObject ENTRY_DEFAULTS = new JsonObject()
+      .put("enabled", true)
+      .put("default_tier", "balanced")
+      .put("routing", new JsonArray())
+      .put("output_chars_per_item", 140)
+      .put("max_output_tokens", 4096)
+      .put("refusal_fallback_tier", "")
+      .put("buffer", new JsonObject().put("max_size", 20).put("max_wait_ms", 3000).put("max_tokens", 15000));
+
+  /** A pipeline entry with the defaults of the keys it leaves out. */
+  static JsonObject withEntryDefaults(JsonObject entry, String where) {
+    return Declaration.merged(ENTRY_DEFAULTS, entry, where);
+  }
+
   static PipelineConfig fromJson(JsonObject j, String systemPrompt, JsonObject toolFile, java.util.Set<String> tiers) {
     String name = j.getString("name");
     if (name == null || !name.matches("[a-z0-9][a-z0-9-]*")) {
@@ -82,14 +100,14 @@ public record PipelineConfig(
         flags.stream().map(String::valueOf).toList(),
         defaultTier(j, tiers, name),
         RouteRule.listFromJson(j.getJsonArray("routing"), tiers, name),
-        j.getInteger("output_chars_per_item", 140),
-        j.getInteger("max_output_tokens", 4096),
+        j.getInteger("output_chars_per_item"),
+        j.getInteger("max_output_tokens"),
         BufferConfig.fromJson(j.getJsonObject("buffer")),
         fallbackTier(j, tiers, name));
   }
 
   private static String fallbackTier(JsonObject j, java.util.Set<String> tiers, String name) {
-    String tier = j.getString("refusal_fallback_tier", "");
+    String tier = j.getString("refusal_fallback_tier");
     if (!tier.isEmpty() && !tiers.contains(tier)) {
       throw new IllegalArgumentException("pipeline " + name + ": refusal_fallback_tier '" + tier + "' is not one of " + tiers);
     }
@@ -97,7 +115,7 @@ public record PipelineConfig(
   }
 
   private static String defaultTier(JsonObject j, java.util.Set<String> tiers, String name) {
-    String tier = j.getString("default_tier", "balanced");
+    String tier = j.getString("default_tier");
     if (!tiers.contains(tier)) {
       throw new IllegalArgumentException("pipeline " + name + ": default_tier '" + tier + "' is not one of " + tiers);
     }

@@ -9,12 +9,12 @@ import io.vertx.core.json.JsonObject;
 public record RateLimits(long requestsPerMinute, long inputTokensPerMinute, long outputTokensPerMinute, int maxConcurrent) {
 
   public static RateLimits fromJson(JsonObject j) {
-    JsonObject o = j == null ? new JsonObject() : j;
+    JsonObject o = Declaration.withDefaults("anthropic.rate_limits", j);
     RateLimits r = new RateLimits(
-        o.getLong("requests_per_minute", 4_000L),
-        o.getLong("input_tokens_per_minute", 2_000_000L),
-        o.getLong("output_tokens_per_minute", 400_000L),
-        o.getInteger("max_concurrent", 64));
+        o.getLong("requests_per_minute"),
+        o.getLong("input_tokens_per_minute"),
+        o.getLong("output_tokens_per_minute"),
+        o.getInteger("max_concurrent"));
     if (r.requestsPerMinute < 1 || r.inputTokensPerMinute < 1 || r.outputTokensPerMinute < 1 || r.maxConcurrent < 1) {
       throw new IllegalArgumentException("anthropic.rate_limits values must be positive: " + o.encode());
     }
