@@ -1,6 +1,6 @@
 package com.reviewpipeline.support;
 
-import com.reviewpipeline.devtools.bench.Bench;
+import com.reviewpipeline.devtools.bench.ChildJvm;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,7 +77,7 @@ public final class PipelineProcess implements AutoCloseable {
 
   /** The admin API port, once the process has logged it. */
   public int adminPort(long timeoutMs) throws Exception {
-    return Bench.adminPort(process, log, timeoutMs);
+    return ChildJvm.adminPort(process, log, timeoutMs);
   }
 
   public boolean logContains(String text) throws IOException {

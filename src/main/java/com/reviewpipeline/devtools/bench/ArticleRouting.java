@@ -1,0 +1,60 @@
+package com.reviewpipeline.devtools.bench;
+
+import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.claude.ClaudeRequests;
+import com.reviewpipeline.claude.TokenCalibration;
+import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.config.PipelineConfig;
+import com.reviewpipeline.model.Batch;
+import com.reviewpipeline.model.FlushTrigger;
+import com.reviewpipeline.model.PipelineEvent;
+import com.reviewpipeline.model.ReviewEvent;
+import com.reviewpipeline.model.SourceRef;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The seed article's routing, the cost scenario's set-up (b), in place of the pipeline's buffer: events cut into
+ * batches of {@link #BATCH} in arrival order, one model per batch from the batch's average length and rating
+ * (the article's select_model), where the pipeline routes each event by itself.
+ */
+final class ArticleRouting {
+
+  static final int BATCH = 20;
+
+  private ArticleRouting() {
+  }
+
+  /** The article's model choice for a whole batch: averages of length and rating. */
+  static String tier(List<ReviewEvent> batch) {
+    double avgLength = batch.stream().mapToInt(e -> e.reviewText().length()).average().orElse(0);
+    double avgRating = batch.stream().mapToInt(ReviewEvent::rating).average().orElse(0);
+    if (avgLength < 50 && (avgRating <= 1.5 || avgRating >= 4.5)) {
+      return "fast";
+    }
+    if (avgLength > 200 || (avgRating >= 1.8 && avgRating <= 3.2)) {
+      return "deep";
+    }
+    return "balanced";
+  }
+
+  /** Sends {@code mix} to the Claude verticles as ready batches of pipeline {@code p}, each with its estimated tokens. */
+  static void sendBatches(Vertx vertx, AppConfig config, PipelineConfig p, TokenCalibration calibration,
+      List<ReviewEvent> mix, long t0) {
+    ClaudeRequests est = new ClaudeRequests(config.models(), config.anthropic(), calibration);
+    for (int from = 0; from < mix.size(); from += BATCH) {
+      List<ReviewEvent> chunk = mix.subList(from, Math.min(mix.size(), from + BATCH));
+      List<PipelineEvent> events = new ArrayList<>();
+      String tier = tier(chunk);
+      int tokens = est.fixedTokens(config.modelFor(tier), p);
+      for (int i = 0; i < chunk.size(); i++) {
+        events.add(new PipelineEvent(p.name(), chunk.get(i), new SourceRef("bench", 0, from + i, "none"), 0, t0));
+        tokens += est.itemTokens(config.modelFor(tier), chunk.get(i));
+      }
+      vertx.eventBus().send(Addresses.BATCH_READY, new Batch(UUID.randomUUID().toString(), p.name(), tier,
+          events, FlushTrigger.COUNT, tokens));
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package com.reviewpipeline.devtools.bench;
+
+import com.reviewpipeline.app.PipelineApp;
+import com.reviewpipeline.devtools.bench.BenchStack.Stack;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Scenario 3, latency: a steady load at half the capacity against the API-bound simulator; from an event's send time to
+ * the broker's append time of its result. Target: p99 within the buffer's max wait plus the simulator's p99 plus 100 ms.
+ */
+final class LatencyScenario {
+
+  private final BenchStack bench;
+
+  LatencyScenario(BenchStack bench) {
+    this.bench = bench;
+  }
+
+  /**
+   * @param seconds how long the load runs
+   * @param measuredCapacity events per second the api-bound scenario measured, null when it did not run (150 assumed)
+   */
+  JsonObject run(int seconds, Double measuredCapacity) throws Exception {
+    BenchKafka clients = bench.clients;
+    double capacity = measuredCapacity != null ? measuredCapacity : 150.0;
+    double rate = capacity / 2;
+    String run = "l" + UUID.randomUUID().toString().substring(0, 6);
+    List<String> sets = bench.sets(run);
+    // results stamped by the broker when it appends them: the acknowledgment time
+    clients.createTopic("bench-results-" + run, 3, Map.of("message.timestamp.type", "LogAppendTime"));
+    try (Stack st = bench.stack(sets, ApiBoundScenario.apiLimits())) {
+      String results = st.config().kafka().resultsTopic();
+      Map<String, Long> sentAt = new ConcurrentHashMap<>();
+      PipelineApp app = PipelineApp.deploy(st.vertx(), st.config(), false).await();
+      long maxWait = st.config().pipelines().get(0).buffer().maxWaitMs();
+      System.out.printf("steady load %.1f events/s (half of %s %.1f) for %d s; simulator 1.5 s ± 0.5 s; buffer max_wait %d ms%n",
+          rate, measuredCapacity != null ? "the measured" : "an assumed", capacity, seconds, maxWait);
+      List<JsonObject> pool = BenchKafka.pool(13, 2000);
+      int total = (int) Math.round(rate * seconds);
+      long t0 = System.nanoTime();
+      try (KafkaProducer<byte[], byte[]> producer = clients.producer(false)) {
+        for (int i = 0; i < total; i++) {
+          long due = t0 + (long) (i / rate * 1e9);
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+          }
+          String id = "lt-" + i;
+          JsonObject v = pool.get(i % pool.size()).copy().put("event_id", id).put("timestamp", Instant.now().toString());
+          sentAt.put(id, System.currentTimeMillis());
+          producer.send(new ProducerRecord<>(st.config().kafka().eventsTopic(), id.getBytes(StandardCharsets.UTF_8),
+              v.toBuffer().getBytes()));
+        }
+        producer.flush();
+      }
+      clients.awaitCommitted(st.config().pipelines().get(0).groupId(), st.config().kafka().eventsTopic(), total,
+          Duration.ofMinutes(5));
+      app.stop().await();
+      List<Long> lat = new ArrayList<>();
+      clients.readAll(results, r -> {
+        Long sent = sentAt.get(new String(r.key(), StandardCharsets.UTF_8));
+        if (sent != null) {
+          lat.add(r.timestamp() - sent);
+        }
+      });
+      long[] sorted = lat.stream().mapToLong(Long::longValue).sorted().toArray();
+      double simP99 = 1500 + 500 * 0.98; // uniform ±500 ms around 1,500 ms
+      double target = maxWait + simP99 + 100;
+      double p50 = BenchFigures.percentile(sorted, 50);
+      double p95 = BenchFigures.percentile(sorted, 95);
+      double p99 = BenchFigures.percentile(sorted, 99);
+      System.out.printf("RESULT latency p50 %.0f ms, p95 %.0f ms, p99 %.0f ms over %,d events (target p99 <= %.0f ms: %s)%n",
+          p50, p95, p99, sorted.length, target, p99 <= target ? "met" : "NOT met");
+      return new JsonObject().put("events", total).put("measured", sorted.length).put("rate_events_per_s", BenchFigures.round(rate, 1))
+          .put("p50_ms", p50).put("p95_ms", p95).put("p99_ms", p99).put("max_ms", sorted.length == 0 ? 0 : sorted[sorted.length - 1])
+          .put("buffer_max_wait_ms", maxWait).put("simulator_p99_ms", simP99)
+          .put("target_p99_ms", target).put("target_met", p99 <= target)
+          .put("timestamps", "event: producer send time; result: broker append time of the result record (LogAppendTime)");
+    }
+  }
+}
