@@ -12,13 +12,7 @@ public final class Database {
   private Database() {}
 
   public static Pool pool(Vertx vertx, String url, int size) {
-    DatabaseUrl db = DatabaseUrl.parse(url);
-    PgConnectOptions connect = new PgConnectOptions()
-        .setHost(db.host())
-        .setPort(db.port())
-        .setDatabase(db.database())
-        .setUser(db.user())
-        .setPassword(db.password());
+    PgConnectOptions connect = DatabaseUrl.parse(url).options();
     return PgBuilder.pool().with(new PoolOptions().setMaxSize(size)).connectingTo(connect).using(vertx).build();
   }
 }
