@@ -4,6 +4,7 @@ import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.bus.ClusterNodes;
 import com.reviewpipeline.config.AlertSettings;
 import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.ratelimit.Backoff;
 import com.reviewpipeline.store.Database;
 import com.reviewpipeline.telemetry.ConsumerLag;
 import com.reviewpipeline.telemetry.Telemetry;
@@ -271,7 +272,7 @@ public final class AlertVerticle extends VerticleBase {
         LOG.error("alert.delivery.failed webhook={} attempts={} error={}", redact(url), attempt, why);
         return;
       }
-      long delay = settings.deliveryBackoffMs() << Math.min(attempt - 1, 10);
+      long delay = new Backoff(settings.deliveryBackoffMs(), settings.deliveryBackoffMs() << 10, 0).delayMs(attempt);
       LOG.warn("alert.delivery.retry webhook={} attempt={} retry_in_ms={} error={}", redact(url), attempt, delay, why);
       vertx.setTimer(delay, t -> deliver(url, message, attempt + 1));
     });

@@ -99,16 +99,6 @@ public final class SmartBuffer {
     onFlush.accept(flush);
   }
 
-  /** Applies new triggers; a buffer already over the new count or token limit flushes at once. */
-  public void reconfigure(BufferConfig newConfig) {
-    this.config = newConfig;
-    if (events.size() >= newConfig.maxSize()) {
-      flush(FlushTrigger.COUNT);
-    } else if (!events.isEmpty() && fixedTokens.getAsInt() + itemTokens >= newConfig.maxTokens()) {
-      flush(FlushTrigger.TOKENS);
-    }
-  }
-
   public BufferConfig config() {
     return config;
   }

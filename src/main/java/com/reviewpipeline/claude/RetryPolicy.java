@@ -1,7 +1,7 @@
 package com.reviewpipeline.claude;
 
+import com.reviewpipeline.ratelimit.Backoff;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Which Messages API failures are retried and after how long. Retryable: 408, 409, 429, 5xx and
@@ -12,12 +12,10 @@ public final class RetryPolicy {
 
   static final Set<Integer> RETRYABLE = Set.of(408, 409, 429, 500, 502, 503, 504, 529);
 
-  private final long initialMs;
-  private final long maxMs;
+  private final Backoff backoff;
 
   public RetryPolicy(long initialMs, long maxMs) {
-    this.initialMs = initialMs;
-    this.maxMs = maxMs;
+    this.backoff = new Backoff(initialMs, maxMs, 0.25);
   }
 
   public static boolean retryable(int status, String shouldRetryHeader) {
@@ -36,22 +34,23 @@ public final class RetryPolicy {
     if (server != null && server >= 0 && server <= 60_000) {
       return server;
     }
-    long base = Math.min(maxMs, initialMs * (1L << Math.min(20, attempt - 1)));
-    double jitter = 1.0 - 0.25 * ThreadLocalRandom.current().nextDouble();
-    return (long) (base * jitter);
+    return backoff.delayMs(attempt);
   }
 
   static Long parseServerDelay(String retryAfterMs, String retryAfter) {
-    try {
-      if (retryAfterMs != null) {
-        return (long) Double.parseDouble(retryAfterMs.trim());
-      }
-      if (retryAfter != null) {
-        return (long) (Double.parseDouble(retryAfter.trim()) * 1000);
-      }
-    } catch (NumberFormatException ignored) {
-      // an HTTP date or garbage: fall back to our own backoff
+    Long ms = number(retryAfterMs, 1);
+    return ms != null ? ms : number(retryAfter, 1000);
+  }
+
+  /** A header's number scaled to milliseconds; null for an absent header, an HTTP date or garbage. */
+  private static Long number(String header, long scale) {
+    if (header == null) {
+      return null;
     }
-    return null;
+    try {
+      return (long) (Double.parseDouble(header.trim()) * scale);
+    } catch (NumberFormatException notANumber) {
+      return null;
+    }
   }
 }

@@ -108,11 +108,6 @@ public final class OffsetTracker {
     return total;
   }
 
-  public int inFlight(int partition) {
-    PartitionState state = partitions.get(partition);
-    return state == null ? 0 : state.pending.size();
-  }
-
   public Set<Integer> partitions() {
     return Set.copyOf(partitions.keySet());
   }

@@ -27,20 +27,4 @@ public record Usage(long inputTokens, long outputTokens, long cacheCreationInput
   public long totalInputTokens() {
     return inputTokens + cacheCreationInputTokens + cacheReadInputTokens;
   }
-
-  public Usage plus(Usage o) {
-    return new Usage(
-        inputTokens + o.inputTokens,
-        outputTokens + o.outputTokens,
-        cacheCreationInputTokens + o.cacheCreationInputTokens,
-        cacheReadInputTokens + o.cacheReadInputTokens);
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("input_tokens", inputTokens)
-        .put("output_tokens", outputTokens)
-        .put("cache_creation_input_tokens", cacheCreationInputTokens)
-        .put("cache_read_input_tokens", cacheReadInputTokens);
-  }
 }

@@ -34,6 +34,9 @@ public final class Records {
       }
     }
     out.mergeIn(verdict);
+    if (out.getValue("source") instanceof String channel) {
+      out.put("channel", channel); // the review's own source (web, mobile, api); "source" is its Kafka position
+    }
     boolean flagged = pipeline.flagFields().stream().anyMatch(f -> Boolean.TRUE.equals(r.verdict().getValue(f)));
     return out
         .put("flagged", flagged)

@@ -10,6 +10,7 @@ import com.reviewpipeline.model.FailedEvents;
 import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.model.RejectedRecord;
 import com.reviewpipeline.model.SourceRef;
+import com.reviewpipeline.ratelimit.Backoff;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class ResultPublisherVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResultPublisherVerticle.class);
+  private static final Backoff WRITE_BACKOFF = new Backoff(400, 30_000, 0);
 
   private final AppConfig app;
   private KafkaSettings kafka;
@@ -128,7 +130,7 @@ public final class ResultPublisherVerticle extends VerticleBase {
         done.complete();
         return;
       }
-      long delay = Math.min(30_000, 200L * (1L << Math.min(attempt, 8)));
+      long delay = WRITE_BACKOFF.delayMs(attempt + 1);
       LOG.error("publish.failed topic={} key={} attempt={} retry_in_ms={} error={}",
           record.topic(), record.key(), attempt, delay, ar.cause().toString());
       vertx.setTimer(delay, t -> attempt(record, attempt + 1, done));

@@ -31,16 +31,6 @@ public final class TokenBucket {
     }
   }
 
-  /** Takes {@code n} if available now. */
-  public synchronized boolean tryTake(long n) {
-    refill();
-    if (level >= n) {
-      level -= n;
-      return true;
-    }
-    return false;
-  }
-
   /** Takes {@code n} even into debt (a charge correction after the fact). */
   public synchronized void take(long n) {
     refill();

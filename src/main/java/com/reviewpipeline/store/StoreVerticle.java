@@ -2,6 +2,7 @@ package com.reviewpipeline.store;
 
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.kafka.OffsetTracker;
+import com.reviewpipeline.ratelimit.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class StoreVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
+  private static final Backoff WRITE_BACKOFF = new Backoff(400, 30_000, 0);
 
   static final Set<String> ENVELOPE = Set.of("event_id", "product_id", "user_id", "review_text", "rating",
       "timestamp", "source", "pipeline", "flagged", "model", "tier", "batch_id", "batch_size", "usage", "cost_usd",
@@ -177,7 +179,7 @@ public final class StoreVerticle extends VerticleBase {
         if (ar.succeeded()) {
           done.complete();
         } else {
-          long delay = Math.min(30_000, 200L << Math.min(n, 7));
+          long delay = WRITE_BACKOFF.delayMs(n + 1);
           LOG.warn("store.write.failed topic={} offset={} attempt={} retry_in_ms={} error={}", rec.topic(), rec.offset(),
               n, delay, ar.cause().toString());
           vertx.setTimer(delay, t -> attempt(rec, n + 1, done));

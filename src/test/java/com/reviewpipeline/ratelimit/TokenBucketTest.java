@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The continuously refilling per-minute budget, on a fake millisecond clock. ({@code tryTake} is dead code.) */
+/** The continuously refilling per-minute budget, on a fake millisecond clock. */
 class TokenBucketTest {
 
   final AtomicLong now = new AtomicLong(5_000_000);
