@@ -60,4 +60,19 @@ class ArchitectureTest {
             "com.reviewpipeline.buffer..", "com.reviewpipeline.publish..", "com.reviewpipeline.alert..", "com.reviewpipeline.admin..", "com.reviewpipeline.app..")
         .check(classes);
   }
+
+  @Test
+  @DisplayName("SQL lives in store: no other package of the service uses the SQL client")
+  void sqlOnlyInStore() {
+    noClasses().that().resideInAnyPackage(SERVICE).and().resideOutsideOfPackage("com.reviewpipeline.store..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.vertx.sqlclient..", "io.vertx.pgclient..", "java.sql..")
+        .check(classes);
+  }
+
+  @Test
+  @DisplayName("no production code reaches into Vert.x internals (the cluster manager is passed in)")
+  void noVertxInternals() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.vertx.core.internal..", "io.vertx.core.impl..")
+        .check(classes);
+  }
 }

@@ -1,6 +1,8 @@
 package com.reviewpipeline.admin;
 
 import com.reviewpipeline.bus.ClusterNodes;
+import com.reviewpipeline.bus.Membership;
+import com.reviewpipeline.store.ModerationQueries;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,7 +30,8 @@ public final class AdminApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AdminApiVerticle.class);
 
   private final AppConfig app;
-  private Telemetry telemetry;
+  private final Telemetry telemetry;
+  private final Membership membership;
   private HttpServer server;
   private Admin kafkaAdmin;
   private ReviewQueueApi reviewQueue;
@@ -39,24 +42,25 @@ public final class AdminApiVerticle extends VerticleBase {
   private final com.reviewpipeline.admin.Scaler scaler;
 
   /** Without run-time scaling (tests, tools). */
-  public AdminApiVerticle(AppConfig app) {
-    this(app, null);
+  public AdminApiVerticle(AppConfig app, Telemetry telemetry) {
+    this(app, telemetry, Membership.alone(), null);
   }
 
-  public AdminApiVerticle(AppConfig app, com.reviewpipeline.admin.Scaler scaler) {
+  public AdminApiVerticle(AppConfig app, Telemetry telemetry, Membership membership, Scaler scaler) {
     this.app = app;
+    this.telemetry = telemetry;
+    this.membership = membership;
     this.scaler = scaler;
   }
 
   @Override
   public Future<?> start() {
-    telemetry = Telemetry.of(vertx);
     Properties props = new Properties();
     props.put("bootstrap.servers", app.kafka().bootstrapServers());
     props.put("request.timeout.ms", "3000");
     props.put("default.api.timeout.ms", "3000");
     kafkaAdmin = Admin.create(props);
-    nodes = new ClusterNodes(vertx, app.cluster().enabled() ? app.cluster().displayName() : "local", ClusterNodes.ADMIN);
+    nodes = new ClusterNodes(vertx, membership, app.cluster().enabled() ? app.cluster().displayName() : "local", ClusterNodes.ADMIN);
     nodeRequests = nodes.serve(this::onNodeRequest);
     router = Router.router(vertx);
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
@@ -71,7 +75,7 @@ public final class AdminApiVerticle extends VerticleBase {
     router.route("/api/*").handler(this::authenticate);
     new OpsApi(vertx, app, kafkaAdmin, telemetry, scaler, nodes).mount(router);
     if (!app.databaseUrl().isBlank()) {
-      reviewQueue = new ReviewQueueApi(vertx, app, com.reviewpipeline.store.Database.pool(vertx, app.databaseUrl(), 4));
+      reviewQueue = new ReviewQueueApi(vertx, app, ModerationQueries.connect(vertx, app.databaseUrl(), 4));
       reviewQueue.mount(router);
     } else {
       router.route("/api/review-queue*").handler(ctx -> error(ctx, 503, "no database configured (DATABASE_URL)"));

@@ -1,19 +1,16 @@
 package com.reviewpipeline.admin;
 
 import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.store.ModerationQueries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -36,12 +33,12 @@ final class ReviewQueueApi {
   private static final Set<String> STATUSES = Set.of("open", "resolved", "replayed");
 
   private final AppConfig app;
-  private final Pool pool;
+  private final ModerationQueries store;
   private final KafkaProducer<String, String> producer;
 
-  ReviewQueueApi(Vertx vertx, AppConfig app, Pool pool) {
+  ReviewQueueApi(Vertx vertx, AppConfig app, ModerationQueries store) {
     this.app = app;
-    this.pool = pool;
+    this.store = store;
     Map<String, String> props = new HashMap<>();
     props.put("bootstrap.servers", app.kafka().bootstrapServers());
     props.put("acks", "all");
@@ -60,11 +57,11 @@ final class ReviewQueueApi {
 
   /** Readiness: the database answers a trivial query. */
   Future<Boolean> ping() {
-    return pool.query("SELECT 1").execute().map(rows -> true).otherwise(false);
+    return store.ping();
   }
 
   Future<Void> close() {
-    return producer.close().compose(v -> pool.close());
+    return producer.close().compose(v -> store.close());
   }
 
   private static Integer intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
@@ -97,40 +94,9 @@ final class ReviewQueueApi {
       return;
     }
     String pipeline = ctx.request().getParam("pipeline");
-    pool.preparedQuery("""
-            SELECT id, event_id, pipeline, error_type, error_message, retry_count, payload, status, decided_by,
-                   decided_at, decision, note, created_at, count(*) OVER () AS total
-            FROM manual_review WHERE status = $1 AND ($2::text IS NULL OR pipeline = $2)
-            ORDER BY id LIMIT $3 OFFSET $4""")
-        .execute(Tuple.of(status, pipeline, limit, offset))
-        .map(rows -> {
-          JsonArray items = new JsonArray();
-          long total = 0;
-          for (Row r : rows) {
-            total = r.getLong("total");
-            items.add(item(r));
-          }
-          return new JsonObject().put("items", items).put("total", total).put("limit", limit).put("offset", offset);
-        })
+    store.reviewQueue(status, pipeline, limit, offset)
         .onSuccess(ctx::json)
         .onFailure(err -> AdminApiVerticle.error(ctx, 500, "database error"));
-  }
-
-  private static JsonObject item(Row r) {
-    return new JsonObject()
-        .put("id", r.getLong("id"))
-        .put("event_id", r.getString("event_id"))
-        .put("pipeline", r.getString("pipeline"))
-        .put("error_type", r.getString("error_type"))
-        .put("error_message", r.getString("error_message"))
-        .put("retry_count", r.getInteger("retry_count"))
-        .put("status", r.getString("status"))
-        .put("decided_by", r.getString("decided_by"))
-        .put("decided_at", r.getOffsetDateTime("decided_at") == null ? null : r.getOffsetDateTime("decided_at").toString())
-        .put("decision", r.getString("decision"))
-        .put("note", r.getString("note"))
-        .put("created_at", r.getOffsetDateTime("created_at").toString())
-        .put("original_event", ((JsonObject) r.getJson("payload")).getValue("original_event"));
   }
 
   private static Long id(RoutingContext ctx) {
@@ -162,32 +128,29 @@ final class ReviewQueueApi {
       return;
     }
     String by = body.getString("by", "admin");
-    pool.preparedQuery("SELECT pipeline, status, payload FROM manual_review WHERE id = $1").execute(Tuple.of(id))
+    store.reviewItem(id)
         .onFailure(err -> AdminApiVerticle.error(ctx, 500, "database error"))
-        .onSuccess(rows -> {
-          if (rows.size() == 0) {
+        .onSuccess(item -> {
+          if (item == null) {
             AdminApiVerticle.error(ctx, 404, "no review item " + id);
             return;
           }
-          Row row = rows.iterator().next();
-          if (!"open".equals(row.getString("status"))) {
-            AdminApiVerticle.error(ctx, 409, "review item " + id + " is " + row.getString("status") + ", not open");
+          if (!"open".equals(item.status())) {
+            AdminApiVerticle.error(ctx, 409, "review item " + id + " is " + item.status() + ", not open");
             return;
           }
-          JsonObject original = ((JsonObject) row.getJson("payload")).getJsonObject("original_event");
+          JsonObject original = item.payload().getJsonObject("original_event");
           if (original == null) {
             AdminApiVerticle.error(ctx, 409, "review item " + id + " has no valid original event to replay (malformed input)");
             return;
           }
           KafkaProducerRecord<String, String> rec = KafkaProducerRecord.create(app.kafka().eventsTopic(),
               original.getString("event_id"), original.encode());
-          if (row.getString("pipeline") != null) {
-            rec.addHeader(REPLAY_HEADER, row.getString("pipeline"));
+          if (item.pipeline() != null) {
+            rec.addHeader(REPLAY_HEADER, item.pipeline());
           }
           producer.send(rec)
-              .compose(meta -> pool.preparedQuery("""
-                  UPDATE manual_review SET status = 'replayed', decided_by = $2, decided_at = now(), decision = 'replay'
-                  WHERE id = $1 AND status = 'open'""").execute(Tuple.of(id, by)))
+              .compose(meta -> store.markReplayed(id, by))
               .onSuccess(v -> ctx.json(new JsonObject().put("id", id).put("status", "replayed")
                   .put("topic", app.kafka().eventsTopic()).put("event_id", original.getString("event_id"))))
               .onFailure(err -> AdminApiVerticle.error(ctx, 502, "replay failed: " + err.getMessage()));
@@ -205,19 +168,16 @@ final class ReviewQueueApi {
       AdminApiVerticle.error(ctx, 400, "decision is required (a short text, e.g. \"approve\" or \"remove\")");
       return;
     }
-    pool.preparedQuery("""
-            UPDATE manual_review SET status = 'resolved', decided_by = $2, decided_at = now(), decision = $3, note = $4
-            WHERE id = $1 AND status = 'open' RETURNING id""")
-        .execute(Tuple.of(id, body.getString("by", "admin"), decision, body.getString("note")))
+    store.resolve(id, body.getString("by", "admin"), decision, body.getString("note"))
         .onFailure(err -> AdminApiVerticle.error(ctx, 500, "database error"))
-        .onSuccess(rows -> {
-          if (rows.size() == 1) {
+        .onSuccess(resolved -> {
+          if (resolved) {
             ctx.json(new JsonObject().put("id", id).put("status", "resolved").put("decision", decision));
             return;
           }
-          pool.preparedQuery("SELECT status FROM manual_review WHERE id = $1").execute(Tuple.of(id))
-              .onSuccess(r -> AdminApiVerticle.error(ctx, r.size() == 0 ? 404 : 409, r.size() == 0
-                  ? "no review item " + id : "review item " + id + " is " + r.iterator().next().getString("status") + ", not open"));
+          store.reviewItem(id)
+              .onSuccess(item -> AdminApiVerticle.error(ctx, item == null ? 404 : 409, item == null
+                  ? "no review item " + id : "review item " + id + " is " + item.status() + ", not open"));
         });
   }
 
@@ -232,34 +192,7 @@ final class ReviewQueueApi {
     if (offset == null) {
       return;
     }
-    pool.preparedQuery("""
-            SELECT event_id, pipeline, product_id, user_id, rating, review_text, flagged, verdict, model, tier,
-                   cost_usd, processed_at, count(*) OVER () AS total
-            FROM moderation_results
-            WHERE ($1::boolean IS NULL OR flagged = $1) AND ($2::text IS NULL OR pipeline = $2)
-            ORDER BY processed_at DESC, event_id LIMIT $3 OFFSET $4""")
-        .execute(Tuple.of(flagged == null ? null : Boolean.valueOf(flagged), ctx.request().getParam("pipeline"), limit, offset))
-        .map(rows -> {
-          JsonArray items = new JsonArray();
-          long total = 0;
-          for (Row r : rows) {
-            total = r.getLong("total");
-            items.add(new JsonObject()
-                .put("event_id", r.getString("event_id"))
-                .put("pipeline", r.getString("pipeline"))
-                .put("product_id", r.getString("product_id"))
-                .put("user_id", r.getString("user_id"))
-                .put("rating", r.getInteger("rating"))
-                .put("review_text", r.getString("review_text"))
-                .put("flagged", r.getBoolean("flagged"))
-                .put("verdict", r.getJson("verdict"))
-                .put("model", r.getString("model"))
-                .put("tier", r.getString("tier"))
-                .put("cost_usd", r.getBigDecimal("cost_usd").doubleValue())
-                .put("processed_at", r.getOffsetDateTime("processed_at").toString()));
-          }
-          return new JsonObject().put("items", items).put("total", total).put("limit", limit).put("offset", offset);
-        })
+    store.results(flagged == null ? null : Boolean.valueOf(flagged), ctx.request().getParam("pipeline"), limit, offset)
         .onSuccess(ctx::json)
         .onFailure(err -> AdminApiVerticle.error(ctx, 500, "database error"));
   }

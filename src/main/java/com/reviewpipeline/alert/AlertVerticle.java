@@ -2,19 +2,17 @@ package com.reviewpipeline.alert;
 
 import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.bus.ClusterNodes;
+import com.reviewpipeline.bus.Membership;
 import com.reviewpipeline.config.AlertSettings;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.ratelimit.Backoff;
-import com.reviewpipeline.store.Database;
+import com.reviewpipeline.store.ModerationQueries;
 import com.reviewpipeline.telemetry.ConsumerLag;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.sqlclient.Pool;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +36,11 @@ public final class AlertVerticle extends VerticleBase {
 
   private final AppConfig app;
   private final AlertSettings settings;
+  private final Membership membership;
   private WebClient client;
   private Admin kafkaAdmin;
-  private Pool pool;
-  private Telemetry telemetry;
+  private ModerationQueries store;
+  private final Telemetry telemetry;
   private final Map<String, Boolean> firing = new HashMap<>();
   private final Map<String, Long> breachedSince = new HashMap<>();
   private double flaggedAtLastDigest;
@@ -51,14 +50,15 @@ public final class AlertVerticle extends VerticleBase {
   private ClusterNodes nodes;
   private MixMonitor mix;
 
-  public AlertVerticle(AppConfig app, AlertSettings settings) {
+  public AlertVerticle(AppConfig app, AlertSettings settings, Telemetry telemetry, Membership membership) {
     this.app = app;
     this.settings = settings;
+    this.telemetry = telemetry;
+    this.membership = membership;
   }
 
   @Override
   public Future<?> start() {
-    telemetry = Telemetry.of(vertx);
     client = WebClient.create(vertx);
     Properties props = new Properties();
     props.put("bootstrap.servers", app.kafka().bootstrapServers());
@@ -66,7 +66,7 @@ public final class AlertVerticle extends VerticleBase {
     props.put("default.api.timeout.ms", "5000");
     kafkaAdmin = Admin.create(props);
     if (!app.databaseUrl().isBlank()) {
-      pool = Database.pool(vertx, app.databaseUrl(), 2);
+      store = ModerationQueries.connect(vertx, app.databaseUrl(), 2);
     }
     flaggedAtLastDigest = telemetry.flaggedTotal();
     // local: each node reports what it saw once (a clustered consumer would repeat it from every node)
@@ -84,7 +84,7 @@ public final class AlertVerticle extends VerticleBase {
     mix = new MixMonitor(settings.driftWindowMs());
     // totals start at zero with this process, so the first summary covers everything judged since start
     mix.record(System.currentTimeMillis(), new JsonObject());
-    nodes = new ClusterNodes(vertx, app.cluster().displayName(), ClusterNodes.MONITOR);
+    nodes = new ClusterNodes(vertx, membership, app.cluster().displayName(), ClusterNodes.MONITOR);
     // every node answers with its own totals; the node raising service alerts sums them
     nodes.serve(request -> Future.succeededFuture(JudgedTotals.of(telemetry.registry())));
     checkTimer = vertx.setPeriodic(settings.checkIntervalMs(), t -> check());
@@ -131,12 +131,7 @@ public final class AlertVerticle extends VerticleBase {
    * an alert still breached then fires again from it. Alone, this process is its own oldest member.
    */
   boolean raisesServiceAlerts() {
-    ClusterManager cluster = vertx instanceof VertxInternal vi ? vi.clusterManager() : null;
-    if (cluster == null) {
-      return true;
-    }
-    List<String> members = cluster.getNodes();
-    return members.isEmpty() || cluster.getNodeId().equals(members.get(0));
+    return membership.oldest();
   }
 
   private void check() {
@@ -149,10 +144,9 @@ public final class AlertVerticle extends VerticleBase {
     } else {
       checkMix(now);
     }
-    if (pool != null) {
-      pool.query("SELECT count(*) AS n FROM manual_review WHERE status = 'open'").execute()
-          .onSuccess(rows -> {
-            long open = rows.iterator().next().getLong("n");
+    if (store != null) {
+      store.openReviewItems()
+          .onSuccess(open -> {
             telemetry.manualReviewOpen(open);
             if (!raise) {
               return;
@@ -297,6 +291,6 @@ public final class AlertVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> {
       kafkaAdmin.close();
       return null;
-    }).compose(v -> pool == null ? Future.succeededFuture() : pool.close());
+    }).compose(v -> store == null ? Future.succeededFuture() : store.close());
   }
 }

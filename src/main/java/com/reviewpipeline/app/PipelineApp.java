@@ -5,6 +5,7 @@ import com.reviewpipeline.admin.Scaler;
 import com.reviewpipeline.alert.AlertVerticle;
 import com.reviewpipeline.buffer.BatchBufferVerticle;
 import com.reviewpipeline.bus.LocalCodec;
+import com.reviewpipeline.bus.Membership;
 import com.reviewpipeline.claude.ClaudeVerticle;
 import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.claude.CircuitBreakers;
@@ -22,6 +23,7 @@ import com.reviewpipeline.model.RejectedRecord;
 import com.reviewpipeline.publish.ResultPublisherVerticle;
 import com.reviewpipeline.retry.RetrySchedulerVerticle;
 import com.reviewpipeline.store.StoreVerticle;
+import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -55,27 +57,38 @@ public final class PipelineApp implements Scaler {
 
   private final Vertx vertx;
   private final AppConfig config;
+  private final Telemetry telemetry;
   /** In deployment order; stopped ingest first, then the rest in reverse. */
   private final java.util.LinkedHashMap<String, Kind> kinds = new java.util.LinkedHashMap<>();
   private String admin;
   private Future<?> scaling = Future.succeededFuture();
 
-  private PipelineApp(Vertx vertx, AppConfig config) {
+  private PipelineApp(Vertx vertx, AppConfig config, Telemetry telemetry) {
     this.vertx = vertx;
     this.config = config;
+    this.telemetry = telemetry;
   }
 
-  public static Future<PipelineApp> deploy(Vertx vertx, AppConfig config, boolean withAdmin) {
+  /** A process that is the whole service (tests, tools). */
+  public static Future<PipelineApp> deploy(Vertx vertx, Telemetry telemetry, AppConfig config, boolean withAdmin) {
+    return deploy(vertx, telemetry, Membership.alone(), config, withAdmin);
+  }
+
+  /**
+   * Deploys every verticle of the service on {@code vertx}: they report to {@code telemetry}, and {@code membership}
+   * says whether this process is alone or one member of a cluster.
+   */
+  public static Future<PipelineApp> deploy(Vertx vertx, Telemetry telemetry, Membership membership, AppConfig config,
+      boolean withAdmin) {
     registerCodecs(vertx);
-    PipelineApp app = new PipelineApp(vertx, config);
+    PipelineApp app = new PipelineApp(vertx, config, telemetry);
     LOG.info("pipeline.starting config={}", config);
     // one limiter per API key for the whole process, shared by every Claude verticle instance
     KeyPool keys = new KeyPool(config.anthropic().apiKeys(), config.anthropic().rateLimits(), System::currentTimeMillis);
     // clustered: the members share each key's budget; each starts from its 1/N share and adapts to the server
-    if (vertx instanceof io.vertx.core.internal.VertxInternal vi && vi.clusterManager() != null) {
-      io.vertx.core.spi.cluster.ClusterManager cm = vi.clusterManager();
-      keys.peers(Math.max(1, cm.getNodes().size()));
-      vertx.setPeriodic(2000, t -> keys.peers(Math.max(1, cm.getNodes().size())));
+    if (membership.clustered()) {
+      keys.peers(membership.size());
+      vertx.setPeriodic(2000, t -> keys.peers(membership.size()));
     }
     // one set of circuits and one token calibration per process, shared by the buffers and Claude verticles
     CircuitBreakers breakers = new CircuitBreakers(config.anthropic().breakerThreshold(),
@@ -85,22 +98,22 @@ public final class PipelineApp implements Scaler {
           Topics.ensure(config.kafka());
           return null;
         })
-        .compose(v -> app.start("publisher", () -> new ResultPublisherVerticle(config), config.instances().publisher(), false))
-        .compose(v -> app.start("claude", () -> new ClaudeVerticle(config, keys, breakers, calibration), config.instances().claude(), false))
-        .compose(v -> app.start("buffer", () -> new BatchBufferVerticle(config, calibration), config.instances().buffer(), false))
+        .compose(v -> app.start("publisher", () -> new ResultPublisherVerticle(config, telemetry), config.instances().publisher(), false))
+        .compose(v -> app.start("claude", () -> new ClaudeVerticle(config, telemetry, keys, breakers, calibration), config.instances().claude(), false))
+        .compose(v -> app.start("buffer", () -> new BatchBufferVerticle(config, telemetry, calibration), config.instances().buffer(), false))
         .compose(v -> app.start("retry-scheduler", () -> new RetrySchedulerVerticle(config), 1, false))
         .compose(v -> config.databaseUrl().isBlank() ? Future.succeededFuture()
             : app.start("store", () -> new StoreVerticle(config), 1, false))
-        .compose(v -> app.start("alerts", () -> new AlertVerticle(config, config.alerts()), 1, false))
+        .compose(v -> app.start("alerts", () -> new AlertVerticle(config, config.alerts(), telemetry, membership), 1, false))
         .compose(v -> {
           List<Future<?>> all = new ArrayList<>();
           for (PipelineConfig p : config.pipelines()) {
-            all.add(app.start("ingest:" + p.name(), () -> new IngestVerticle(config, p), config.instances().ingest(), true));
+            all.add(app.start("ingest:" + p.name(), () -> new IngestVerticle(config, telemetry, p), config.instances().ingest(), true));
           }
           return Future.all(all);
         })
         .compose(v -> withAdmin
-            ? vertx.deployVerticle(new AdminApiVerticle(config, app)).onSuccess(id -> app.admin = id).mapEmpty()
+            ? vertx.deployVerticle(new AdminApiVerticle(config, telemetry, membership, app)).onSuccess(id -> app.admin = id).mapEmpty()
             : Future.succeededFuture())
         .map(v -> {
           LOG.info("pipeline.started pipelines={} instances={}",
@@ -121,6 +134,11 @@ public final class PipelineApp implements Scaler {
   /** Kinds whose instance count may change at run time (the singletons stay single). */
   private static boolean scalable(String name) {
     return name.equals("publisher") || name.equals("claude") || name.equals("buffer") || name.startsWith("ingest:");
+  }
+
+  /** The meters and state the verticles report to. */
+  public Telemetry telemetry() {
+    return telemetry;
   }
 
   @Override

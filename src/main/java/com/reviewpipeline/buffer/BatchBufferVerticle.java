@@ -31,17 +31,17 @@ public final class BatchBufferVerticle extends VerticleBase {
   private final Map<String, SmartBuffer> buffers = new HashMap<>();
   private final Map<String, com.reviewpipeline.config.BufferConfig> tuned = new HashMap<>();
   private ClaudeRequests requests;
-  private Telemetry telemetry;
+  private final Telemetry telemetry;
 
   /** @param calibration the process's token-estimate calibration, shared with the Claude verticles */
-  public BatchBufferVerticle(AppConfig app, TokenCalibration calibration) {
+  public BatchBufferVerticle(AppConfig app, Telemetry telemetry, TokenCalibration calibration) {
     this.app = app;
     this.calibration = calibration;
+    this.telemetry = telemetry;
   }
 
   @Override
   public Future<?> start() {
-    telemetry = Telemetry.of(vertx);
     requests = new ClaudeRequests(app.models(), app.anthropic(), calibration);
     List<Future<?>> ready = new ArrayList<>();
     for (PipelineConfig pipeline : app.pipelines()) {

@@ -5,10 +5,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.spi.cluster.ClusterManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -26,21 +24,21 @@ public final class ClusterNodes {
   private static final long ASK_TIMEOUT_MS = 3000;
 
   private final Vertx vertx;
-  private final ClusterManager cluster;
+  private final Membership membership;
   private final String nodeId;
   private final String name;
   private final String prefix;
 
-  public ClusterNodes(Vertx vertx, String name, String prefix) {
+  public ClusterNodes(Vertx vertx, Membership membership, String name, String prefix) {
     this.vertx = vertx;
-    this.cluster = vertx instanceof VertxInternal vi ? vi.clusterManager() : null;
-    this.nodeId = cluster != null ? cluster.getNodeId() : "local";
+    this.membership = membership;
+    this.nodeId = membership.nodeId();
     this.name = name;
     this.prefix = prefix;
   }
 
   public boolean clustered() {
-    return cluster != null;
+    return membership.clustered();
   }
 
   public String nodeId() {
@@ -52,7 +50,7 @@ public final class ClusterNodes {
   }
 
   public List<String> nodeIds() {
-    return cluster != null ? List.copyOf(cluster.getNodes()) : List.of(nodeId);
+    return membership.nodeIds();
   }
 
   /** Answers this node's requests; a failed future becomes a reply failure with its message. */

@@ -55,7 +55,7 @@ public final class ClaudeVerticle extends VerticleBase {
   private ClaudeRequests requests;
   private RetryPolicy retryPolicy;
   private CostCalculator costs;
-  private Telemetry telemetry;
+  private final Telemetry telemetry;
   /** Batches this instance holds that have not reached results or the failure path (incl. waiting on timers). */
   private int owned;
   private MessageConsumer<Batch> batches;
@@ -72,11 +72,13 @@ public final class ClaudeVerticle extends VerticleBase {
    * @param breakers the process's circuits, shared likewise
    * @param calibration the process's token-estimate calibration, shared with the buffers
    */
-  public ClaudeVerticle(AppConfig app, KeyPool keys, CircuitBreakers breakers, TokenCalibration calibration) {
+  public ClaudeVerticle(AppConfig app, Telemetry telemetry, KeyPool keys, CircuitBreakers breakers,
+      TokenCalibration calibration) {
     this.app = app;
     this.keys = keys;
     this.breakers = breakers;
     this.calibration = calibration;
+    this.telemetry = telemetry;
   }
 
   @Override
@@ -89,7 +91,6 @@ public final class ClaudeVerticle extends VerticleBase {
     requests = new ClaudeRequests(app.models(), settings, calibration);
     retryPolicy = new RetryPolicy(settings.backoffInitialMs(), settings.backoffMaxMs());
     costs = new CostCalculator(app.models());
-    telemetry = Telemetry.of(vertx);
     telemetry.registerKeys(keys::describe);
     telemetry.registerView("circuit_breakers", breakers::describe);
     telemetry.registerView("token_estimate_error", calibration::describe);

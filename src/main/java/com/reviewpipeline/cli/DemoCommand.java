@@ -35,10 +35,11 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Runtime runtime = new Runtime();
+    ServiceProcess runtime = new ServiceProcess();
     EmbeddedKafka kafka = EmbeddedKafka.start();
     EmbeddedDatabase db = EmbeddedDatabase.start();
-    Vertx vertx = Runtime.meteredVertx();
+    ServiceProcess.Node node = ServiceProcess.meteredVertx();
+    Vertx vertx = node.vertx();
     Map<String, String> env = new HashMap<>(System.getenv());
     // The demo is embedded by definition: external endpoints from the environment are ignored.
     env.remove("KAFKA_BOOTSTRAP_SERVERS");
@@ -55,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     config = Launcher.withAdminToken(config);
     Launcher.migrate(vertx, config);
-    PipelineApp app = Launcher.start(vertx, config);
+    PipelineApp app = Launcher.start(node, config);
     LoadGenerator load = new LoadGenerator(vertx, kafka.bootstrapServers(), config.kafka().eventsTopic(),
         System.nanoTime());
     double r = rate != null ? rate : config.loadRate();

@@ -54,7 +54,7 @@ final class Launcher {
     vertx.executeBlocking(() -> Migrations.migrate(db)).await();
   }
 
-  static PipelineApp start(Vertx vertx, AppConfig config) {
-    return PipelineApp.deploy(vertx, config, true).await();
+  static PipelineApp start(ServiceProcess.Node node, AppConfig config) {
+    return PipelineApp.deploy(node.vertx(), node.telemetry(), node.membership(), config, true).await();
   }
 }

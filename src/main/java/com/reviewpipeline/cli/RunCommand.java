@@ -34,8 +34,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Runtime runtime = new Runtime();
-    Vertx vertx = Runtime.meteredVertx();
+    ServiceProcess runtime = new ServiceProcess();
+    ServiceProcess.Node node = ServiceProcess.meteredVertx();
+    Vertx vertx = node.vertx();
     AppConfig config;
     boolean clustered;
     try {
@@ -61,10 +62,10 @@ public final class RunCommand implements Callable<Integer> {
     if (clustered) {
       // configuration was read with a plain Vert.x; the service runs on a clustered one
       config = config.withCluster(config.cluster().withEnabled(true));
-      Telemetry.unbind(vertx);
       vertx.close().await();
       try {
-        vertx = Runtime.clusteredVertx(config.cluster());
+        node = ServiceProcess.clusteredVertx(config.cluster());
+        vertx = node.vertx();
       } catch (RuntimeException e) {
         System.err.println("cluster error: " + e.getMessage());
         return 2;
@@ -77,7 +78,7 @@ public final class RunCommand implements Callable<Integer> {
     } else {
       LOG.warn("run.no_database verdicts are published to Kafka only (set DATABASE_URL to store them)");
     }
-    PipelineApp app = Launcher.start(vertx, config);
+    PipelineApp app = Launcher.start(node, config);
     runtime.onShutdown(() -> app.stop().await());
     runtime.onShutdown(() -> running.close().await());
     return runtime.awaitSignal();

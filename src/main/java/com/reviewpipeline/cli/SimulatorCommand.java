@@ -28,7 +28,7 @@ public final class SimulatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Runtime runtime = new Runtime();
+    ServiceProcess runtime = new ServiceProcess();
     Vertx vertx = Vertx.vertx();
     // the simulator's models, token rule and cache minimums are its own (conf/simulator/api-models.json)
     ClaudeSimulator sim = new ClaudeSimulator(port, SimulatorSettings.defaults(latencyMs, jitterMs)).bindTo(host);

@@ -46,7 +46,7 @@ public final class IngestVerticle extends VerticleBase {
   private ReviewEventParser parser;
   private KafkaConsumer<byte[], byte[]> consumer;
   private MessageConsumer<BatchAck> ackConsumer;
-  private Telemetry telemetry;
+  private final Telemetry telemetry;
   private boolean pausedForBackpressure;
   /** Why consumption is paused on request (admin, spend_limit, ...); empty: not paused. */
   private final Set<String> pausedByControl = new java.util.TreeSet<>();
@@ -55,16 +55,16 @@ public final class IngestVerticle extends VerticleBase {
   private long commitTimer = -1;
   private TrackedCommits commits;
 
-  public IngestVerticle(AppConfig app, PipelineConfig pipeline) {
+  public IngestVerticle(AppConfig app, Telemetry telemetry, PipelineConfig pipeline) {
     this.app = app;
     this.pipeline = pipeline;
+    this.telemetry = telemetry;
   }
 
   @Override
   public Future<?> start() {
     kafka = app.kafka();
     parser = new ReviewEventParser(kafka.maxReviewChars());
-    telemetry = Telemetry.of(vertx);
     telemetry.registerInFlight(pipeline.name(), instanceId, tracker::inFlight);
     ackConsumer = vertx.eventBus().localConsumer(Addresses.ack(instanceId), msg -> onAck(msg.body()));
     controlConsumer = vertx.eventBus().consumer(Addresses.CONTROL, msg -> onControl(msg.body()));

@@ -39,16 +39,16 @@ public final class ResultPublisherVerticle extends VerticleBase {
   private final AppConfig app;
   private KafkaSettings kafka;
   private KafkaProducer<String, String> producer;
-  private Telemetry telemetry;
+  private final Telemetry telemetry;
 
-  public ResultPublisherVerticle(AppConfig app) {
+  public ResultPublisherVerticle(AppConfig app, Telemetry telemetry) {
     this.app = app;
+    this.telemetry = telemetry;
   }
 
   @Override
   public Future<?> start() {
     kafka = app.kafka();
-    telemetry = Telemetry.of(vertx);
     Map<String, String> props = new HashMap<>();
     props.put("bootstrap.servers", kafka.bootstrapServers());
     props.put("acks", "all");

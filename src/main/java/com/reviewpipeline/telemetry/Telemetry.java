@@ -24,8 +24,6 @@ import java.util.function.IntSupplier;
  */
 public final class Telemetry {
 
-  private static final Map<Vertx, Telemetry> BY_VERTX = new ConcurrentHashMap<>();
-
   private final MeterRegistry registry;
   private final Map<String, IntSupplier> inFlight = new ConcurrentHashMap<>();
   private final Map<String, java.util.SortedSet<Integer>> assignedPartitions = new ConcurrentHashMap<>();
@@ -34,21 +32,6 @@ public final class Telemetry {
 
   public Telemetry(MeterRegistry registry) {
     this.registry = registry;
-  }
-
-  /** Binds a registry to a Vert.x instance; call before deploying verticles. */
-  public static Telemetry bind(Vertx vertx, MeterRegistry registry) {
-    Telemetry t = new Telemetry(registry);
-    BY_VERTX.put(vertx, t);
-    return t;
-  }
-
-  public static Telemetry of(Vertx vertx) {
-    return BY_VERTX.computeIfAbsent(vertx, v -> new Telemetry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
-  }
-
-  public static void unbind(Vertx vertx) {
-    BY_VERTX.remove(vertx);
   }
 
   public MeterRegistry registry() {

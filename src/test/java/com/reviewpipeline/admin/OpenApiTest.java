@@ -28,7 +28,7 @@ class OpenApiTest {
       AppConfig base = TestConfig.load(vertx, new JsonObject());
       AppConfig config = base.withKafka(base.kafka().withBootstrapServers("127.0.0.1:1"))
           .withDatabaseUrl("postgresql://u:p@127.0.0.1:1/db").withHttpPort(0).withAdminToken("t");
-      AdminApiVerticle admin = new AdminApiVerticle(config);
+      AdminApiVerticle admin = new AdminApiVerticle(config, com.reviewpipeline.support.Telemetries.fresh());
       vertx.deployVerticle(admin).toCompletionStage().toCompletableFuture().get();
       HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + admin.port() + "/openapi.yaml")).build(), HttpResponse.BodyHandlers.ofString());
@@ -54,7 +54,7 @@ class OpenApiTest {
     try {
       AppConfig base = TestConfig.load(vertx, new JsonObject());
       AppConfig config = base.withKafka(base.kafka().withBootstrapServers("127.0.0.1:1")).withHttpPort(0).withAdminToken("t");
-      AdminApiVerticle admin = new AdminApiVerticle(config);
+      AdminApiVerticle admin = new AdminApiVerticle(config, com.reviewpipeline.support.Telemetries.fresh());
       vertx.deployVerticle(admin).toCompletionStage().toCompletableFuture().get();
       HttpClient http = HttpClient.newHttpClient();
       String root = "http://127.0.0.1:" + admin.port();

@@ -38,6 +38,7 @@ class ClaudeVerticleTest {
 
   static final String PIPELINE = "review-moderator";
   Vertx vertx;
+  Telemetry telemetry;
   ClaudeSimulator sim;
   AppConfig config;
   final List<EventResult> results = new CopyOnWriteArrayList<>();
@@ -53,6 +54,7 @@ class ClaudeVerticleTest {
   /** @param overrides configuration overrides (e.g. a model profile) merged into the shipped file */
   void start(List<String> keys, JsonObject overrides, UnaryOperator<AppConfig> tweak) throws Exception {
     vertx = Vertx.vertx();
+    telemetry = com.reviewpipeline.support.Telemetries.fresh();
     PipelineApp.registerCodecs(vertx);
     sim = new ClaudeSimulator(0, SimulatorSettings.defaults(5, 0));
     vertx.deployVerticle(sim).toCompletionStage().toCompletableFuture().get();
@@ -64,7 +66,7 @@ class ClaudeVerticleTest {
     vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL, m -> control.add(m.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, m -> alerts.add(m.body()));
     KeyPool pool = new KeyPool(config.anthropic().apiKeys(), config.anthropic().rateLimits(), System::currentTimeMillis);
-    vertx.deployVerticle(new ClaudeVerticle(config, pool, new CircuitBreakers(config.anthropic().breakerThreshold(),
+    vertx.deployVerticle(new ClaudeVerticle(config, telemetry, pool, new CircuitBreakers(config.anthropic().breakerThreshold(),
         config.anthropic().breakerProbeMs(), System::currentTimeMillis, new PauseSignals(vertx.eventBus())),
         new TokenCalibration(50))).toCompletionStage().toCompletableFuture().get();
   }
@@ -139,10 +141,10 @@ class ClaudeVerticleTest {
   @DisplayName("an answer carrying the simulator's header marks the process as running against the simulator (the admin UI's banner), whatever the endpoint's URL")
   void simulatorAnswersAreRecognised() throws Exception {
     start(List.of("sk-test"), c -> c);
-    assertThat(Telemetry.of(vertx).stats().getBoolean("simulator_answered")).isFalse();
+    assertThat(telemetry.stats().getBoolean("simulator_answered")).isFalse();
     send(new Batch("b-sim", PIPELINE, "fast", List.of(event("s1", "Works as described.", 4)), FlushTrigger.COUNT, 100));
     await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 1);
-    assertThat(Telemetry.of(vertx).stats().getBoolean("simulator_answered")).isTrue();
+    assertThat(telemetry.stats().getBoolean("simulator_answered")).isTrue();
   }
 
   @Test
@@ -170,7 +172,7 @@ class ClaudeVerticleTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 6 && failures.size() == 2);
     assertThat(failures).allMatch(f -> f.errorType().equals("invalid_item") && f.events().size() == 1
         && f.errorMessage().contains("sentiment must be one of"));
-    assertThat(Telemetry.of(vertx).stats().getLong("unknown_ids")).isEqualTo(1);
+    assertThat(telemetry.stats().getLong("unknown_ids")).isEqualTo(1);
     assertThat(resent).isEmpty();
   }
 
@@ -254,7 +256,7 @@ class ClaudeVerticleTest {
     assertThat(simStatus(404) - failed).as("only probes while open, one review each").isBetween(1L, 6L);
     assertThat(failures).isEmpty();
     assertThat(alerts).hasSize(1);
-    assertThat(Telemetry.of(vertx).stats().getJsonArray("circuit_breakers").getJsonObject(0).getString("state"))
+    assertThat(telemetry.stats().getJsonArray("circuit_breakers").getJsonObject(0).getString("state"))
         .isEqualTo("open");
 
     sim.configure(new JsonObject().put("fail_status", 0));
@@ -342,7 +344,7 @@ class ClaudeVerticleTest {
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 24);
     assertThat(simStatus(401)).as("the revoked key is not used again").isEqualTo(unauthorized);
-    JsonArray keys = Telemetry.of(vertx).stats().getJsonArray("api_keys");
+    JsonArray keys = telemetry.stats().getJsonArray("api_keys");
     assertThat(keys.encode()).doesNotContain("sk-good").doesNotContain("sk-revoked");
     assertThat(keys.getJsonObject(1).getString("key")).isEqualTo("…bbbb");
     assertThat(keys.getJsonObject(1).getBoolean("usable")).isFalse();
@@ -379,10 +381,10 @@ class ClaudeVerticleTest {
     }
     await().atMost(Duration.ofSeconds(40)).until(() -> results.size() == 66);
     assertThat(failures).isEmpty();
-    JsonObject key = Telemetry.of(vertx).stats().getJsonArray("api_keys").getJsonObject(0);
+    JsonObject key = telemetry.stats().getJsonArray("api_keys").getJsonObject(0);
     assertThat(key.getJsonObject("models").getJsonObject(config.modelFor("balanced")).getLong("requests_limit"))
         .as("adopted from the headers").isEqualTo(60);
-    assertThat(Telemetry.of(vertx).stats().getLong("rate_limit_waits")).as("the limiter held requests back").isPositive();
+    assertThat(telemetry.stats().getLong("rate_limit_waits")).as("the limiter held requests back").isPositive();
     assertThat(simStatus(429)).as("at most the requests in flight when the budget ran out").isLessThanOrEqualTo(8);
   }
 }

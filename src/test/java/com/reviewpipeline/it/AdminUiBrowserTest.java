@@ -63,7 +63,7 @@ class AdminUiBrowserTest {
         h.sim.configure(new JsonObject().put("fail_status", 413).put("fail_system_contains", "content-moderation stage"));
         h.produceValid(3, 501);
         PipelineHarness.Node node = h.startNode();
-        AdminApiVerticle admin = new AdminApiVerticle(h.config, node.app());
+        AdminApiVerticle admin = new AdminApiVerticle(h.config, node.telemetry(), com.reviewpipeline.bus.Membership.alone(), node.app());
         PipelineHarness.await(node.vertx().deployVerticle(admin));
         port = admin.port();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))

@@ -63,7 +63,7 @@ class EndToEndPipelineTest {
         .withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), List.of("test-key")))
         .withPipelines(base.pipelines().stream().map(p -> p.withGroupId(p.groupId() + "-" + run)).toList());
     String group = config.pipelines().get(0).groupId();
-    app = PipelineApp.deploy(vertx, config, false).toCompletionStage().toCompletableFuture().get();
+    app = PipelineApp.deploy(vertx, com.reviewpipeline.support.Telemetries.fresh(), config, false).toCompletionStage().toCompletableFuture().get();
 
     ReviewGenerator generator = new ReviewGenerator(7);
     Map<String, ReviewEvent> sent = new HashMap<>();

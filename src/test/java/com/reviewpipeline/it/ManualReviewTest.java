@@ -67,7 +67,7 @@ class ManualReviewTest {
       h.sim.configure(new JsonObject().put("fail_status", 500).put("fail_system_contains", "content-moderation stage"));
       Map<String, ReviewEvent> sent = h.produceValid(40, 71);
       PipelineHarness.Node node = h.startNode();
-      AdminApiVerticle admin = new AdminApiVerticle(h.config);
+      AdminApiVerticle admin = new AdminApiVerticle(h.config, node.telemetry());
       PipelineHarness.await(node.vertx().deployVerticle(admin));
       port = admin.port();
 

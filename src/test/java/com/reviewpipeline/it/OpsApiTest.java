@@ -56,7 +56,7 @@ class OpsApiTest {
     try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5, c -> c.withAdminToken("t").withHttpPort(0)
         .withAlerts(com.reviewpipeline.config.AlertSettings.fromJson(new JsonObject().put("check_interval_ms", 500))))) {
       PipelineHarness.Node node = h.startNode();
-      AdminApiVerticle admin = new AdminApiVerticle(h.config);
+      AdminApiVerticle admin = new AdminApiVerticle(h.config, node.telemetry());
       PipelineHarness.await(node.vertx().deployVerticle(admin));
       port = admin.port();
 
@@ -122,7 +122,7 @@ class OpsApiTest {
   void scalingWhileEventsFlowLosesNothing() throws Exception {
     try (PipelineHarness h = new PipelineHarness(new JsonObject(), 50, c -> c.withAdminToken("t").withHttpPort(0))) {
       PipelineHarness.Node node = h.startNode();
-      AdminApiVerticle admin = new AdminApiVerticle(h.config, node.app());
+      AdminApiVerticle admin = new AdminApiVerticle(h.config, node.telemetry(), com.reviewpipeline.bus.Membership.alone(), node.app());
       PipelineHarness.await(node.vertx().deployVerticle(admin));
       port = admin.port();
       JsonObject deployments = ok("GET", "/api/deployments", null).getJsonObject("deployments");

@@ -39,7 +39,7 @@ public final class PipelineHarness implements AutoCloseable {
   /** One pipeline process: its own Vert.x and app. */
   public record Node(Vertx vertx, PipelineApp app) {
     public Telemetry telemetry() {
-      return Telemetry.of(vertx);
+      return app.telemetry();
     }
 
     public void stop() {
@@ -90,7 +90,7 @@ public final class PipelineHarness implements AutoCloseable {
 
   public Node startNode(AppConfig nodeConfig) {
     Vertx vertx = Vertx.vertx();
-    Node node = new Node(vertx, await(PipelineApp.deploy(vertx, nodeConfig, false)));
+    Node node = new Node(vertx, await(PipelineApp.deploy(vertx, Telemetries.fresh(), nodeConfig, false)));
     nodes.add(node);
     return node;
   }

@@ -61,7 +61,7 @@ final class ApiBoundScenario {
       bench.clients.produceBacklog(st.config().kafka().eventsTopic(), n, "ap-", 12);
       System.out.printf("backlog of %,d events; simulator 1.5 s ± 0.5 s, limits %,d RPM / %,d ITPM / %,d OTPM; measuring %d s after a %d s warm-up%n",
           n, RPM, ITPM, OTPM, seconds - warmup, warmup);
-      PipelineApp app = PipelineApp.deploy(st.vertx(), st.config(), false).await();
+      PipelineApp app = PipelineApp.deploy(st.vertx(), st.telemetry(), st.config(), false).await();
       while (st.telemetry().firstConsumedAtMs() == 0) {
         Thread.sleep(20);
       }

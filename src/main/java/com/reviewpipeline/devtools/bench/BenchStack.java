@@ -88,7 +88,7 @@ final class BenchStack implements AutoCloseable {
   Stack stack(List<String> sets, JsonObject simSettings) throws Exception {
     Vertx simVertx = Vertx.vertx();
     Vertx vertx = Vertx.vertx();
-    Telemetry telemetry = Telemetry.bind(vertx, new SimpleMeterRegistry());
+    Telemetry telemetry = new Telemetry(new SimpleMeterRegistry());
     AppConfig base = config(vertx, sets);
     ClaudeSimulator sim = new ClaudeSimulator(0, SimulatorSettings.defaults(0, 0).merge(simSettings));
     simVertx.deployVerticle(sim).await();

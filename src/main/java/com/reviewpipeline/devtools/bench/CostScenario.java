@@ -111,7 +111,7 @@ final class CostScenario {
     Vertx vertx = Vertx.vertx();
     Vertx simVertx = Vertx.vertx();
     try {
-      Telemetry.bind(vertx, new SimpleMeterRegistry());
+      Telemetry telemetry = new Telemetry(new SimpleMeterRegistry());
       PipelineApp.registerCodecs(vertx);
       List<String> costSets = new ArrayList<>(List.of("pipelines.1.enabled=false"));
       costSets.addAll(bench.extraSets());
@@ -130,13 +130,13 @@ final class CostScenario {
       TokenCalibration calibration = new TokenCalibration(config.anthropic().calibrationWindow());
       CircuitBreakers breakers = new CircuitBreakers(config.anthropic().breakerThreshold(), config.anthropic().breakerProbeMs(),
           System::currentTimeMillis, new PauseSignals(vertx.eventBus()));
-      vertx.deployVerticle(() -> new ClaudeVerticle(config, keys, breakers, calibration),
+      vertx.deployVerticle(() -> new ClaudeVerticle(config, telemetry, keys, breakers, calibration),
           new DeploymentOptions().setInstances(2)).await();
       long t0 = System.currentTimeMillis();
       if (articleBatches) {
         ArticleRouting.sendBatches(vertx, config, p, calibration, mix, t0);
       } else {
-        vertx.deployVerticle(new BatchBufferVerticle(config, calibration)).await();
+        vertx.deployVerticle(new BatchBufferVerticle(config, telemetry, calibration)).await();
         int i = 0;
         for (ReviewEvent e : mix) {
           vertx.eventBus().send(Addresses.events(p.name()), new PipelineEvent(p.name(), e, new SourceRef("bench", 0, i++, "none"), 0, t0));
@@ -166,7 +166,6 @@ final class CostScenario {
       return new CostOutcome(name, k, in / k, outTok / k, (double) thinking / k, usd / k * 1000, byTier,
           sim.stats().getLong("requests"));
     } finally {
-      Telemetry.unbind(vertx);
       vertx.close().await();
       simVertx.close().await();
     }

@@ -42,7 +42,7 @@ final class LatencyScenario {
     try (Stack st = bench.stack(sets, ApiBoundScenario.apiLimits())) {
       String results = st.config().kafka().resultsTopic();
       Map<String, Long> sentAt = new ConcurrentHashMap<>();
-      PipelineApp app = PipelineApp.deploy(st.vertx(), st.config(), false).await();
+      PipelineApp app = PipelineApp.deploy(st.vertx(), st.telemetry(), st.config(), false).await();
       long maxWait = st.config().pipelines().get(0).buffer().maxWaitMs();
       System.out.printf("steady load %.1f events/s (half of %s %.1f) for %d s; simulator 1.5 s ± 0.5 s; buffer max_wait %d ms%n",
           rate, measuredCapacity != null ? "the measured" : "an assumed", capacity, seconds, maxWait);

@@ -38,7 +38,7 @@ final class OverheadScenario {
       System.out.printf("raw mirror: %,d records in %.2f s = %,.0f records/s%n", n, mirrorS, n / mirrorS);
 
       // the pipeline: simulator at 0 ms, no limits
-      PipelineApp app = PipelineApp.deploy(st.vertx(), st.config(), false).await();
+      PipelineApp app = PipelineApp.deploy(st.vertx(), st.telemetry(), st.config(), false).await();
       long end = clients.awaitCommitted(st.config().pipelines().get(0).groupId(), events, n, Duration.ofMinutes(20));
       double pipeS = (end - st.telemetry().firstConsumedAtMs()) / 1000.0;
       long processed = (long) BenchFigures.sum(st.telemetry(), "review_events_processed_total");

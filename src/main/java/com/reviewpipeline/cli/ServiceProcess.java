@@ -1,5 +1,6 @@
 package com.reviewpipeline.cli;
 
+import com.reviewpipeline.bus.Membership;
 import com.reviewpipeline.config.ClusterSettings;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -8,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -16,10 +18,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
-/** Shared process plumbing for the subcommands: a metered Vert.x and graceful SIGTERM/SIGINT handling. */
-final class Runtime {
+/**
+ * Shared process plumbing for the subcommands, the composition root: a metered (optionally clustered) Vert.x with
+ * the telemetry and the cluster membership handed to the service, and graceful SIGTERM/SIGINT handling.
+ */
+final class ServiceProcess {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Runtime.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceProcess.class);
+
+  /** A started Vert.x and what the service is given with it. */
+  record Node(Vertx vertx, Telemetry telemetry, Membership membership) {}
 
   /** A step of the shutdown sequence; steps run in the order they were added. */
   interface Step {
@@ -30,11 +38,10 @@ final class Runtime {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
 
-  static Vertx meteredVertx() {
+  static Node meteredVertx() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = metered(new VertxOptions(), registry).build();
-    Telemetry.bind(vertx, registry);
-    return vertx;
+    return new Node(vertx, new Telemetry(registry), Membership.alone());
   }
 
   /** A Vert.x builder with Micrometer metrics into {@code registry} (bind Telemetry once it is built). */
@@ -48,7 +55,7 @@ final class Runtime {
    * A clustered, metered Vert.x: Hazelcast with a TCP/IP member list (multicast and auto-detection off), bound to
    * the configured interface; the event bus binds there too and advertises the public host.
    */
-  static Vertx clusteredVertx(ClusterSettings c) {
+  static Node clusteredVertx(ClusterSettings c) {
     com.hazelcast.config.Config hz = io.vertx.spi.cluster.hazelcast.ConfigUtil.loadConfig();
     hz.setClusterName(c.name());
     hz.setProperty("hazelcast.logging.type", "slf4j");
@@ -82,14 +89,10 @@ final class Runtime {
             .setHost(c.host()).setPort(c.eventBusPort()).setClusterPublicHost(c.advertisedHost()));
     LOG.info("cluster.joining name={} bind={}:{} public={} members={} eventbus_port={}", c.name(), c.host(), c.port(),
         c.advertisedHost(), members, c.eventBusPort());
-    Vertx vertx = metered(options, registry)
-        .withClusterManager(new io.vertx.spi.cluster.hazelcast.HazelcastClusterManager(hz))
-        .buildClustered()
-        .await();
-    Telemetry.bind(vertx, registry);
-    io.vertx.core.spi.cluster.ClusterManager cm = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+    HazelcastClusterManager cm = new HazelcastClusterManager(hz);
+    Vertx vertx = metered(options, registry).withClusterManager(cm).buildClustered().await();
     LOG.info("cluster.joined node_id={} name={} members={}", cm.getNodeId(), c.displayName(), cm.getNodes().size());
-    return vertx;
+    return new Node(vertx, new Telemetry(registry), Membership.of(cm));
   }
 
   private static String resolve(String host) {
