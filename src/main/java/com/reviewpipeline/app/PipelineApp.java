@@ -6,11 +6,8 @@ import com.reviewpipeline.alert.AlertVerticle;
 import com.reviewpipeline.buffer.BatchBufferVerticle;
 import com.reviewpipeline.bus.LocalCodec;
 import com.reviewpipeline.bus.Membership;
+import com.reviewpipeline.claude.ClaudeShared;
 import com.reviewpipeline.claude.ClaudeVerticle;
-import com.reviewpipeline.claude.TokenCalibration;
-import com.reviewpipeline.claude.CircuitBreakers;
-import com.reviewpipeline.claude.KeyPool;
-import com.reviewpipeline.claude.PauseSignals;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.ingest.IngestVerticle;
@@ -84,23 +81,21 @@ public final class PipelineApp implements Scaler {
     PipelineApp app = new PipelineApp(vertx, config, telemetry);
     LOG.info("pipeline.starting config={}", config);
     // one limiter per API key for the whole process, shared by every Claude verticle instance
-    KeyPool keys = new KeyPool(config.anthropic().apiKeys(), config.anthropic().rateLimits(), System::currentTimeMillis);
+    // one set of API keys with their limiters, circuits, token calibration and account hold per process, shared by
+    // every Claude verticle instance (the calibration by the buffers too)
+    ClaudeShared claude = ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis);
     // clustered: the members share each key's budget; each starts from its 1/N share and adapts to the server
     if (membership.clustered()) {
-      keys.peers(membership.size());
-      vertx.setPeriodic(2000, t -> keys.peers(membership.size()));
+      claude.keys().peers(membership.size());
+      vertx.setPeriodic(2000, t -> claude.keys().peers(membership.size()));
     }
-    // one set of circuits and one token calibration per process, shared by the buffers and Claude verticles
-    CircuitBreakers breakers = new CircuitBreakers(config.anthropic().breakerThreshold(),
-        config.anthropic().breakerProbeMs(), System::currentTimeMillis, new PauseSignals(vertx.eventBus()));
-    TokenCalibration calibration = new TokenCalibration(config.anthropic().calibrationWindow());
     return vertx.executeBlocking(() -> {
           Topics.ensure(config.kafka());
           return null;
         })
         .compose(v -> app.start("publisher", () -> new ResultPublisherVerticle(config, telemetry), config.instances().publisher(), false))
-        .compose(v -> app.start("claude", () -> new ClaudeVerticle(config, telemetry, keys, breakers, calibration), config.instances().claude(), false))
-        .compose(v -> app.start("buffer", () -> new BatchBufferVerticle(config, telemetry, calibration), config.instances().buffer(), false))
+        .compose(v -> app.start("claude", () -> new ClaudeVerticle(config, telemetry, claude), config.instances().claude(), false))
+        .compose(v -> app.start("buffer", () -> new BatchBufferVerticle(config, telemetry, claude.calibration()), config.instances().buffer(), false))
         .compose(v -> app.start("retry-scheduler", () -> new RetrySchedulerVerticle(config), 1, false))
         .compose(v -> config.databaseUrl().isBlank() ? Future.succeededFuture()
             : app.start("store", () -> new StoreVerticle(config), 1, false))

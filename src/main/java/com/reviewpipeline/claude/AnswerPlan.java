@@ -1,6 +1,9 @@
 package com.reviewpipeline.claude;
 
+import com.reviewpipeline.model.Batch;
+import com.reviewpipeline.model.EventResult;
 import com.reviewpipeline.model.PipelineEvent;
+import com.reviewpipeline.model.Usage;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +35,18 @@ public record AnswerPlan(
    * @param fallbackTier the pipeline's refusal fallback tier (empty: none)
    * @param maxResends how often an event left out of an answer goes back to its buffer
    */
+  /**
+   * The results of the answered events: each carries an equal share of the batch's cost and tokens (the request
+   * was one, its items are not billed apart).
+   */
+  public List<EventResult> results(Batch batch, String model, Usage usage, double cost) {
+    int n = batch.size();
+    List<EventResult> out = new ArrayList<>();
+    verdicts.forEach((e, verdict) -> out.add(new EventResult(e, verdict, model, batch.tier(), batch.id(), n, cost / n,
+        (double) usage.totalInputTokens() / n, (double) usage.outputTokens() / n)));
+    return out;
+  }
+
   public static AnswerPlan of(List<PipelineEvent> events, ParsedResponse parsed, String tier, String fallbackTier,
       int maxResends) {
     List<String> ids = ClaudeRequests.batchIds(events.size());

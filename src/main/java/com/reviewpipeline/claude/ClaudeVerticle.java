@@ -1,7 +1,7 @@
 package com.reviewpipeline.claude;
 
-import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.Drain;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.ClaudeSettings;
 import com.reviewpipeline.config.PipelineConfig;
@@ -14,21 +14,15 @@ import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.model.Usage;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,64 +35,52 @@ import org.slf4j.LoggerFactory;
 public final class ClaudeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClaudeVerticle.class);
-  private static final String SPEND_LIMIT = "enforced_spend_limit_reached";
-  /** Statuses no single event causes; 400 also counts, but only once it repeats for batches of different content. */
-  private static final Set<Integer> PIPELINE_LEVEL = Set.of(400, 402, 403, 404);
+  private static final String NO_KEY = "every configured Anthropic API key was rejected with 401";
 
   private final AppConfig app;
   private final KeyPool keys;
   private final CircuitBreakers breakers;
   private final TokenCalibration calibration;
+  private final AccountHold hold;
   private final Map<String, ResponseReader> readers = new HashMap<>();
   private ClaudeSettings settings;
-  private WebClient client;
+  private MessagesClient client;
   private ClaudeRequests requests;
   private RetryPolicy retryPolicy;
-  private CostCalculator costs;
   private final Telemetry telemetry;
   /** Batches this instance holds that have not reached results or the failure path (incl. waiting on timers). */
   private int owned;
   private MessageConsumer<Batch> batches;
   private HeldBatches held;
-  private PauseSignals signals;
   private UsageAccounting accounting;
 
   /** What one request was sent with, to account for its answer. */
   private record Sent(Batch batch, int attempt, boolean probe, PipelineConfig pipeline, String model, int rawEstimate,
       int estimate) {}
 
-  /**
-   * @param keys the process's API keys and their rate limiters, shared by every Claude verticle instance
-   * @param breakers the process's circuits, shared likewise
-   * @param calibration the process's token-estimate calibration, shared with the buffers
-   */
-  public ClaudeVerticle(AppConfig app, Telemetry telemetry, KeyPool keys, CircuitBreakers breakers,
-      TokenCalibration calibration) {
+  /** @param shared what every Claude verticle instance of the process shares (keys, circuits, calibration, hold) */
+  public ClaudeVerticle(AppConfig app, Telemetry telemetry, ClaudeShared shared) {
     this.app = app;
-    this.keys = keys;
-    this.breakers = breakers;
-    this.calibration = calibration;
+    this.keys = shared.keys();
+    this.breakers = shared.breakers();
+    this.calibration = shared.calibration();
+    this.hold = shared.hold();
     this.telemetry = telemetry;
   }
 
   @Override
   public Future<?> start() {
     settings = app.anthropic();
-    client = WebClient.create(vertx, new WebClientOptions()
-        .setConnectTimeout(10_000)
-        .setKeepAlive(true)
-        .setUserAgent("review-pipeline/0.1"), new PoolOptions().setHttp1MaxSize(64));
+    client = new MessagesClient(vertx, settings);
     requests = new ClaudeRequests(app.models(), settings, calibration);
     retryPolicy = new RetryPolicy(settings.backoffInitialMs(), settings.backoffMaxMs());
-    costs = new CostCalculator(app.models());
     telemetry.registerKeys(keys::describe);
     telemetry.registerView("circuit_breakers", breakers::describe);
     telemetry.registerView("token_estimate_error", calibration::describe);
     for (PipelineConfig p : app.pipelines()) {
       readers.put(p.name(), new ResponseReader(p.toolName(), new ItemValidator(p.itemSchema())));
     }
-    signals = new PauseSignals(vertx.eventBus());
-    accounting = new UsageAccounting(telemetry, calibration, requests);
+    accounting = new UsageAccounting(telemetry, calibration, requests, new CostCalculator(app.models()));
     held = new HeldBatches(breakers, b -> app.modelFor(b.tier()), settings.maxAttempts(), new HeldBatches.Actions(this::call,
         b -> split(b, b.events()), (events, type, message) -> fail(events, type, message, false), () -> owned++));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.CIRCUIT, m -> held.onSuccess(m.body().getString("pipeline"),
@@ -128,7 +110,7 @@ public final class ClaudeVerticle extends VerticleBase {
       if (probe) {
         breakers.probeFailed(pipeline.name(), model);
       }
-      hold(batch, attempt, "no_usable_api_key", "every configured Anthropic API key was rejected with 401", false);
+      hold(batch, attempt, "no_usable_api_key", NO_KEY, false);
       return;
     }
     if (a.permit() == null) {
@@ -141,13 +123,7 @@ public final class ClaudeVerticle extends VerticleBase {
 
   private void send(Sent s, JsonObject body, KeyPool.Permit permit) {
     long started = System.currentTimeMillis();
-    client.postAbs(settings.baseUrl() + "/v1/messages")
-        .putHeader("x-api-key", permit.secret())
-        .putHeader("anthropic-version", settings.apiVersion())
-        .putHeader("content-type", "application/json")
-        .timeout(settings.requestTimeoutMs())
-        .sendJsonObject(body)
-        .onComplete(ar -> {
+    client.send(body, permit.secret()).onComplete(ar -> {
           long took = System.currentTimeMillis() - started;
           if (ar.failed()) {
             keys.release(permit, 0, null, null);
@@ -181,26 +157,16 @@ public final class ClaudeVerticle extends VerticleBase {
     LOG.warn("claude.request.failed pipeline={} batch={} status={} type={} code={} request_id={} key={} attempt={}",
         batch.pipeline(), batch.id(), status, error.type(), error.code(), resp.getHeader("request-id"), permit.label(),
         s.attempt());
-    if (status == 429 && SPEND_LIMIT.equals(error.code())) {
-      hold(batch, s.attempt(), "spend_limit", "the Anthropic workspace spend limit is reached (" + error.message() + ")", true);
-    } else if (status == 401) {
-      if (keys.usableKeys() > 0) {
-        call(batch, s.attempt(), false);
-      } else {
-        hold(batch, s.attempt(), "no_usable_api_key", "every configured Anthropic API key was rejected with 401", false);
-      }
-    } else if (status == 413) {
-      // too large is this batch's own problem: halves until each fits, a lone review too large fails alone
-      if (batch.size() > 1) {
-        split(batch, batch.events());
-      } else {
-        fail(batch.events(), "request_too_large", error.message(), false);
-      }
-    } else if (PIPELINE_LEVEL.contains(status)) {
-      pipelineFailure(s, status, error.message());
-    } else {
-      retryOrFail(batch, s.attempt(), error.type(), error.message(), RetryPolicy.retryable(status,
-          resp.getHeader("x-should-retry")), resp);
+    switch (ErrorTriage.of(status, error.code(), keys.usableKeys(), batch.size())) {
+      case HOLD_SPEND_LIMIT -> hold(batch, s.attempt(), "spend_limit",
+          "the Anthropic workspace spend limit is reached (" + error.message() + ")", true);
+      case OTHER_KEY -> call(batch, s.attempt(), false);
+      case HOLD_NO_KEY -> hold(batch, s.attempt(), "no_usable_api_key", NO_KEY, false);
+      case SPLIT -> split(batch, batch.events());
+      case FAIL_TOO_LARGE -> fail(batch.events(), "request_too_large", error.message(), false);
+      case PIPELINE_FAILURE -> pipelineFailure(s, status, error.message());
+      case RETRY_RULE -> retryOrFail(batch, s.attempt(), error.type(), error.message(),
+          RetryPolicy.retryable(status, resp.getHeader("x-should-retry")), resp);
     }
   }
 
@@ -234,9 +200,8 @@ public final class ClaudeVerticle extends VerticleBase {
     if (blockKeys) {
       keys.blockAll(System.currentTimeMillis() + probeMs);
     }
-    if (keys.markHeld(reason)) {
+    if (hold.hold(reason, message)) {
       LOG.error("claude.pipelines.paused reason={} message={} probe_every_ms={}", reason, message, probeMs);
-      signals.allHeld(reason, message);
     }
     vertx.setTimer(probeMs, t -> call(batch, attempt, false));
   }
@@ -284,27 +249,16 @@ public final class ClaudeVerticle extends VerticleBase {
       telemetry.simulatorAnswered();
     }
     closeHeld(pipeline.name(), model);
-    double cost = costs.cost(model, usage);
-    accounting.book(pipeline.name(), model, batch.tier(), parsed, cost, s.rawEstimate(), s.estimate());
-    if (parsed.refused()) {
-      LOG.info("claude.batch.refused pipeline={} batch={} events={} answered={} details={}", batch.pipeline(),
-          batch.id(), batch.size(), parsed.verdicts().size(), parsed.stopDetails());
-    }
-    if (!parsed.unknown().isEmpty()) {
-      telemetry.unknownIds(pipeline.name(), parsed.unknown().size());
-      LOG.warn("claude.response.unknown_ids pipeline={} batch={} count={} (ignored)", batch.pipeline(), batch.id(),
-          parsed.unknown().size());
-    }
+    double cost = accounting.account(batch, model, parsed, s.rawEstimate(), s.estimate());
     execute(batch, model, AnswerPlan.of(batch.events(), parsed, batch.tier(), pipeline.refusalFallbackTier(),
         settings.maxItemResends()), usage, cost);
   }
 
   /** A success lifts what failures held: the spend-limit pause, and the batches held for this circuit. */
   private void closeHeld(String pipeline, String model) {
-    String lifted = keys.clearHeld();
+    String lifted = hold.lift();
     if (lifted != null) {
       LOG.info("claude.pipelines.resumed reason={} the API answers again", lifted);
-      signals.allResumed(lifted);
     }
     CircuitBreakers.Success s = breakers.success(pipeline, model);
     if (s == CircuitBreakers.Success.CLOSED) {
@@ -319,12 +273,8 @@ public final class ClaudeVerticle extends VerticleBase {
   private void execute(Batch batch, String model, AnswerPlan plan, Usage usage, double cost) {
     int n = batch.size();
     PipelineConfig pipeline = app.pipeline(batch.pipeline());
-    List<EventResult> results = new ArrayList<>();
-    plan.verdicts().forEach((e, verdict) -> {
-      results.add(new EventResult(e, verdict, model, batch.tier(), batch.id(), n, cost / n,
-          (double) usage.totalInputTokens() / n, (double) usage.outputTokens() / n));
-      telemetry.processed(pipeline.name(), model, batch.tier(), isFlagged(pipeline, verdict));
-    });
+    List<EventResult> results = plan.results(batch, model, usage, cost);
+    results.forEach(r -> telemetry.processed(pipeline.name(), model, batch.tier(), pipeline.flags(r.verdict())));
     if (!results.isEmpty()) {
       vertx.eventBus().send(Addresses.RESULTS, new BatchResults(batch.id(), pipeline.name(), results));
     }
@@ -358,28 +308,22 @@ public final class ClaudeVerticle extends VerticleBase {
     owned--;
   }
 
-  static boolean isFlagged(PipelineConfig pipeline, JsonObject verdict) {
-    return pipeline.flagFields().stream().anyMatch(f -> Boolean.TRUE.equals(verdict.getValue(f)));
-  }
-
   /**
    * Graceful stop (scale-down, shutdown): takes no new batches and finishes the ones it holds,
    * including those waiting for a retry, the rate limiter or a circuit, up to {@code shutdown.timeout_ms}.
    */
   @Override
   public Future<?> stop() {
-    Promise<Void> drained = Promise.promise();
     long deadline = System.currentTimeMillis() + app.shutdownTimeoutMs();
     Future<Void> unregistered = batches == null ? Future.succeededFuture() : batches.unregister();
-    unregistered.onComplete(v -> {
+    return unregistered.transform(v -> {
       // batches held for a circuit cannot finish here: the instances that stay take them (on a scale-down), or,
       // when the process stops, they stay uncommitted and are read again
       List<Batch> handedOn = held == null ? List.of() : held.drain();
       handedOn.forEach(b -> vertx.eventBus().send(Addresses.BATCH_READY, b));
       owned -= handedOn.size();
-      waitForOwned(drained, deadline);
-    });
-    return drained.future().onComplete(v -> {
+      return Drain.until(vertx, () -> owned <= 0, deadline, 20);
+    }).onComplete(v -> {
       if (owned > 0) {
         LOG.warn("claude.stopped batches_abandoned={} (their events stay uncommitted and are read again)", owned);
       }
@@ -387,13 +331,5 @@ public final class ClaudeVerticle extends VerticleBase {
         client.close();
       }
     });
-  }
-
-  private void waitForOwned(Promise<Void> drained, long deadline) {
-    if (owned <= 0 || System.currentTimeMillis() >= deadline) {
-      drained.tryComplete();
-      return;
-    }
-    vertx.setTimer(20, t -> waitForOwned(drained, deadline));
   }
 }

@@ -88,7 +88,6 @@ public final class KeyPool {
   private final RateLimits limits;
   private final LongSupplier clock;
   private int cursor;
-  private String heldReason;
 
   public KeyPool(List<String> secrets, RateLimits limits, LongSupplier clock) {
     if (secrets.isEmpty()) {
@@ -255,22 +254,6 @@ public final class KeyPool {
     } catch (NumberFormatException ignored) {
       // a header we cannot read does not change our own view
     }
-  }
-
-  /** Records that pipelines are paused for {@code reason}; true only for the call that paused them. */
-  public synchronized boolean markHeld(String reason) {
-    if (heldReason != null) {
-      return false;
-    }
-    heldReason = reason;
-    return true;
-  }
-
-  /** Clears a pause; returns its reason to the one call that cleared it, else null. */
-  public synchronized String clearHeld() {
-    String reason = heldReason;
-    heldReason = null;
-    return reason;
   }
 
   public synchronized int usableKeys() {

@@ -1,20 +1,50 @@
 package com.reviewpipeline.claude;
 
-import com.reviewpipeline.claude.TokenCalibration;
+import com.reviewpipeline.model.Batch;
 import com.reviewpipeline.model.Usage;
 import com.reviewpipeline.telemetry.Telemetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Books one answer's usage: tokens by kind, estimated thinking tokens, cost, and the token-estimate calibration. */
+/**
+ * Books one answer: its cost, tokens by kind, estimated thinking tokens, the token-estimate calibration, refusals
+ * and ids the request never had.
+ */
 final class UsageAccounting {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UsageAccounting.class);
 
   private final Telemetry telemetry;
   private final TokenCalibration calibration;
   private final ClaudeRequests requests;
+  private final CostCalculator costs;
 
-  UsageAccounting(Telemetry telemetry, TokenCalibration calibration, ClaudeRequests requests) {
+  UsageAccounting(Telemetry telemetry, TokenCalibration calibration, ClaudeRequests requests, CostCalculator costs) {
     this.telemetry = telemetry;
     this.calibration = calibration;
     this.requests = requests;
+    this.costs = costs;
+  }
+
+  /**
+   * Books the answer to {@code batch} and returns its cost in USD.
+   *
+   * @param rawEstimate the request's uncalibrated input estimate
+   * @param estimate the estimate the request was charged and sized with
+   */
+  double account(Batch batch, String model, ParsedResponse parsed, int rawEstimate, int estimate) {
+    double cost = costs.cost(model, parsed.usage());
+    book(batch.pipeline(), model, batch.tier(), parsed, cost, rawEstimate, estimate);
+    if (parsed.refused()) {
+      LOG.info("claude.batch.refused pipeline={} batch={} events={} answered={} details={}", batch.pipeline(),
+          batch.id(), batch.size(), parsed.verdicts().size(), parsed.stopDetails());
+    }
+    if (!parsed.unknown().isEmpty()) {
+      telemetry.unknownIds(batch.pipeline(), parsed.unknown().size());
+      LOG.warn("claude.response.unknown_ids pipeline={} batch={} count={} (ignored)", batch.pipeline(), batch.id(),
+          parsed.unknown().size());
+    }
+    return cost;
   }
 
   /**

@@ -53,6 +53,11 @@ public record PipelineConfig(
         maxOutputTokens, buffer, refusalFallbackTier);
   }
 
+  /** Whether a verdict flags its review: one of the tool file's {@code flag_fields} is true. */
+  public boolean flags(JsonObject verdict) {
+    return flagFields.stream().anyMatch(f -> Boolean.TRUE.equals(verdict.getValue(f)));
+  }
+
   /** The same pipeline with other routing: no rules sends everything to {@code defaultTier}. */
   public PipelineConfig withRouting(String defaultTier, List<RouteRule> rules) {
     return new PipelineConfig(name, groupId, systemPrompt, tool, flagFields, defaultTier, List.copyOf(rules),

@@ -3,6 +3,7 @@ package com.reviewpipeline.ingest;
 import com.reviewpipeline.kafka.OffsetTracker;
 import com.reviewpipeline.kafka.TrackedCommits;
 import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.Drain;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.KafkaSettings;
 import com.reviewpipeline.config.PipelineConfig;
@@ -258,14 +259,12 @@ public final class IngestVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(commitTimer);
-    Promise<Void> drained = Promise.promise();
     Future<Void> pause = assigned.isEmpty() ? Future.succeededFuture() : consumer.pause(Set.copyOf(assigned));
     long deadline = System.currentTimeMillis() + app.shutdownTimeoutMs();
-    pause.onComplete(v -> {
-      vertx.eventBus().publish(Addresses.BUFFER_FLUSH, pipeline.name());
-      waitForDrain(drained, deadline);
-    });
-    return drained.future()
+    return pause.transform(v -> {
+          vertx.eventBus().publish(Addresses.BUFFER_FLUSH, pipeline.name());
+          return Drain.until(vertx, () -> tracker.inFlight() == 0, deadline, 50);
+        })
         .compose(v -> finalCommit(10))
         .compose(v -> consumer.close())
         .onComplete(v -> {
@@ -273,14 +272,6 @@ public final class IngestVerticle extends VerticleBase {
           LOG.info("ingest.stopped pipeline={} instance={} in_flight_abandoned={}",
               pipeline.name(), instanceId, tracker.inFlight());
         });
-  }
-
-  private void waitForDrain(Promise<Void> drained, long deadline) {
-    if (tracker.inFlight() == 0 || System.currentTimeMillis() >= deadline) {
-      drained.tryComplete();
-      return;
-    }
-    vertx.setTimer(50, id -> waitForDrain(drained, deadline));
   }
 
   private static String describe(Set<TopicPartition> partitions) {

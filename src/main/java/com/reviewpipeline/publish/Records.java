@@ -37,7 +37,7 @@ public final class Records {
     if (out.getValue("source") instanceof String channel) {
       out.put("channel", channel); // the review's own source (web, mobile, api); "source" is its Kafka position
     }
-    boolean flagged = pipeline.flagFields().stream().anyMatch(f -> Boolean.TRUE.equals(r.verdict().getValue(f)));
+    boolean flagged = pipeline.flags(r.verdict());
     return out
         .put("flagged", flagged)
         .put("model", r.model())

@@ -65,10 +65,9 @@ class ClaudeVerticleTest {
     vertx.eventBus().<PipelineEvent>localConsumer(Addresses.events(PIPELINE), m -> resent.add(m.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL, m -> control.add(m.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, m -> alerts.add(m.body()));
-    KeyPool pool = new KeyPool(config.anthropic().apiKeys(), config.anthropic().rateLimits(), System::currentTimeMillis);
-    vertx.deployVerticle(new ClaudeVerticle(config, telemetry, pool, new CircuitBreakers(config.anthropic().breakerThreshold(),
-        config.anthropic().breakerProbeMs(), System::currentTimeMillis, new PauseSignals(vertx.eventBus())),
-        new TokenCalibration(50))).toCompletionStage().toCompletableFuture().get();
+    vertx.deployVerticle(new ClaudeVerticle(config, telemetry,
+        ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis)))
+        .toCompletionStage().toCompletableFuture().get();
   }
 
   @AfterEach

@@ -3,10 +3,8 @@ package com.reviewpipeline.devtools.bench;
 import com.reviewpipeline.app.PipelineApp;
 import com.reviewpipeline.buffer.BatchBufferVerticle;
 import com.reviewpipeline.bus.Addresses;
-import com.reviewpipeline.claude.CircuitBreakers;
+import com.reviewpipeline.claude.ClaudeShared;
 import com.reviewpipeline.claude.ClaudeVerticle;
-import com.reviewpipeline.claude.KeyPool;
-import com.reviewpipeline.claude.PauseSignals;
 import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.BufferConfig;
@@ -126,11 +124,9 @@ final class CostScenario {
       List<FailedEvents> failures = new CopyOnWriteArrayList<>();
       vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, m -> results.addAll(m.body().results()));
       vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, m -> failures.add(m.body()));
-      KeyPool keys = new KeyPool(config.anthropic().apiKeys(), config.anthropic().rateLimits(), System::currentTimeMillis);
-      TokenCalibration calibration = new TokenCalibration(config.anthropic().calibrationWindow());
-      CircuitBreakers breakers = new CircuitBreakers(config.anthropic().breakerThreshold(), config.anthropic().breakerProbeMs(),
-          System::currentTimeMillis, new PauseSignals(vertx.eventBus()));
-      vertx.deployVerticle(() -> new ClaudeVerticle(config, telemetry, keys, breakers, calibration),
+      ClaudeShared shared = ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis);
+      TokenCalibration calibration = shared.calibration();
+      vertx.deployVerticle(() -> new ClaudeVerticle(config, telemetry, shared),
           new DeploymentOptions().setInstances(2)).await();
       long t0 = System.currentTimeMillis();
       if (articleBatches) {
