@@ -140,7 +140,9 @@ final class OpsApi {
       }
       LOG.warn("admin.mutation who={} what=scale verticle={} instances={} nodes={}", who, verticle, n, ids);
       JsonObject request = new JsonObject().put("op", "scale").put("verticle", verticle).put("instances", n);
-      List<Future<JsonObject>> changes = ids.stream().map(id -> nodes.ask(id, request)
+      // replacing a deployment drains the old instances first, up to the shutdown deadline
+      long timeoutMs = app.shutdownTimeoutMs() + 10_000;
+      List<Future<JsonObject>> changes = ids.stream().map(id -> nodes.ask(id, request, timeoutMs)
           .recover(err -> Future.succeededFuture(new JsonObject().put("node_id", id).put("error", err.getMessage()))))
           .toList();
       Future.all(changes).onComplete(ar -> {

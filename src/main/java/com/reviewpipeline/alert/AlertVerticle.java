@@ -14,7 +14,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
@@ -41,8 +40,7 @@ public final class AlertVerticle extends VerticleBase {
   private Admin kafkaAdmin;
   private ModerationQueries store;
   private final Telemetry telemetry;
-  private final Map<String, Boolean> firing = new HashMap<>();
-  private final Map<String, Long> breachedSince = new HashMap<>();
+  private final AlertRules rules = new AlertRules();
   private double flaggedAtLastDigest;
   private long checkTimer = -1;
   private long digestTimer = -1;
@@ -96,20 +94,15 @@ public final class AlertVerticle extends VerticleBase {
 
   /** Fires on the first breach, resolves on the first clear; nothing in between. */
   void transition(String key, boolean breached, String severity, String message) {
-    boolean was = firing.getOrDefault(key, false);
-    if (breached == was) {
-      return;
+    rules.observe(key, breached, severity, message).ifPresent(this::announce);
+  }
+
+  private void announce(AlertRules.Change c) {
+    if (c.firing()) {
+      telemetry.alert(c.key());
     }
-    firing.put(key, breached);
-    if (breached) {
-      telemetry.alert(key);
-    }
-    String text = (breached ? ":rotating_light: [" + severity.toUpperCase() + "] " : ":white_check_mark: [RESOLVED] ")
-        + key + ": " + message;
-    LOG.warn("alert.{} key={} message={}", breached ? "firing" : "resolved", key, message);
-    post(new JsonObject().put("text", text)
-        .put("alert", new JsonObject().put("key", key).put("status", breached ? "firing" : "resolved")
-            .put("severity", severity).put("message", message)));
+    LOG.warn("alert.{} key={} message={}", c.firing() ? "firing" : "resolved", c.key(), c.message());
+    post(c.slack());
   }
 
   private void digest() {
@@ -139,8 +132,7 @@ public final class AlertVerticle extends VerticleBase {
     boolean raise = raisesServiceAlerts();
     if (!raise) {
       // another member raises them; forget ours so that taking over later starts from what is true then
-      breachedSince.clear();
-      firing.keySet().removeIf(k -> k.startsWith("lag_") || k.equals("dlq_backlog") || k.startsWith("routing_drift:"));
+      rules.forgetServiceConditions();
     } else {
       checkMix(now);
     }
@@ -160,10 +152,12 @@ public final class AlertVerticle extends VerticleBase {
       if (!raise) {
         return;
       }
-      sustained("lag_page:" + group, lag > settings.lagPageThreshold(), settings.lagPageForMs(), now, "page",
-          "consumer group " + group + " is " + lag + " events behind (over " + settings.lagPageThreshold() + ")");
-      sustained("lag_warning:" + group, lag > settings.lagWarningThreshold(), settings.lagWarningForMs(), now, "warning",
-          "consumer group " + group + " is " + lag + " events behind (over " + settings.lagWarningThreshold() + ")");
+      rules.observeSustained("lag_page:" + group, lag > settings.lagPageThreshold(), settings.lagPageForMs(), now, "page",
+          "consumer group " + group + " is " + lag + " events behind (over " + settings.lagPageThreshold() + ")")
+          .ifPresent(this::announce);
+      rules.observeSustained("lag_warning:" + group, lag > settings.lagWarningThreshold(), settings.lagWarningForMs(),
+          now, "warning", "consumer group " + group + " is " + lag + " events behind (over "
+              + settings.lagWarningThreshold() + ")").ifPresent(this::announce);
     })).onFailure(err -> LOG.warn("alerts.check.failed what=lag error={}", err.toString()));
   }
 
@@ -216,18 +210,6 @@ public final class AlertVerticle extends VerticleBase {
             .put("summary", p));
       });
     }).onFailure(err -> LOG.warn("summary.failed error={}", err.toString()));
-  }
-
-  private void sustained(String key, boolean breached, long forMs, long now, String severity, String message) {
-    if (!breached) {
-      breachedSince.remove(key);
-      transition(key, false, severity, message.replace(" is ", " is back to ").replace("(over ", "(threshold "));
-      return;
-    }
-    long since = breachedSince.computeIfAbsent(key, k -> now);
-    if (now - since >= forMs) {
-      transition(key, true, severity, message + " for " + (now - since) / 1000 + " s");
-    }
   }
 
   /**

@@ -69,7 +69,12 @@ public final class ClusterNodes {
 
   /** Asks one node; its id and name are added to the answer. */
   public Future<JsonObject> ask(String id, JsonObject request) {
-    return vertx.eventBus().<JsonObject>request(prefix + id, request, new DeliveryOptions().setSendTimeout(ASK_TIMEOUT_MS))
+    return ask(id, request, ASK_TIMEOUT_MS);
+  }
+
+  /** Asks one node, waiting up to {@code timeoutMs} for work that takes long (a scale-down drains first). */
+  public Future<JsonObject> ask(String id, JsonObject request, long timeoutMs) {
+    return vertx.eventBus().<JsonObject>request(prefix + id, request, new DeliveryOptions().setSendTimeout(timeoutMs))
         .map(m -> m.body());
   }
 

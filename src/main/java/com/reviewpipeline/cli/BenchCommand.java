@@ -4,7 +4,6 @@ import com.reviewpipeline.devtools.bench.Bench;
 import com.reviewpipeline.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

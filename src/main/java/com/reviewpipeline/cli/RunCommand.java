@@ -3,7 +3,6 @@ package com.reviewpipeline.cli;
 import com.reviewpipeline.app.PipelineApp;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.ConfigLoader;
-import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -1,5 +1,6 @@
 package com.reviewpipeline.ingest;
 
+import com.reviewpipeline.kafka.FlowControl;
 import com.reviewpipeline.kafka.OffsetTracker;
 import com.reviewpipeline.kafka.TrackedCommits;
 import com.reviewpipeline.bus.Addresses;
@@ -48,9 +49,8 @@ public final class IngestVerticle extends VerticleBase {
   private KafkaConsumer<byte[], byte[]> consumer;
   private MessageConsumer<BatchAck> ackConsumer;
   private final Telemetry telemetry;
-  private boolean pausedForBackpressure;
-  /** Why consumption is paused on request (admin, spend_limit, ...); empty: not paused. */
-  private final Set<String> pausedByControl = new java.util.TreeSet<>();
+  /** Backpressure and pause reasons (admin, spend_limit, circuits): whether the partitions should be paused. */
+  private FlowControl flow;
   private MessageConsumer<io.vertx.core.json.JsonObject> controlConsumer;
   private boolean stopping;
   private long commitTimer = -1;
@@ -65,6 +65,7 @@ public final class IngestVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     kafka = app.kafka();
+    flow = new FlowControl(kafka.inflightHighWatermark(), kafka.inflightLowWatermark());
     parser = new ReviewEventParser(kafka.maxReviewChars());
     telemetry.registerInFlight(pipeline.name(), instanceId, tracker::inFlight);
     ackConsumer = vertx.eventBus().localConsumer(Addresses.ack(instanceId), msg -> onAck(msg.body()));
@@ -134,8 +135,7 @@ public final class IngestVerticle extends VerticleBase {
       vertx.eventBus().send(Addresses.REJECTED,
           new RejectedRecord(pipeline.name(), source, record.key(), record.value(), bad.reason()));
     }
-    if (!pausedForBackpressure && tracker.uncommitted() >= kafka.inflightHighWatermark()) {
-      pausedForBackpressure = true;
+    if (flow.afterRead(tracker.uncommitted()) == FlowControl.Action.PAUSE) {
       telemetry.backpressurePause(pipeline.name());
       LOG.info("ingest.paused pipeline={} uncommitted={} in_flight={} high_watermark={}",
           pipeline.name(), tracker.uncommitted(), tracker.inFlight(), kafka.inflightHighWatermark());
@@ -158,7 +158,7 @@ public final class IngestVerticle extends VerticleBase {
     for (SourceRef ref : ack.done()) {
       tracker.done(ref.partition(), ref.offset());
     }
-    if (pausedForBackpressure && !stopping) {
+    if (flow.backpressure() && !stopping) {
       // The window only shrinks on commit: commit now rather than at the next tick.
       commit().onComplete(v -> maybeResume());
     }
@@ -176,31 +176,27 @@ public final class IngestVerticle extends VerticleBase {
     }
     String action = cmd.getString("action", "");
     String reason = cmd.getString("reason", "admin");
-    boolean wasPaused = !pausedByControl.isEmpty();
-    if (action.equals("pause") && pausedByControl.add(reason)) {
+    if (action.equals("pause")) {
       LOG.warn("ingest.paused pipeline={} reason={} by={}", pipeline.name(), reason, cmd.getString("by", "-"));
-      if (!wasPaused) {
+      if (flow.pause(reason) == FlowControl.Action.PAUSE) {
         if (!assigned.isEmpty()) {
           consumer.pause(Set.copyOf(assigned));
         }
         // in-flight events complete; partial buffers go now rather than after max_wait
         vertx.eventBus().publish(Addresses.BUFFER_FLUSH, pipeline.name());
       }
-    } else if (action.equals("resume") && pausedByControl.remove(reason)) {
-      LOG.info("ingest.resume.requested pipeline={} reason={} still_paused_for={}", pipeline.name(), reason, pausedByControl);
-      if (pausedByControl.isEmpty() && !pausedForBackpressure && !stopping && !assigned.isEmpty()) {
+    } else if (action.equals("resume")) {
+      FlowControl.Action next = flow.resume(reason);
+      LOG.info("ingest.resume.requested pipeline={} reason={} still_paused_for={}", pipeline.name(), reason, flow.reasons());
+      if (next == FlowControl.Action.RESUME && !assigned.isEmpty()) {
         consumer.resume(Set.copyOf(assigned));
       }
     }
-    telemetry.paused(pipeline.name(), instanceId, Set.copyOf(pausedByControl));
+    telemetry.paused(pipeline.name(), instanceId, flow.reasons());
   }
 
   private void maybeResume() {
-    if (pausedForBackpressure && !stopping && tracker.uncommitted() <= kafka.inflightLowWatermark()) {
-      pausedForBackpressure = false;
-      if (!pausedByControl.isEmpty()) {
-        return;
-      }
+    if (flow.afterCommit(tracker.uncommitted()) == FlowControl.Action.RESUME) {
       LOG.info("ingest.resumed pipeline={} uncommitted={} low_watermark={}",
           pipeline.name(), tracker.uncommitted(), kafka.inflightLowWatermark());
       consumer.resume(Set.copyOf(assigned));
@@ -212,7 +208,7 @@ public final class IngestVerticle extends VerticleBase {
     telemetry.rebalance(pipeline.name(), "assigned");
     telemetry.assigned(pipeline.name(), instanceId, assigned.stream().map(TopicPartition::getPartition).toList());
     LOG.info("ingest.assigned pipeline={} partitions={}", pipeline.name(), describe(partitions));
-    if (pausedForBackpressure || stopping || !pausedByControl.isEmpty()) {
+    if (flow.paused()) {
       consumer.pause(partitions);
     }
   }
@@ -258,6 +254,7 @@ public final class IngestVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    flow.stopping();
     vertx.cancelTimer(commitTimer);
     Future<Void> pause = assigned.isEmpty() ? Future.succeededFuture() : consumer.pause(Set.copyOf(assigned));
     long deadline = System.currentTimeMillis() + app.shutdownTimeoutMs();

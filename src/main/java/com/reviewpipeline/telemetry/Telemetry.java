@@ -6,9 +6,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -26,9 +23,15 @@ public final class Telemetry {
 
   private final MeterRegistry registry;
   private final Map<String, IntSupplier> inFlight = new ConcurrentHashMap<>();
-  private final Map<String, java.util.SortedSet<Integer>> assignedPartitions = new ConcurrentHashMap<>();
   private final long startedAtMs = System.currentTimeMillis();
+  private final Map<String, java.util.SortedSet<Integer>> assignedPartitions = new ConcurrentHashMap<>();
   private volatile java.util.function.Supplier<io.vertx.core.json.JsonArray> keys = io.vertx.core.json.JsonArray::new;
+  private final java.util.concurrent.atomic.AtomicLong firstConsumedAtMs = new java.util.concurrent.atomic.AtomicLong();
+  private volatile boolean simulatorAnswered;
+  private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> tierShares = new ConcurrentHashMap<>();
+  private final Map<String, java.util.function.Supplier<Object>> views = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> gauges = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> pausedReasons = new ConcurrentHashMap<>();
 
   public Telemetry(MeterRegistry registry) {
     this.registry = registry;
@@ -42,10 +45,6 @@ public final class Telemetry {
     firstConsumedAtMs.compareAndSet(0, System.currentTimeMillis());
     registry.counter("review_events_consumed_total", "pipeline", pipeline).increment();
   }
-
-  private final java.util.concurrent.atomic.AtomicLong firstConsumedAtMs = new java.util.concurrent.atomic.AtomicLong();
-
-  private volatile boolean simulatorAnswered;
 
   /** The Messages API endpoint answered with the simulator's header: verdicts and costs are simulated. */
   public void simulatorAnswered() {
@@ -63,8 +62,6 @@ public final class Telemetry {
       registry.counter("review_events_flagged_total", "pipeline", pipeline).increment();
     }
   }
-
-  private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> tierShares = new ConcurrentHashMap<>();
 
   /** A tier's share of a pipeline's events over the routing-drift window (the node raising service alerts sets it). */
   public void tierShare(String pipeline, String tier, double share) {
@@ -115,8 +112,6 @@ public final class Telemetry {
   /** Response header on every answer of the project's API simulator. */
   public static final String SIMULATOR_HEADER = "x-claude-simulator";
 
-  private final Map<String, java.util.function.Supplier<Object>> views = new ConcurrentHashMap<>();
-
   /** A process-wide state shown under {@code name} in {@link #stats()} (circuits, token calibration, ...). */
   public void registerView(String name, java.util.function.Supplier<?> describe) {
     views.put(name, describe::get);
@@ -131,8 +126,6 @@ public final class Telemetry {
     registry.counter("claude_rate_limit_waits_total", "model", model).increment();
     DistributionSummary.builder("claude_rate_limit_wait_ms").tags("model", model).register(registry).record(waitMs);
   }
-
-  private final Map<String, java.util.concurrent.atomic.AtomicLong> gauges = new ConcurrentHashMap<>();
 
   private java.util.concurrent.atomic.AtomicLong gauge(String name, String... tags) {
     String key = name + String.join(",", tags);
@@ -153,8 +146,6 @@ public final class Telemetry {
     gauge("review_manual_review_open").set(open);
   }
 
-  private final Map<String, Set<String>> pausedReasons = new ConcurrentHashMap<>();
-
   /** Pause reasons of one ingest instance (empty: consuming). */
   public void paused(String pipeline, String instance, Set<String> reasons) {
     pausedReasons.put(pipeline + "/" + instance, reasons);
@@ -172,7 +163,7 @@ public final class Telemetry {
   }
 
   public JsonObject flaggedByPipeline() {
-    return groupCounter("review_events_flagged_total", "pipeline");
+    return StatsDocument.groupCounter(registry, "review_events_flagged_total", "pipeline");
   }
 
   public void retryScheduled(String pipeline, String topic) {
@@ -249,123 +240,28 @@ public final class Telemetry {
     return registry.find(name).tags(tagPairs).counters().stream().mapToDouble(Counter::count).sum();
   }
 
-  /** Totals for the admin API: overall and per pipeline, model and tier. */
+  long startedAtMs() {
+    return startedAtMs;
+  }
+
+  Map<String, java.util.SortedSet<Integer>> assignedPartitions() {
+    return assignedPartitions;
+  }
+
+  io.vertx.core.json.JsonArray keysView() {
+    return keys.get();
+  }
+
+  boolean simulatorAnsweredSeen() {
+    return simulatorAnswered;
+  }
+
+  Map<String, java.util.function.Supplier<Object>> views() {
+    return views;
+  }
+
+  /** The {@code GET /api/stats} document: totals overall and per pipeline, model and tier, and node state. */
   public JsonObject stats() {
-    double processed = sum("review_events_processed_total");
-    double cost = sum("claude_cost_usd_total");
-    JsonObject totals = new JsonObject()
-        .put("consumed", (long) sum("review_events_consumed_total"))
-        .put("processed", (long) processed)
-        .put("flagged", (long) sum("review_events_flagged_total"))
-        .put("dead_lettered", (long) sum("review_events_dead_lettered_total"))
-        .put("batches", (long) sum("review_batches_flushed_total"))
-        .put("in_flight", inFlight())
-        .put("assigned_partitions", assignedPartitions.values().stream().mapToInt(java.util.Set::size).sum())
-        .put("cost_usd", round(cost))
-        .put("cost_per_1000_events_usd", processed == 0 ? 0.0 : round(cost / processed * 1000))
-        .put("uptime_s", (System.currentTimeMillis() - startedAtMs) / 1000);
-    JsonObject stats = new JsonObject()
-        .put("totals", totals)
-        .put("by_pipeline", groupBy("pipeline"))
-        .put("by_model", groupBy("model"))
-        .put("by_tier", groupBy("tier"))
-        .put("flush_triggers", groupCounter("review_batches_flushed_total", "trigger"))
-        .put("rate_limit_waits", (long) sum("claude_rate_limit_waits_total"))
-        .put("items_resent", (long) sum("claude_items_resent_total"))
-        .put("retries_scheduled", groupCounter("review_retries_scheduled_total", "topic"))
-        .put("unknown_ids", (long) sum("claude_unknown_result_ids_total"))
-        .put("alerts", groupCounter("review_alerts_total", "type"))
-        .put("api_keys", keys.get())
-        .put("paused", new JsonObject(new java.util.HashMap<>(pauseReasons().entrySet().stream()
-            .filter(e -> !e.getValue().isEmpty())
-            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) new io.vertx.core.json.JsonArray(List.copyOf(e.getValue())))))))
-        .put("simulator_answered", simulatorAnswered)
-        .put("jvm", jvm());
-    views.forEach((name, view) -> stats.put(name, view.get()));
-    return stats;
+    return StatsDocument.of(this);
   }
-
-  /** Heap now and at its peak since start (sum of heap pools' peaks: an upper bound). */
-  static JsonObject jvm() {
-    long used = 0;
-    long peak = 0;
-    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
-        used += pool.getUsage().getUsed();
-        peak += pool.getPeakUsage().getUsed();
-      }
-    }
-    long max = Runtime.getRuntime().maxMemory();
-    return new JsonObject()
-        .put("heap_used_mb", used / (1024 * 1024))
-        .put("heap_peak_mb", peak / (1024 * 1024))
-        .put("heap_max_mb", max / (1024 * 1024));
-  }
-
-  private JsonObject groupBy(String tag) {
-    JsonObject out = new JsonObject();
-    addGroup(out, tag, "review_events_processed_total", "processed");
-    addGroup(out, tag, "review_events_flagged_total", "flagged");
-    addGroup(out, tag, "review_events_dead_lettered_total", "dead_lettered");
-    addGroup(out, tag, "claude_cost_usd_total", "cost_usd");
-    for (Counter c : registry.find("claude_tokens_total").counters()) {
-      String key = c.getId().getTag(tag);
-      if (key != null) {
-        JsonObject g = group(out, key);
-        String kind = c.getId().getTag("kind") + "_tokens";
-        g.put(kind, g.getLong(kind, 0L) + (long) c.count());
-      }
-    }
-    out.forEach(e -> {
-      JsonObject g = (JsonObject) e.getValue();
-      long n = g.getLong("processed", 0L);
-      double usd = g.getDouble("cost_usd", 0.0);
-      g.put("cost_usd", round(usd));
-      g.put("cost_per_1000_events_usd", n == 0 ? 0.0 : round(usd / n * 1000));
-      if (g.containsKey("thinking_tokens")) {
-        // estimated (output_tokens minus the answer's own tokens); already inside output_tokens and the cost
-        g.put("thinking_tokens_per_review", n == 0 ? 0.0 : Math.round(g.getLong("thinking_tokens") * 100.0 / n) / 100.0);
-      }
-    });
-    return out;
-  }
-
-  private void addGroup(JsonObject out, String tag, String meter, String field) {
-    for (Counter c : registry.find(meter).counters()) {
-      String key = c.getId().getTag(tag);
-      if (key != null) {
-        JsonObject g = group(out, key);
-        if (field.equals("cost_usd")) {
-          g.put(field, g.getDouble(field, 0.0) + c.count());
-        } else {
-          g.put(field, g.getLong(field, 0L) + (long) c.count());
-        }
-      }
-    }
-  }
-
-  private JsonObject groupCounter(String meter, String tag) {
-    JsonObject out = new JsonObject();
-    for (Meter m : registry.find(meter).meters()) {
-      if (m instanceof Counter c) {
-        String key = c.getId().getTag(tag);
-        out.put(key, out.getLong(key, 0L) + (long) c.count());
-      }
-    }
-    return out;
-  }
-
-  private static JsonObject group(JsonObject out, String key) {
-    JsonObject g = out.getJsonObject(key);
-    if (g == null) {
-      g = new JsonObject();
-      out.put(key, g);
-    }
-    return g;
-  }
-
-  private static double round(double usd) {
-    return Math.round(usd * 1_000_000.0) / 1_000_000.0;
-  }
-
 }
