@@ -25,7 +25,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 public final class TestStack {
 
   /** Where the broker and the database run. */
-  public enum Backend { CONTAINERS, EMBEDDED }
+  enum Backend { CONTAINERS, EMBEDDED }
 
   static final String VARIABLE = "TEST_STACK";
   /** The Kafka version of the pom ({@code kafka.version}) and of docker-compose.yml. */
@@ -71,7 +71,7 @@ public final class TestStack {
   }
 
   /** The backend of this JVM, chosen on the first call. */
-  public static synchronized Backend backend() {
+  private static synchronized Backend backend() {
     if (backend == null) {
       String setting = System.getenv(VARIABLE);
       backend = choose(setting, () -> DockerClientFactory.instance().isDockerAvailable());
