@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.reviewpipeline.admin.AdminApiVerticle;
-import com.reviewpipeline.devtools.embedded.EmbeddedDatabase;
 import com.reviewpipeline.store.DatabaseUrl;
 import com.reviewpipeline.store.Migrations;
 import com.reviewpipeline.support.Chromium;
+import com.reviewpipeline.support.IntegrationTest;
 import com.reviewpipeline.support.PipelineHarness;
+import com.reviewpipeline.support.TestStack;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * {@code .ci/run} installs Chromium and sets {@code REQUIRE_BROWSER=1}, so in CI a missing browser fails the test;
  * elsewhere it is skipped with a message. Screenshots go to {@code target/screenshots/}.
  */
+@IntegrationTest
 class AdminUiBrowserTest {
 
   static final Path SHOTS = Path.of("target", "screenshots");
@@ -55,98 +57,97 @@ class AdminUiBrowserTest {
       }
       Assumptions.abort("no chromium on PATH: browser test skipped (.ci/run installs it)");
     }
-    try (EmbeddedDatabase db = EmbeddedDatabase.start()) {
-      Migrations.migrate(DatabaseUrl.parse(db.url()));
-      try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5,
-          c -> c.withDatabaseUrl(db.url()).withAdminToken("ui-token").withHttpPort(0), true)) {
-        // moderator calls rejected as too large (halved down to each review, not retryable): three open manual-review items
-        h.sim.configure(new JsonObject().put("fail_status", 413).put("fail_system_contains", "content-moderation stage"));
-        h.produceValid(3, 501);
-        PipelineHarness.Node node = h.startNode();
-        AdminApiVerticle admin = new AdminApiVerticle(h.config, node.telemetry(), com.reviewpipeline.bus.Membership.alone(), node.app());
-        PipelineHarness.await(node.vertx().deployVerticle(admin));
-        port = admin.port();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
-            .until(() -> api("/api/review-queue?status=open").getLong("total") == 3);
-        h.sim.configure(new JsonObject().put("fail_status", 0));
+    String db = TestStack.newDatabase();
+    Migrations.migrate(DatabaseUrl.parse(db));
+    try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5,
+        c -> c.withDatabaseUrl(db).withAdminToken("ui-token").withHttpPort(0), true)) {
+      // moderator calls rejected as too large (halved down to each review, not retryable): three open manual-review items
+      h.sim.configure(new JsonObject().put("fail_status", 413).put("fail_system_contains", "content-moderation stage"));
+      h.produceValid(3, 501);
+      PipelineHarness.Node node = h.startNode();
+      AdminApiVerticle admin = new AdminApiVerticle(h.config, node.telemetry(), com.reviewpipeline.bus.Membership.alone(), node.app());
+      PipelineHarness.await(node.vertx().deployVerticle(admin));
+      port = admin.port();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+          .until(() -> api("/api/review-queue?status=open").getLong("total") == 3);
+      h.sim.configure(new JsonObject().put("fail_status", 0));
 
-        try (Chromium browser = new Chromium(binary.get(), 1280, 1400)) {
-          browser.navigate("http://127.0.0.1:" + port + "/");
-          assertThat(browser.visible("#login-form")).isTrue();
-          assertThat(browser.visible("#app")).isFalse();
-          browser.screenshot(SHOTS.resolve("01-sign-in.png"));
+      try (Chromium browser = new Chromium(binary.get(), 1280, 1400)) {
+        browser.navigate("http://127.0.0.1:" + port + "/");
+        assertThat(browser.visible("#login-form")).isTrue();
+        assertThat(browser.visible("#app")).isFalse();
+        browser.screenshot(SHOTS.resolve("01-sign-in.png"));
 
-          browser.type("#token", "not-the-token");
-          browser.pressEnter();
-          browser.waitFor("the wrong token to be refused", () -> "wrong token".equals(browser.text("#login-error")),
-              Duration.ofSeconds(10));
-          assertThat(browser.visible("#app")).isFalse();
+        browser.type("#token", "not-the-token");
+        browser.pressEnter();
+        browser.waitFor("the wrong token to be refused", () -> "wrong token".equals(browser.text("#login-error")),
+            Duration.ofSeconds(10));
+        assertThat(browser.visible("#app")).isFalse();
 
-          browser.type("#token", "ui-token");
-          browser.click("#login-form button[type=submit]");
-          browser.waitFor("the dashboard", () -> browser.visible("#app") && browser.text("#status").startsWith("live"),
-              Duration.ofSeconds(10));
-          assertThat(browser.visible("#sim-banner")).as("simulator banner").isTrue();
-          browser.waitFor("this node with its partitions", () -> browser.text("#nodes tbody").contains("(this node)")
-              && browser.text("#nodes tbody").contains("review-moderator: 0,1,2,3,4,5,6,7,8,9,10,11"), Duration.ofSeconds(10));
+        browser.type("#token", "ui-token");
+        browser.click("#login-form button[type=submit]");
+        browser.waitFor("the dashboard", () -> browser.visible("#app") && browser.text("#status").startsWith("live"),
+            Duration.ofSeconds(10));
+        assertThat(browser.visible("#sim-banner")).as("simulator banner").isTrue();
+        browser.waitFor("this node with its partitions", () -> browser.text("#nodes tbody").contains("(this node)")
+            && browser.text("#nodes tbody").contains("review-moderator: 0,1,2,3,4,5,6,7,8,9,10,11"), Duration.ofSeconds(10));
 
-          // numbers move
-          h.produceValid(200, 502);
-          browser.waitFor("processed to count the new events", () -> number(browser.text("#processed")) >= 400,
-              Duration.ofSeconds(60));
-          long before = number(browser.text("#processed"));
-          h.produceValid(100, 503);
-          browser.waitFor("processed to move again", () -> number(browser.text("#processed")) >= before + 200,
-              Duration.ofSeconds(60));
-          browser.waitFor("the model mix", () -> browser.text("#models").contains("events"), Duration.ofSeconds(10));
-          browser.waitFor("the flagged list", () -> ((Number) browser.eval(
-              "document.querySelectorAll('#flagged-list tbody tr').length")).intValue() > 0, Duration.ofSeconds(10));
-          browser.waitFor("three manual-review rows", () -> ((Number) browser.eval(
-              "document.querySelectorAll('#queue tbody tr[data-id]').length")).intValue() == 3, Duration.ofSeconds(10));
-          browser.screenshot(SHOTS.resolve("02-dashboard.png"));
+        // numbers move
+        h.produceValid(200, 502);
+        browser.waitFor("processed to count the new events", () -> number(browser.text("#processed")) >= 400,
+            Duration.ofSeconds(60));
+        long before = number(browser.text("#processed"));
+        h.produceValid(100, 503);
+        browser.waitFor("processed to move again", () -> number(browser.text("#processed")) >= before + 200,
+            Duration.ofSeconds(60));
+        browser.waitFor("the model mix", () -> browser.text("#models").contains("events"), Duration.ofSeconds(10));
+        browser.waitFor("the flagged list", () -> ((Number) browser.eval(
+            "document.querySelectorAll('#flagged-list tbody tr').length")).intValue() > 0, Duration.ofSeconds(10));
+        browser.waitFor("three manual-review rows", () -> ((Number) browser.eval(
+            "document.querySelectorAll('#queue tbody tr[data-id]').length")).intValue() == 3, Duration.ofSeconds(10));
+        browser.screenshot(SHOTS.resolve("02-dashboard.png"));
 
-          // pause: processing stops and the lag grows by what is produced meanwhile
-          browser.click(MODERATOR_ROW + " button[data-action=pause]");
-          browser.waitFor("the moderator to show paused", () -> browser.text(MODERATOR_ROW + " td:nth-child(2)")
-              .startsWith("paused"), Duration.ofSeconds(10));
-          long moderatorResults = moderatorResults(h);
-          h.produceValid(150, 504);
-          browser.waitFor("the lag to show the 150 waiting events", () -> number(browser.text("#lag")) == 150,
-              Duration.ofSeconds(30));
-          assertThat(moderatorResults(h)).as("no moderator verdicts while paused").isEqualTo(moderatorResults);
-          browser.screenshot(SHOTS.resolve("03-paused.png"));
+        // pause: processing stops and the lag grows by what is produced meanwhile
+        browser.click(MODERATOR_ROW + " button[data-action=pause]");
+        browser.waitFor("the moderator to show paused", () -> browser.text(MODERATOR_ROW + " td:nth-child(2)")
+            .startsWith("paused"), Duration.ofSeconds(10));
+        long moderatorResults = moderatorResults(h);
+        h.produceValid(150, 504);
+        browser.waitFor("the lag to show the 150 waiting events", () -> number(browser.text("#lag")) == 150,
+            Duration.ofSeconds(30));
+        assertThat(moderatorResults(h)).as("no moderator verdicts while paused").isEqualTo(moderatorResults);
+        browser.screenshot(SHOTS.resolve("03-paused.png"));
 
-          // resume: it drains
-          browser.click(MODERATOR_ROW + " button[data-action=resume]");
-          browser.waitFor("the moderator to run again", () -> "running".equals(browser.text(MODERATOR_ROW + " td:nth-child(2)")),
-              Duration.ofSeconds(10));
-          browser.waitFor("the lag to drain to 0", () -> number(browser.text("#lag")) == 0, Duration.ofSeconds(60));
-          assertThat(moderatorResults(h)).isEqualTo(moderatorResults + 150);
-          browser.screenshot(SHOTS.resolve("04-resumed.png"));
+        // resume: it drains
+        browser.click(MODERATOR_ROW + " button[data-action=resume]");
+        browser.waitFor("the moderator to run again", () -> "running".equals(browser.text(MODERATOR_ROW + " td:nth-child(2)")),
+            Duration.ofSeconds(10));
+        browser.waitFor("the lag to drain to 0", () -> number(browser.text("#lag")) == 0, Duration.ofSeconds(60));
+        assertThat(moderatorResults(h)).isEqualTo(moderatorResults + 150);
+        browser.screenshot(SHOTS.resolve("04-resumed.png"));
 
-          // replay the first manual-review item
-          String id = String.valueOf(browser.eval("document.querySelector('#queue tbody tr[data-id]').dataset.id"));
-          String eventId = api("/api/review-queue?status=open&limit=10").getJsonArray("items").stream()
-              .map(o -> (JsonObject) o).filter(i -> String.valueOf(i.getLong("id")).equals(id))
-              .findFirst().orElseThrow().getString("event_id");
-          browser.click("#queue tbody tr[data-id=\"" + id + "\"] button[data-action=replay]");
-          browser.waitFor("the replay confirmation", () -> browser.text("#message").equals("item " + id + " replayed"),
-              Duration.ofSeconds(10));
-          browser.waitFor("the replayed row to leave the queue", () -> ((Number) browser.eval(
-              "document.querySelectorAll('#queue tbody tr[data-id]').length")).intValue() == 2, Duration.ofSeconds(10));
-          await().atMost(Duration.ofSeconds(30)).until(() -> h.resultsById().getOrDefault(eventId, java.util.List.of())
-              .stream().anyMatch(r -> "review-moderator".equals(r.getString("pipeline"))));
-          assertThat(api("/api/review-queue?status=replayed").getLong("total")).isEqualTo(1);
-          browser.screenshot(SHOTS.resolve("05-replayed.png"));
+        // replay the first manual-review item
+        String id = String.valueOf(browser.eval("document.querySelector('#queue tbody tr[data-id]').dataset.id"));
+        String eventId = api("/api/review-queue?status=open&limit=10").getJsonArray("items").stream()
+            .map(o -> (JsonObject) o).filter(i -> String.valueOf(i.getLong("id")).equals(id))
+            .findFirst().orElseThrow().getString("event_id");
+        browser.click("#queue tbody tr[data-id=\"" + id + "\"] button[data-action=replay]");
+        browser.waitFor("the replay confirmation", () -> browser.text("#message").equals("item " + id + " replayed"),
+            Duration.ofSeconds(10));
+        browser.waitFor("the replayed row to leave the queue", () -> ((Number) browser.eval(
+            "document.querySelectorAll('#queue tbody tr[data-id]').length")).intValue() == 2, Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.resultsById().getOrDefault(eventId, java.util.List.of())
+            .stream().anyMatch(r -> "review-moderator".equals(r.getString("pipeline"))));
+        assertThat(api("/api/review-queue?status=replayed").getLong("total")).isEqualTo(1);
+        browser.screenshot(SHOTS.resolve("05-replayed.png"));
 
-          // instance counts: Claude callers 2 → 3 from the Instances table
-          browser.type("#deployments tr[data-verticle=claude] input", "3");
-          browser.click("#deployments tr[data-verticle=claude] button[data-action=scale]");
-          browser.waitFor("the scale confirmation", () -> browser.text("#message").equals("claude now has 3 instances"),
-              Duration.ofSeconds(30));
-          assertThat(api("/api/deployments").getJsonObject("deployments").getJsonObject("claude").getInteger("instances"))
-              .isEqualTo(3);
-        }
+        // instance counts: Claude callers 2 → 3 from the Instances table
+        browser.type("#deployments tr[data-verticle=claude] input", "3");
+        browser.click("#deployments tr[data-verticle=claude] button[data-action=scale]");
+        browser.waitFor("the scale confirmation", () -> browser.text("#message").equals("claude now has 3 instances"),
+            Duration.ofSeconds(30));
+        assertThat(api("/api/deployments").getJsonObject("deployments").getJsonObject("claude").getInteger("instances"))
+            .isEqualTo(3);
       }
     }
   }

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.reviewpipeline.config.AlertSettings;
-import com.reviewpipeline.devtools.embedded.EmbeddedDatabase;
 import com.reviewpipeline.store.DatabaseUrl;
 import com.reviewpipeline.store.Migrations;
+import com.reviewpipeline.support.IntegrationTest;
 import com.reviewpipeline.support.PipelineHarness;
+import com.reviewpipeline.support.TestStack;
 import com.reviewpipeline.support.WebhookReceiver;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,14 +19,17 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Alerts reach a local webhook receiver in Slack's format: each fires once while it lasts and resolves once. */
+@IntegrationTest
 class AlertTest {
 
   @Test
   @DisplayName("lag warning, spend-limit pause and manual-review backlog each fire once with their content and clear with one resolved message; flagged reviews arrive as digests")
   void alertsFireOnceAndClear() throws Exception {
-    try (WebhookReceiver receiver = new WebhookReceiver(); EmbeddedDatabase db = EmbeddedDatabase.start()) {
+    try (WebhookReceiver receiver = new WebhookReceiver()) {
+      String databaseUrl = TestStack.newDatabase();
+      DatabaseUrl db = DatabaseUrl.parse(databaseUrl);
       String hook = receiver.url();
-      Migrations.migrate(DatabaseUrl.parse(db.url()));
+      Migrations.migrate(db);
       AlertSettings alerts = AlertSettings.fromJson(new JsonObject()
           .put("webhooks", new JsonArray().add(hook))
           .put("check_interval_ms", 300)
@@ -34,7 +38,7 @@ class AlertTest {
           .put("lag_warning", new JsonObject().put("threshold", 50).put("for_ms", 1000))
           .put("lag_page", new JsonObject().put("threshold", 1_000_000).put("for_ms", 1000)));
       try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5,
-          c -> c.withDatabaseUrl(db.url()).withAlerts(alerts)
+          c -> c.withDatabaseUrl(databaseUrl).withAlerts(alerts)
               .withAnthropic(c.anthropic().withSpendLimitProbeMs(300).withRetries(2000, 2, 20, 50)))) {
         String lagKey = "lag_warning:" + h.group();
 
@@ -71,7 +75,7 @@ class AlertTest {
         h.produceValid(8, 83);
         await().atMost(Duration.ofSeconds(60)).until(() -> receiver.statuses("dlq_backlog").contains("firing"));
         assertThat(receiver.messages("dlq_backlog").get(0).getString("text")).contains("manual-review items open");
-        try (Connection c = DriverManager.getConnection(DatabaseUrl.parse(db.url()).jdbcUrl(), "postgres", "postgres")) {
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
           c.createStatement().executeUpdate("UPDATE manual_review SET status = 'resolved', decision = 'test'");
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.statuses("dlq_backlog").contains("resolved"));

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.reviewpipeline.config.AlertSettings;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.model.ReviewEvent;
+import com.reviewpipeline.support.IntegrationTest;
+import com.reviewpipeline.support.Outcomes;
 import com.reviewpipeline.support.PipelineHarness;
 import com.reviewpipeline.support.WebhookReceiver;
 import io.vertx.core.json.JsonArray;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.DisplayName;
  * events': the circuit opens, the pipeline pauses, one alert fires, nothing is dead-lettered, and once the API
  * answers again every event is judged.
  */
+@IntegrationTest
 class CircuitBreakerTest {
 
   static final long PROBE_MS = 2000;
@@ -85,8 +88,8 @@ class CircuitBreakerTest {
           .until(() -> h.resultsById().keySet().containsAll(sent.keySet()));
       await().atMost(Duration.ofSeconds(10)).until(() -> statuses(key).contains("resolved"));
       assertThat(statuses(key)).containsExactly("firing", "resolved");
-      assertThat(h.resultsById().values()).allSatisfy(r -> assertThat(r).hasSize(1));
-      assertThat(h.dlqRecords()).isEmpty();
+      Outcomes.read(h).assertExactlyOneOutcomePerPipeline(sent.keySet(), Outcomes.Kind.RESULT);
+      assertThat(h.resultsById().keySet()).isEqualTo(sent.keySet());
       assertThat(node.telemetry().pauseReasons().values()).allSatisfy(r -> assertThat(r).isEmpty());
     } finally {
       receiver.close();

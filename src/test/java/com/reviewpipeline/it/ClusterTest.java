@@ -3,6 +3,7 @@ package com.reviewpipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.reviewpipeline.support.IntegrationTest;
 import com.reviewpipeline.support.PipelineHarness;
 import com.reviewpipeline.support.PipelineProcess;
 import io.vertx.core.json.JsonArray;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * Two {@code run --cluster} JVMs on loopback (Hazelcast, TCP/IP member list) against the test's broker and
  * simulator; the simulator enforces one request budget for the API key both nodes share.
  */
+@IntegrationTest
 class ClusterTest {
 
   static final List<String> JVM = List.of("-Xmx256m");

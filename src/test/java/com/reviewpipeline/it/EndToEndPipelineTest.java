@@ -5,13 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.reviewpipeline.app.PipelineApp;
 import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.devtools.loadgen.ReviewGenerator;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.devtools.simulator.ClaudeSimulator;
 import com.reviewpipeline.devtools.simulator.SimulatorSettings;
+import com.reviewpipeline.support.IntegrationTest;
 import com.reviewpipeline.support.KafkaTestClient;
-import com.reviewpipeline.support.SharedKafka;
+import com.reviewpipeline.support.Outcomes;
 import com.reviewpipeline.support.TestConfig;
+import com.reviewpipeline.support.TestStack;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The whole pipeline against a real KRaft broker and the Claude API simulator. */
+@IntegrationTest
 class EndToEndPipelineTest {
 
   Vertx vertx;
@@ -46,10 +50,11 @@ class EndToEndPipelineTest {
   @Test
   @DisplayName("500 events across 12 partitions each get exactly one valid result and the group commits every end offset")
   void everyEventGetsOneResultAndOffsetsReachTheEnd() throws Exception {
-    String bootstrap = SharedKafka.bootstrapServers();
+    String bootstrap = TestStack.kafkaBootstrap();
     String run = UUID.randomUUID().toString().substring(0, 8);
     String events = "e2e-events-" + run;
     String results = "e2e-results-" + run;
+    String dlq = "e2e-dlq-" + run;
     vertx = Vertx.vertx();
     ClaudeSimulator sim = new ClaudeSimulator(0, SimulatorSettings.defaults(5, 0));
     vertx.deployVerticle(sim).toCompletionStage().toCompletableFuture().get();
@@ -57,7 +62,7 @@ class EndToEndPipelineTest {
         .put("bootstrap_servers", bootstrap)
         .put("events_topic", events)
         .put("results_topic", results)
-        .put("dlq_topic", "e2e-dlq-" + run)
+        .put("dlq_topic", dlq)
         .put("commit_interval_ms", 200)));
     AppConfig config = base
         .withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), List.of("test-key")))
@@ -81,15 +86,13 @@ class EndToEndPipelineTest {
 
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
           .until(() -> kafka.readAll(results).stream().map(ConsumerRecord::key).distinct().count() == 500);
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-          .untilAsserted(() -> assertThat(kafka.committed(group, events)).isEqualTo(end));
+      Outcomes.assertOffsetsAtEnd(kafka, events, group);
 
-      List<ConsumerRecord<String, String>> out = kafka.readAll(results);
-      Map<String, Long> perId = out.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
-      assertThat(perId.keySet()).isEqualTo(sent.keySet());
-      assertThat(perId.values()).as("exactly one result per event").allMatch(n -> n == 1);
-      Map<String, JsonObject> byId = out.stream().map(r -> new JsonObject(r.value()))
+      Outcomes.read(kafka, results, dlq, config.pipelines().stream().map(PipelineConfig::name).toList())
+          .assertExactlyOneOutcomePerPipeline(sent.keySet(), Outcomes.Kind.RESULT);
+      Map<String, JsonObject> byId = kafka.readAll(results).stream().map(r -> new JsonObject(r.value()))
           .collect(Collectors.toMap(j -> j.getString("event_id"), Function.identity()));
+      assertThat(byId.keySet()).isEqualTo(sent.keySet());
       assertThat(byId.values().stream().map(r -> r.getString("tier")).distinct().count())
           .as("the standard mix uses more than one tier").isGreaterThan(1);
       for (JsonObject r : byId.values()) {

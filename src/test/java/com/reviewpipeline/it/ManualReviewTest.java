@@ -5,11 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.reviewpipeline.admin.AdminApiVerticle;
 import com.reviewpipeline.config.KafkaSettings.RetryStage;
-import com.reviewpipeline.devtools.embedded.EmbeddedDatabase;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.store.DatabaseUrl;
 import com.reviewpipeline.store.Migrations;
+import com.reviewpipeline.support.IntegrationTest;
 import com.reviewpipeline.support.PipelineHarness;
+import com.reviewpipeline.support.TestStack;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -22,27 +23,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The retry ladder carried through to a human: manual_review rows, replay through the API, verdicts in PostgreSQL. */
+@IntegrationTest
 class ManualReviewTest {
 
-  static EmbeddedDatabase db;
+  static String db;
   final HttpClient http = HttpClient.newHttpClient();
   int port;
 
   @BeforeAll
   static void database() throws Exception {
-    db = EmbeddedDatabase.start();
-    Migrations.migrate(DatabaseUrl.parse(db.url()));
-  }
-
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    db.close();
+    db = TestStack.newDatabase();
+    Migrations.migrate(DatabaseUrl.parse(db));
   }
 
   JsonObject get(String path) throws Exception {
@@ -62,7 +58,7 @@ class ManualReviewTest {
   @DisplayName("moderator calls all fail: each event climbs every retry stage and ends as an open manual_review row; after replay through the API every event has a verdict in moderation_results; nothing lost, analyzer untouched")
   void failuresReachHumansAndReplayCompletesThem() throws Exception {
     try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5,
-        c -> c.withDatabaseUrl(db.url()).withAdminToken("t").withHttpPort(0)
+        c -> c.withDatabaseUrl(db).withAdminToken("t").withHttpPort(0)
             .withAnthropic(c.anthropic().withRetries(2000, 2, 20, 50)), true)) {
       h.sim.configure(new JsonObject().put("fail_status", 500).put("fail_system_contains", "content-moderation stage"));
       Map<String, ReviewEvent> sent = h.produceValid(40, 71);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.reviewpipeline.config.AlertSettings;
 import com.reviewpipeline.model.ReviewEvent;
+import com.reviewpipeline.support.IntegrationTest;
 import com.reviewpipeline.support.PipelineHarness;
 import com.reviewpipeline.support.WebhookReceiver;
 import io.vertx.core.json.JsonArray;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The article's two monitoring figures: the cost and model-mix summary per interval, and the routing-drift alert. */
+@IntegrationTest
 class MonitoringTest {
 
   static final String PIPELINE = "review-moderator";

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.reviewpipeline.devtools.loadgen.ReviewGenerator;
 import com.reviewpipeline.model.ReviewEvent;
+import com.reviewpipeline.support.IntegrationTest;
+import com.reviewpipeline.support.Outcomes;
 import com.reviewpipeline.support.PipelineHarness;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** A corpus of bad records mixed with valid events: every bad one is dead-lettered with its reason, nothing blocks. */
+@IntegrationTest
 class PoisonRecordsTest {
 
   private static byte[] utf8(String s) {
@@ -101,16 +104,14 @@ class PoisonRecordsTest {
       }
       assertThat(records.size()).isEqualTo(300 + bad.size());
       h.kafka.produce(h.events, records);
-      Map<Integer, Long> end = h.kafka.endOffsets(h.events);
 
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
           .until(() -> h.dlqRecords().size() == 1 + bad.size()
               && h.resultsById().keySet().containsAll(sentValid.keySet()));
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-          .untilAsserted(() -> assertThat(h.kafka.committed(h.group(), h.events)).isEqualTo(end));
+      Outcomes.assertOffsetsAtEnd(h.kafka, h.events, h.group());
 
-      Map<String, List<JsonObject>> results = h.resultsById();
-      assertThat(results.keySet()).as("only valid events have results").hasSize(300 + 1);
+      Outcomes.read(h).assertExactlyOneOutcomePerPipeline(sentValid.keySet(), Outcomes.Kind.RESULT);
+      assertThat(h.resultsById().keySet()).as("only valid events have results").hasSize(300 + 1);
       Map<String, JsonObject> dlqByKey = h.dlqRecords().stream()
           .filter(j -> j.getJsonObject("original_record").getString("key") != null)
           .collect(Collectors.toMap(j -> j.getJsonObject("original_record").getString("key"), Function.identity(), (a, b) -> a));

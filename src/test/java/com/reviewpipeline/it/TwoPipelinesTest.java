@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.model.ReviewEvent;
+import com.reviewpipeline.support.IntegrationTest;
+import com.reviewpipeline.support.Outcomes;
 import com.reviewpipeline.support.PipelineHarness;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** review-moderator and review-analyzer as two consumer groups over one events topic. */
+@IntegrationTest
 class TwoPipelinesTest {
 
   @Test
@@ -24,14 +27,12 @@ class TwoPipelinesTest {
     try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5, c -> c, true)) {
       assertThat(h.config.pipelines()).extracting(PipelineConfig::name).containsExactly("review-moderator", "review-analyzer");
       Map<String, ReviewEvent> sent = h.produceValid(300, 51);
-      Map<Integer, Long> end = h.kafka.endOffsets(h.events);
       h.startNode();
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
           .until(() -> h.resultsById().values().stream().mapToInt(List::size).sum() >= 600);
-      for (PipelineConfig p : h.config.pipelines()) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-            .untilAsserted(() -> assertThat(h.kafka.committed(p.groupId(), h.events)).as(p.groupId()).isEqualTo(end));
-      }
+      Outcomes.assertOffsetsAtEnd(h.kafka, h.events,
+          h.config.pipelines().stream().map(PipelineConfig::groupId).toArray(String[]::new));
+      Outcomes.read(h).assertExactlyOneOutcomePerPipeline(sent.keySet(), Outcomes.Kind.RESULT);
       Map<String, List<JsonObject>> results = h.resultsById();
       assertThat(results.keySet()).isEqualTo(sent.keySet());
       PipelineConfig analyzer = h.config.pipeline("review-analyzer");

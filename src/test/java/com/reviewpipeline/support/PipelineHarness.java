@@ -20,12 +20,12 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * A pipeline under test: the shared broker, unique topics and group, the simulator, and one or
+ * A pipeline under test: the JVM's broker ({@link TestStack}), unique topics and group, the simulator, and one or
  * more pipeline nodes (each its own Vert.x instance, as separate processes would be).
  */
 public final class PipelineHarness implements AutoCloseable {
 
-  public final String bootstrap = SharedKafka.bootstrapServers();
+  public final String bootstrap = TestStack.kafkaBootstrap();
   public final String run = UUID.randomUUID().toString().substring(0, 8);
   public final String events = "events-" + run;
   public final String results = "results-" + run;
