@@ -2,122 +2,77 @@ package com.reviewpipeline.claude;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.HashSet;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Checks one tool-output item against the subset of JSON Schema our tool schemas use: object
- * with properties, required and additionalProperties=false; boolean, integer, number (with
- * minimum/maximum), string (with enum), and arrays of those. Enum values match case-insensitively and are
- * rewritten to the schema's spelling: structured outputs do not guarantee an enum's capitalisation
+ * Checks one answer item against the pipeline's own item schema with vertx-json-schema (draft 2020-12): every keyword
+ * the schema uses is enforced, including those structured outputs do not accept and {@link StrictSchema} strips from
+ * the request ({@code pattern}, {@code minItems}, {@code maxLength}, ...). Before that, enum values given in another
+ * case are rewritten to the schema's spelling: structured outputs do not guarantee an enum's capitalisation
  * (https://platform.claude.com/docs/en/build-with-claude/structured-outputs).
  */
 public final class ItemValidator {
 
   private final JsonObject schema;
+  private final Validator validator;
 
   public ItemValidator(JsonObject itemSchema) {
     this.schema = itemSchema;
+    this.validator = Validator.create(JsonSchema.of(itemSchema), new JsonSchemaOptions()
+        .setDraft(Draft.DRAFT202012)
+        .setBaseUri("urn:review-pipeline:item")
+        .setOutputFormat(OutputFormat.Basic));
   }
 
-  /** Returns null when the item is valid, otherwise the first problem found. */
+  /** Returns null when the item is valid, otherwise the first problem found (with where in the item it is). */
   public String validate(Object item) {
-    return check("item", item, schema);
-  }
-
-  private static String check(String path, Object value, JsonObject schema) {
-    String type = schema.getString("type");
-    if (type == null) {
+    canonicalEnums(item, schema);
+    OutputUnit out = validator.validate(item);
+    if (Boolean.TRUE.equals(out.getValid())) {
       return null;
     }
-    switch (type) {
-      case "object" -> {
-        if (!(value instanceof JsonObject obj)) {
-          return path + " must be an object";
-        }
-        JsonObject props = schema.getJsonObject("properties", new JsonObject());
-        for (Object req : schema.getJsonArray("required", new JsonArray())) {
-          if (!obj.containsKey((String) req) || obj.getValue((String) req) == null) {
-            return path + "." + req + " is missing";
-          }
-        }
-        Set<String> allowed = new HashSet<>(props.fieldNames());
-        for (Map.Entry<String, Object> e : obj) {
-          if (!allowed.contains(e.getKey())) {
-            if (!schema.getBoolean("additionalProperties", true)) {
-              return path + "." + e.getKey() + " is not allowed";
-            }
-            continue;
-          }
-          if (e.getValue() == null) {
-            continue;
-          }
-          Object v = e.getValue();
-          String canonical = canonicalEnum(props.getJsonObject(e.getKey()), v);
-          if (canonical != null) {
-            obj.put(e.getKey(), canonical); // an existing key: not a structural change to the map being iterated
-            v = canonical;
-          }
-          String problem = check(path + "." + e.getKey(), v, props.getJsonObject(e.getKey()));
-          if (problem != null) {
-            return problem;
-          }
-        }
-        return null;
+    List<OutputUnit> errors = out.getErrors();
+    OutputUnit first = errors == null || errors.isEmpty() ? out : errors.get(0);
+    String location = first.getInstanceLocation() == null ? "" : first.getInstanceLocation().replaceFirst("^#", "");
+    String where = "item" + location.replace('/', '.');
+    return where + ": " + first.getError();
+  }
+
+  /** Rewrites, in place, enum values given in another case to the schema's spelling (objects and arrays). */
+  private static void canonicalEnums(Object value, JsonObject schema) {
+    if (schema == null) {
+      return;
+    }
+    if (value instanceof JsonObject obj) {
+      JsonObject props = schema.getJsonObject("properties");
+      if (props == null) {
+        return;
       }
-      case "array" -> {
-        if (!(value instanceof JsonArray arr)) {
-          return path + " must be an array";
+      for (Map.Entry<String, Object> e : obj) {
+        JsonObject prop = props.getJsonObject(e.getKey());
+        String canonical = canonicalEnum(prop, e.getValue());
+        if (canonical != null) {
+          obj.put(e.getKey(), canonical); // an existing key: not a structural change to the map being iterated
+        } else {
+          canonicalEnums(e.getValue(), prop);
         }
-        Integer maxItems = schema.getInteger("maxItems");
-        if (maxItems != null && arr.size() > maxItems) {
-          return path + " has " + arr.size() + " items, at most " + maxItems + " allowed";
-        }
-        JsonObject items = schema.getJsonObject("items", new JsonObject());
-        for (int i = 0; i < arr.size(); i++) {
-          String canonical = canonicalEnum(items, arr.getValue(i));
-          if (canonical != null) {
-            arr.set(i, canonical);
-          }
-          String problem = check(path + "[" + i + "]", arr.getValue(i), items);
-          if (problem != null) {
-            return problem;
-          }
-        }
-        return null;
       }
-      case "boolean" -> {
-        return value instanceof Boolean ? null : path + " must be a boolean";
-      }
-      case "integer", "number" -> {
-        if (!(value instanceof Number n) || (type.equals("integer") && n.doubleValue() != Math.rint(n.doubleValue()))) {
-          return path + " must be a" + (type.equals("integer") ? "n integer" : " number");
+    } else if (value instanceof JsonArray arr) {
+      JsonObject items = schema.getJsonObject("items");
+      for (int i = 0; i < arr.size(); i++) {
+        String canonical = canonicalEnum(items, arr.getValue(i));
+        if (canonical != null) {
+          arr.set(i, canonical);
+        } else {
+          canonicalEnums(arr.getValue(i), items);
         }
-        Double min = schema.getDouble("minimum");
-        Double max = schema.getDouble("maximum");
-        if ((min != null && n.doubleValue() < min) || (max != null && n.doubleValue() > max)) {
-          return path + " is out of range [" + min + ", " + max + "]";
-        }
-        return null;
-      }
-      case "string" -> {
-        if (!(value instanceof String s)) {
-          return path + " must be a string";
-        }
-        JsonArray allowed = schema.getJsonArray("enum");
-        if (allowed != null && !allowed.contains(s)) {
-          return path + " must be one of " + allowed.encode();
-        }
-        Integer maxLength = schema.getInteger("maxLength");
-        if (maxLength != null && s.length() > maxLength) {
-          return path + " is longer than " + maxLength + " characters";
-        }
-        return null;
-      }
-      default -> {
-        return null;
       }
     }
   }
@@ -138,6 +93,7 @@ public final class ItemValidator {
 
   /** The property names of the item schema, in declaration order. */
   public List<String> fields() {
-    return List.copyOf(schema.getJsonObject("properties", new JsonObject()).fieldNames());
+    JsonObject props = schema.getJsonObject("properties");
+    return props == null ? List.of() : List.copyOf(props.fieldNames());
   }
 }
