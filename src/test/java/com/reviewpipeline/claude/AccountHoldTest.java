@@ -1,10 +1,12 @@
 package com.reviewpipeline.claude;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.reviewpipeline.bus.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +24,7 @@ class AccountHoldTest {
 
   @Test
   @DisplayName("the first hold pauses every pipeline and alerts once; the first lift resumes once; later calls do nothing")
-  void onceEach() throws Exception {
+  void onceEach() {
     List<JsonObject> control = new CopyOnWriteArrayList<>();
     List<JsonObject> alerts = new CopyOnWriteArrayList<>();
     vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL, m -> control.add(m.body())).completion().await();
@@ -35,11 +37,7 @@ class AccountHoldTest {
     assertThat(hold.reason()).isEqualTo("spend_limit");
     assertThat(hold.lift()).isEqualTo("spend_limit");
     assertThat(hold.lift()).isNull();
-    long until = System.currentTimeMillis() + 5_000;
-    while (control.size() < 2 && System.currentTimeMillis() < until) {
-      Thread.sleep(10);
-    }
-    Thread.sleep(100);
+    await().atMost(Duration.ofSeconds(5)).until(() -> control.size() >= 2 && alerts.size() >= 1);
     assertThat(control).extracting(c -> c.getString("action")).containsExactly("pause", "resume");
     assertThat(control).allSatisfy(c -> assertThat(c.getString("pipeline")).isEqualTo("*"));
     assertThat(alerts).hasSize(1);

@@ -99,4 +99,34 @@ class ConfigLoaderTest {
       vertx.close();
     }
   }
+
+  @Test
+  @DisplayName("a key the file leaves out takes the shipped default; a key set to nothing refuses the start")
+  void defaultsFromTheDeclaration() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      AppConfig partial = load(vertx, new JsonObject().put("kafka", new JsonObject().put("events_partitions", 6)),
+          List.of());
+      assertThat(partial.kafka().eventsPartitions()).isEqualTo(6);
+      assertThat(partial.kafka().eventsTopic()).as("left out: the shipped value")
+          .isEqualTo(Declaration.shipped().getJsonObject("kafka").getString("events_topic"));
+      JsonObject nothing = new JsonObject().put("kafka", new JsonObject().putNull("commit_interval_ms"));
+      assertThatThrownBy(() -> load(vertx, nothing, List.of()))
+          .extracting(ConfigLoaderTest::cause).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'kafka.commit_interval_ms' has no value");
+      JsonObject entry = Declaration.shipped().getJsonArray("pipelines").getJsonObject(0).copy();
+      entry.remove("buffer");
+      entry.remove("output_chars_per_item");
+      AppConfig one = load(vertx, new JsonObject().put("pipelines", new io.vertx.core.json.JsonArray().add(entry)),
+          List.of());
+      assertThat(one.pipelines()).hasSize(1);
+      assertThat(one.pipelines().get(0).buffer().maxSize()).as("entry default")
+          .isEqualTo(PipelineConfig.ENTRY_DEFAULTS.getJsonObject("buffer").getInteger("max_size"));
+      assertThat(one.pipelines().get(0).outputCharsPerItem())
+          .isEqualTo(PipelineConfig.ENTRY_DEFAULTS.getInteger("output_chars_per_item"));
+    } finally {
+      vertx.close();
+    }
+  }
 }
