@@ -139,6 +139,11 @@ final class ReviewQueueApi {
             AdminApiVerticle.error(ctx, 409, "review item " + id + " is " + item.status() + ", not open");
             return;
           }
+          if (item.pipeline() != null && app.pipelines().stream().noneMatch(p -> p.name().equals(item.pipeline()))) {
+            AdminApiVerticle.error(ctx, 409, "review item " + id + " belongs to pipeline " + item.pipeline()
+                + ", which is not enabled: nothing would judge the replay");
+            return;
+          }
           JsonObject original = item.payload().getJsonObject("original_event");
           if (original == null) {
             AdminApiVerticle.error(ctx, 409, "review item " + id + " has no valid original event to replay (malformed input)");

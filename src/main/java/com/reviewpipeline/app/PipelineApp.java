@@ -4,6 +4,7 @@ import com.reviewpipeline.admin.AdminApiVerticle;
 import com.reviewpipeline.admin.Scaler;
 import com.reviewpipeline.alert.AlertVerticle;
 import com.reviewpipeline.buffer.BatchBufferVerticle;
+import com.reviewpipeline.buffer.Coalescer;
 import com.reviewpipeline.bus.LocalCodec;
 import com.reviewpipeline.bus.Membership;
 import com.reviewpipeline.claude.ClaudeShared;
@@ -83,6 +84,8 @@ public final class PipelineApp implements Scaler {
     // one limiter per API key for the whole process, shared by every Claude verticle instance
     // one set of API keys with their limiters, circuits, token calibration and account hold per process, shared by
     // every Claude verticle instance (the calibration by the buffers too)
+    // copies of one event judged once: shared by the buffers (which hold copies back) and the publishers
+    Coalescer coalescer = new Coalescer();
     ClaudeShared claude = ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis);
     // clustered: the members share each key's budget; each starts from its 1/N share and adapts to the server
     if (membership.clustered()) {
@@ -93,12 +96,12 @@ public final class PipelineApp implements Scaler {
           Topics.ensure(config.kafka());
           return null;
         })
-        .compose(v -> app.start("publisher", () -> new ResultPublisherVerticle(config, telemetry), config.instances().publisher(), false))
+        .compose(v -> app.start("publisher", () -> new ResultPublisherVerticle(config, telemetry, coalescer), config.instances().publisher(), false))
         .compose(v -> app.start("claude", () -> new ClaudeVerticle(config, telemetry, claude), config.instances().claude(), false))
-        .compose(v -> app.start("buffer", () -> new BatchBufferVerticle(config, telemetry, claude.calibration()), config.instances().buffer(), false))
+        .compose(v -> app.start("buffer", () -> new BatchBufferVerticle(config, telemetry, claude.calibration(), coalescer), config.instances().buffer(), false))
         .compose(v -> app.start("retry-scheduler", () -> new RetrySchedulerVerticle(config), 1, false))
         .compose(v -> config.databaseUrl().isBlank() ? Future.succeededFuture()
-            : app.start("store", () -> new StoreVerticle(config), 1, false))
+            : app.start("store", () -> new StoreVerticle(config, telemetry), 1, false))
         .compose(v -> app.start("alerts", () -> new AlertVerticle(config, config.alerts(), telemetry, membership), 1, false))
         .compose(v -> {
           List<Future<?>> all = new ArrayList<>();

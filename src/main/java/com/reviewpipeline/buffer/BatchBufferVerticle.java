@@ -8,12 +8,10 @@ import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.model.Batch;
 import com.reviewpipeline.model.FlushTrigger;
 import com.reviewpipeline.model.PipelineEvent;
-import com.reviewpipeline.model.RejectedRecord;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +24,10 @@ import java.util.UUID;
  */
 public final class BatchBufferVerticle extends VerticleBase {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchBufferVerticle.class);
+
   private final AppConfig app;
+  private final Coalescer coalescer;
   private final TokenCalibration calibration;
   private final Map<String, SmartBuffer> buffers = new HashMap<>();
   private final Map<String, com.reviewpipeline.config.BufferConfig> tuned = new HashMap<>();
@@ -34,8 +35,10 @@ public final class BatchBufferVerticle extends VerticleBase {
   private final Telemetry telemetry;
 
   /** @param calibration the process's token-estimate calibration, shared with the Claude verticles */
-  public BatchBufferVerticle(AppConfig app, Telemetry telemetry, TokenCalibration calibration) {
+  /** @param coalescer the process's copies-of-one-event registry, shared with the publisher */
+  public BatchBufferVerticle(AppConfig app, Telemetry telemetry, TokenCalibration calibration, Coalescer coalescer) {
     this.app = app;
+    this.coalescer = coalescer;
     this.calibration = calibration;
     this.telemetry = telemetry;
   }
@@ -58,12 +61,17 @@ public final class BatchBufferVerticle extends VerticleBase {
   }
 
   private void onEvent(PipelineConfig pipeline, PipelineEvent event) {
+    if (!coalescer.admit(event)) {
+      // another copy of this event is being judged: this one takes its outcome (see Coalescer)
+      telemetry.coalesced(pipeline.name());
+      return;
+    }
     String tier = pipeline.tierFor(event.event());
     SmartBuffer buffer = buffers.computeIfAbsent(pipeline.name() + "/" + tier, k -> newBuffer(pipeline, tier));
     if (buffer.add(event, requests.itemTokens(app.modelFor(tier), event.event())) == SmartBuffer.AddResult.DUPLICATE) {
-      vertx.eventBus().send(Addresses.REJECTED, new RejectedRecord(pipeline.name(), event.source(), null,
-          event.event().toJson().encode().getBytes(StandardCharsets.UTF_8),
-          "duplicate event_id " + event.id() + " within a batch"));
+      // the coalescer admits only one copy of an event, so this is that same record again: it is buffered already
+      LOG.warn("buffer.duplicate pipeline={} event={} source={} (already buffered)", pipeline.name(), event.id(),
+          event.source());
     }
   }
 

@@ -326,6 +326,7 @@ public final class ClaudeVerticle extends VerticleBase {
     }).onComplete(v -> {
       if (owned > 0) {
         LOG.warn("claude.stopped batches_abandoned={} (their events stay uncommitted and are read again)", owned);
+        telemetry.uncleanStop("claude: " + owned + " batches still owned at the drain deadline");
       }
       if (client != null) {
         client.close();

@@ -78,7 +78,17 @@ public final class RunCommand implements Callable<Integer> {
       LOG.warn("run.no_database verdicts are published to Kafka only (set DATABASE_URL to store them)");
     }
     PipelineApp app = Launcher.start(node, config);
-    runtime.onShutdown(() -> app.stop().await());
+    ServiceProcess.Node stopped = node;
+    runtime.onShutdown(() -> {
+      int before = stopped.telemetry().uncleanStops().size();
+      app.stop().await();
+      List<String> all = stopped.telemetry().uncleanStops();
+      List<String> unclean = all.subList(before, all.size());
+      if (!unclean.isEmpty()) {
+        LOG.error("shutdown.unclean exit_code={} left={}", ServiceProcess.EXIT_UNCLEAN, unclean);
+        runtime.exitCode(ServiceProcess.EXIT_UNCLEAN);
+      }
+    });
     runtime.onShutdown(() -> running.close().await());
     return runtime.awaitSignal();
   }

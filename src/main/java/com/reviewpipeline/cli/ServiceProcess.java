@@ -37,6 +37,7 @@ final class ServiceProcess {
   private final List<Step> shutdown = new ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile int exitCode;
 
   static Node meteredVertx() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -107,12 +108,23 @@ final class ServiceProcess {
     shutdown.add(step);
   }
 
-  /** Blocks until SIGTERM or SIGINT, runs the shutdown steps, and returns the exit code (0). */
+  /** The exit code of a stop that left work behind (see {@link #exitCode(int)}); README "Delivery guarantees". */
+  static final int EXIT_UNCLEAN = 3;
+
+  /** What {@link #awaitSignal()} returns; a shutdown step sets it when the stop was not clean. */
+  void exitCode(int code) {
+    exitCode = code;
+  }
+
+  /**
+   * Blocks until SIGTERM or SIGINT, runs the shutdown steps, and returns the exit code: 0, or what a step set
+   * ({@value #EXIT_UNCLEAN} when events were still in flight at the drain deadline or a final commit failed).
+   */
   int awaitSignal() throws InterruptedException {
     Signal.handle(new Signal("TERM"), s -> stopAsync("SIGTERM"));
     Signal.handle(new Signal("INT"), s -> stopAsync("SIGINT"));
     stopped.await();
-    return 0;
+    return exitCode;
   }
 
   private void stopAsync(String signal) {
@@ -126,6 +138,7 @@ final class ServiceProcess {
           step.run();
         } catch (Exception e) {
           LOG.warn("shutdown.step.failed error={}", e.toString());
+          exitCode = EXIT_UNCLEAN;
         }
       }
       LOG.info("shutdown.complete");

@@ -189,6 +189,13 @@ public final class ConfigLoader {
     node.put(parts[parts.length - 1], value);
   }
 
+  private static int positive(int value, String key) {
+    if (value < 1) {
+      throw new IllegalArgumentException(key + " must be at least 1, got " + value);
+    }
+    return value;
+  }
+
   private static AppConfig build(Vertx vertx, String path, JsonObject json) {
     String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/') + 1) : "";
     JsonObject tiersJson = json.getJsonObject("tiers");
@@ -239,6 +246,7 @@ public final class ConfigLoader {
         sim.getLong("latency_jitter_ms"),
         json.getJsonObject("loadgen").getDouble("rate"),
         com.reviewpipeline.config.AlertSettings.fromJson(json.getJsonObject("alerts")),
-        ClusterSettings.fromJson(json.getJsonObject("cluster")));
+        ClusterSettings.fromJson(json.getJsonObject("cluster")),
+        positive(json.getJsonObject("database").getInteger("max_row_attempts"), "database.max_row_attempts"));
   }
 }

@@ -1,5 +1,6 @@
 package com.reviewpipeline.publish;
 
+import com.reviewpipeline.buffer.Coalescer;
 import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.KafkaSettings;
@@ -37,12 +38,15 @@ public final class ResultPublisherVerticle extends VerticleBase {
   private static final Backoff WRITE_BACKOFF = new Backoff(400, 30_000, 0);
 
   private final AppConfig app;
+  private final Coalescer coalescer;
   private KafkaSettings kafka;
   private KafkaProducer<String, String> producer;
   private final Telemetry telemetry;
 
-  public ResultPublisherVerticle(AppConfig app, Telemetry telemetry) {
+  /** @param coalescer the process's copies-of-one-event registry: copies waiting for an outcome get it here */
+  public ResultPublisherVerticle(AppConfig app, Telemetry telemetry, Coalescer coalescer) {
     this.app = app;
+    this.coalescer = coalescer;
     this.telemetry = telemetry;
   }
 
@@ -67,17 +71,31 @@ public final class ResultPublisherVerticle extends VerticleBase {
   private void publishResults(BatchResults batch) {
     var pipeline = app.pipeline(batch.pipeline());
     List<Future<?>> writes = new ArrayList<>();
+    List<SourceRef> done = new ArrayList<>();
     for (EventResult r : batch.results()) {
       writes.add(send(kafka.resultsTopic(), r.event().id(), Records.result(pipeline, r)));
+      done.add(r.event().source());
+      for (PipelineEvent copy : coalescer.resolve(r.event())) {
+        // the same verdict under the copy's own offset, billed once (to the judged copy)
+        EventResult same = new EventResult(copy, r.verdict().copy(), r.model(), r.tier(), r.batchId(), r.batchSize(),
+            0, 0, 0);
+        writes.add(send(kafka.resultsTopic(), copy.id(), Records.result(pipeline, same).put("coalesced", true)));
+        done.add(copy.source());
+      }
     }
-    Future.all(writes).onSuccess(v -> ack(batch.results().stream().map(r -> r.event().source()).toList()));
+    Future.all(writes).onSuccess(v -> ack(done));
   }
 
   /**
    * Retryable failures go to the retry stage for their retry count; exhausted and non-retryable
    * ones to the DLQ. The source offset counts as done only once Kafka has the record.
    */
-  private void publishFailures(FailedEvents failed) {
+  private void publishFailures(FailedEvents judged) {
+    // copies waiting for a failed event take the same failure, each with its own original event and retry count
+    List<PipelineEvent> all = new ArrayList<>(judged.events());
+    judged.events().forEach(e -> all.addAll(coalescer.resolve(e)));
+    FailedEvents failed = all.size() == judged.events().size() ? judged
+        : new FailedEvents(all, judged.errorType(), judged.errorMessage(), judged.retryable());
     List<Future<?>> writes = new ArrayList<>();
     var stages = kafka.retryStages();
     int dead = 0;

@@ -4,7 +4,9 @@ import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.KafkaSettings.RetryStage;
 import com.reviewpipeline.config.PipelineConfig;
-import com.reviewpipeline.kafka.OffsetTracker;
+import com.reviewpipeline.kafka.FlowControl;
+import com.reviewpipeline.kafka.TrackedConsumer;
+import com.reviewpipeline.model.FailedEvents;
 import com.reviewpipeline.ingest.ParseResult;
 import com.reviewpipeline.ingest.ReviewEventParser;
 import com.reviewpipeline.model.BatchAck;
@@ -15,8 +17,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.common.TopicPartition;
-import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -24,12 +24,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,14 +67,10 @@ public final class RetrySchedulerVerticle extends VerticleBase {
   private final class StageConsumer {
     final RetryStage stage;
     final String instanceId = UUID.randomUUID().toString();
-    final OffsetTracker tracker = new OffsetTracker();
-    final Set<TopicPartition> assigned = new HashSet<>();
     final Map<Integer, Deque<KafkaConsumerRecord<String, String>>> parked = new HashMap<>();
     final ReviewEventParser parser = new ReviewEventParser(app.kafka().maxReviewChars());
-    KafkaConsumer<String, String> consumer;
+    TrackedConsumer<String, String> consumer;
     MessageConsumer<BatchAck> acks;
-    long commitTimer = -1;
-    com.reviewpipeline.kafka.TrackedCommits commits;
 
     StageConsumer(RetryStage stage) {
       this.stage = stage;
@@ -86,42 +79,31 @@ public final class RetrySchedulerVerticle extends VerticleBase {
     Future<Void> start() {
       acks = vertx.eventBus().localConsumer(Addresses.ack(instanceId), m -> {
         for (SourceRef ref : m.body().done()) {
-          tracker.done(ref.partition(), ref.offset());
+          consumer.done(ref.partition(), ref.offset());
         }
       });
       Map<String, String> props = new HashMap<>();
       props.put("bootstrap.servers", app.kafka().bootstrapServers());
       props.put("group.id", app.kafka().retryGroup());
       props.put("client.id", "retry-" + stage.topic() + "-" + instanceId.substring(0, 8));
-      props.put("enable.auto.commit", "false");
       props.put("auto.offset.reset", "earliest");
       props.put("max.poll.records", String.valueOf(app.kafka().maxPollRecords()));
       props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
       props.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
       props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
-      consumer = KafkaConsumer.create(vertx, props);
-      commits = new com.reviewpipeline.kafka.TrackedCommits(consumer, stage.topic(), tracker,
-          err -> LOG.warn("retry.commit.failed topic={} error={}", stage.topic(), err.toString()));
-      consumer.pollTimeout(java.time.Duration.ofMillis(200));
-      consumer.handler(this::onRecord);
-      consumer.exceptionHandler(err -> LOG.warn("retry.consumer.error topic={} error={}", stage.topic(), err.toString()));
-      consumer.partitionsAssignedHandler(parts -> assigned.addAll(parts));
-      consumer.partitionsRevokedHandler(parts -> commit().onComplete(ar -> {
-        assigned.removeAll(parts);
-        Set<Integer> ids = parts.stream().map(TopicPartition::getPartition).collect(Collectors.toSet());
-        ids.forEach(parked::remove);
-        tracker.revoke(ids);
-      }));
-      commitTimer = vertx.setPeriodic(app.kafka().commitIntervalMs(), t -> commit());
-      return acks.completion().compose(v -> consumer.subscribe(stage.topic()))
+      // the same watermarks as ingest bound what re-entered the pipelines and has no outcome yet: after a long
+      // outage the due retries come back at the pace the pipelines take them, not all at once
+      consumer = new TrackedConsumer<String, String>(vertx, props, stage.topic(),
+          new FlowControl(app.kafka().inflightHighWatermark(), app.kafka().inflightLowWatermark()),
+          app.kafka().commitIntervalMs(), 200, "retry " + stage.topic())
+          .handler(this::onRecord)
+          .onRevoked(ids -> ids.forEach(parked::remove));
+      return acks.completion().compose(v -> consumer.start())
           .onSuccess(v -> LOG.info("retry.started topic={} delay_ms={}", stage.topic(), stage.delayMs()));
     }
 
     void onRecord(KafkaConsumerRecord<String, String> rec) {
       int p = rec.partition();
-      if (!assigned.contains(new TopicPartition(rec.topic(), p))) {
-        return;
-      }
       Deque<KafkaConsumerRecord<String, String>> queue = parked.get(p);
       if (queue != null) {
         queue.add(rec);
@@ -132,7 +114,7 @@ public final class RetrySchedulerVerticle extends VerticleBase {
         queue = new ArrayDeque<>();
         queue.add(rec);
         parked.put(p, queue);
-        consumer.pause(Set.of(new TopicPartition(rec.topic(), p)));
+        consumer.hold(p);
         vertx.setTimer(wait, t -> release(p));
         return;
       }
@@ -154,10 +136,7 @@ public final class RetrySchedulerVerticle extends VerticleBase {
         reenter(queue.poll());
       }
       parked.remove(p);
-      TopicPartition tp = new TopicPartition(stage.topic(), p);
-      if (assigned.contains(tp)) {
-        consumer.resume(Set.of(tp));
-      }
+      consumer.release(p);
     }
 
     long dueAt(KafkaConsumerRecord<String, String> rec) {
@@ -170,7 +149,6 @@ public final class RetrySchedulerVerticle extends VerticleBase {
     }
 
     void reenter(KafkaConsumerRecord<String, String> rec) {
-      tracker.handOut(rec.partition(), rec.offset());
       SourceRef source = new SourceRef(rec.topic(), rec.partition(), rec.offset(), Addresses.ack(instanceId));
       String problem;
       try {
@@ -179,16 +157,20 @@ public final class RetrySchedulerVerticle extends VerticleBase {
         PipelineConfig pipeline = app.pipelines().stream().filter(x -> x.name().equals(pipelineName)).findFirst().orElse(null);
         JsonObject original = payload.getJsonObject("original_event");
         ParseResult parsed = parser.parse(original == null ? null : original.encode().getBytes(StandardCharsets.UTF_8));
-        if (pipeline == null) {
-          problem = "retry record names pipeline '" + pipelineName + "', which is not enabled here";
-        } else if (parsed instanceof ParseResult.Valid valid) {
-          int retryCount = payload.getJsonObject("failure_info").getInteger("retry_count", 0) + 1;
-          vertx.eventBus().send(Addresses.events(pipeline.name()),
-              new PipelineEvent(pipeline.name(), valid.event(), source, retryCount, System.currentTimeMillis()));
+        int retryCount = payload.getJsonObject("failure_info").getInteger("retry_count", 0) + 1;
+        if (parsed instanceof ParseResult.Valid valid) {
+          PipelineEvent event = new PipelineEvent(String.valueOf(pipelineName), valid.event(), source, retryCount,
+              System.currentTimeMillis());
+          if (pipeline != null) {
+            vertx.eventBus().send(Addresses.events(pipeline.name()), event);
+          } else {
+            // its pipeline is gone: one DLQ record with its original event, replayable once the pipeline is back
+            vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(List.of(event), "unknown_pipeline",
+                "the retry names pipeline '" + pipelineName + "', which is not enabled", false));
+          }
           return;
-        } else {
-          problem = "retry record's original_event is invalid: " + ((ParseResult.Malformed) parsed).reason();
         }
+        problem = "retry record's original_event is invalid: " + ((ParseResult.Malformed) parsed).reason();
       } catch (RuntimeException e) {
         problem = "retry record is not the DLQ payload: " + e.getMessage();
       }
@@ -199,13 +181,9 @@ public final class RetrySchedulerVerticle extends VerticleBase {
           rec.value() == null ? null : rec.value().getBytes(StandardCharsets.UTF_8), problem));
     }
 
-    Future<Void> commit() {
-      return commits.commit();
-    }
-
     Future<Void> stop() {
-      vertx.cancelTimer(commitTimer);
-      return commit().compose(v -> consumer.close()).recover(err -> Future.succeededFuture());
+      return consumer.stopReading().compose(v -> consumer.close()).<Void>mapEmpty()
+          .recover(err -> Future.succeededFuture());
     }
   }
 }

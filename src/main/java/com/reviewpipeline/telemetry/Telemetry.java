@@ -32,6 +32,7 @@ public final class Telemetry {
   private final Map<String, java.util.function.Supplier<Object>> views = new ConcurrentHashMap<>();
   private final Map<String, java.util.concurrent.atomic.AtomicLong> gauges = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> pausedReasons = new ConcurrentHashMap<>();
+  private final java.util.List<String> uncleanStops = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Telemetry(MeterRegistry registry) {
     this.registry = registry;
@@ -230,6 +231,31 @@ public final class Telemetry {
     inFlight.remove(pipeline + "/" + instance);
     registry.find("review_events_in_flight").tags("pipeline", pipeline, "instance", instance).meters()
         .forEach(registry::remove);
+  }
+
+  /** A copy of an event being judged took that judgment instead of a call of its own. */
+  public void coalesced(String pipeline) {
+    registry.counter("review_events_coalesced_total", "pipeline", pipeline).increment();
+  }
+
+  /** Records a database sink holds (read, not yet written): {@code review_sink_in_flight}. */
+  public void registerSinkInFlight(String table, java.util.function.IntSupplier inFlight) {
+    Gauge.builder("review_sink_in_flight", inFlight::getAsInt).tag("table", table).register(registry);
+  }
+
+  /** A record a database sink recorded in {@code sink_failures} instead of its table. */
+  public void sinkFailure(String table) {
+    registry.counter("review_sink_failures_total", "table", table).increment();
+  }
+
+  /** A stop left work behind: events in flight at the drain deadline, or done offsets it could not commit. */
+  public void uncleanStop(String what) {
+    uncleanStops.add(what);
+  }
+
+  /** What the stops of this process left behind (empty: every stop was clean). */
+  public java.util.List<String> uncleanStops() {
+    return java.util.List.copyOf(uncleanStops);
   }
 
   public int inFlight() {

@@ -35,7 +35,7 @@ class BatchBufferVerticleTest {
       assertThat(waited).isGreaterThanOrEqualTo(maxWait - 5);
       ctx.completeNow();
     }));
-    vertx.deployVerticle(new BatchBufferVerticle(config, com.reviewpipeline.support.Telemetries.fresh(), new TokenCalibration(50)))
+    vertx.deployVerticle(new BatchBufferVerticle(config, com.reviewpipeline.support.Telemetries.fresh(), new TokenCalibration(50), new Coalescer()))
         .onComplete(ctx.succeeding(id -> {
           sentAt[0] = System.currentTimeMillis();
           vertx.eventBus().send(Addresses.events(config.pipelines().get(0).name()), SmartBufferTest.event("solo"));

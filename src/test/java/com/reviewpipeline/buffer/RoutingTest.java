@@ -61,7 +61,7 @@ class RoutingTest {
         ctx.completeNow();
       }
     });
-    vertx.deployVerticle(new BatchBufferVerticle(config, com.reviewpipeline.support.Telemetries.fresh(), new TokenCalibration(50))).onComplete(ctx.succeeding(id -> {
+    vertx.deployVerticle(new BatchBufferVerticle(config, com.reviewpipeline.support.Telemetries.fresh(), new TokenCalibration(50), new Coalescer())).onComplete(ctx.succeeding(id -> {
       for (int i = 0; i < 20; i++) {
         ReviewEvent e = i == 7 ? review("long", LONG, 5) : review("short-" + i, "Works as described, happy with it.", 5);
         vertx.eventBus().send(Addresses.events(pipeline), new PipelineEvent(pipeline, e, new SourceRef("t", 0, i, "ack"), 0, 0));

@@ -109,4 +109,27 @@ class ProcessKillTest {
           EVENTS, duplicates, WINDOW, HIGH, MAX_POLL);
     }
   }
+
+  @Test
+  @DisplayName("SIGTERM while calls are held past the drain deadline exits 3 (unclean) and loses nothing: a restart judges what was left")
+  void uncleanDrainExitsThree() throws Exception {
+    try (PipelineHarness h = new PipelineHarness(new JsonObject(), 50, c -> c)) {
+      h.sim.configure(new JsonObject().put("hold", true));
+      Map<String, ReviewEvent> sent = h.produceValid(300, 47);
+      List<String> sets = new java.util.ArrayList<>(SETS);
+      sets.add("shutdown.timeout_ms=1500");
+      try (PipelineProcess first = PipelineProcess.start(h, "unclean-1", JVM, sets)) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.sim.held() > 0);
+        assertThat(first.terminate(60_000)).as("exit code of a drain that missed its deadline").isEqualTo(3);
+        assertThat(first.logContains("shutdown.unclean exit_code=3")).isTrue();
+      }
+      h.sim.configure(new JsonObject().put("hold", false));
+      try (PipelineProcess second = PipelineProcess.start(h, "unclean-2", JVM, SETS)) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+            .until(() -> h.resultsById().keySet().containsAll(sent.keySet()));
+        Outcomes.assertOffsetsAtEnd(h.kafka, h.events, h.group());
+        assertThat(second.terminate(60_000)).as("a clean drain exits 0").isZero();
+      }
+    }
+  }
 }

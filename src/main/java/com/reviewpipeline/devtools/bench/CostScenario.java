@@ -132,7 +132,7 @@ final class CostScenario {
       if (articleBatches) {
         ArticleRouting.sendBatches(vertx, config, p, calibration, mix, t0);
       } else {
-        vertx.deployVerticle(new BatchBufferVerticle(config, telemetry, calibration)).await();
+        vertx.deployVerticle(new BatchBufferVerticle(config, telemetry, calibration, new com.reviewpipeline.buffer.Coalescer())).await();
         int i = 0;
         for (ReviewEvent e : mix) {
           vertx.eventBus().send(Addresses.events(p.name()), new PipelineEvent(p.name(), e, new SourceRef("bench", 0, i++, "none"), 0, t0));
