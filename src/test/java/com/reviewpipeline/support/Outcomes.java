@@ -105,7 +105,7 @@ public final class Outcomes {
 
   /**
    * The event a DLQ record is about: its {@code original_event}, or, for a record refused as malformed (such as a
-   * repeated {@code event_id}), the {@code event_id} of its original bytes when they are a JSON object. Null when
+   * record that is valid JSON but not a valid event), the {@code event_id} of its original bytes when they are a JSON object. Null when
    * it names none.
    */
   private static String eventId(JsonObject deadLetter) {
