@@ -1,6 +1,6 @@
 # Multi-stage build: Maven builds the shaded jar, a JRE image runs it as a non-root user.
 #   docker build -t review-pipeline .
-#   docker run --rm -p 8080:8080 -e KAFKA_BOOTSTRAP_SERVERS=... -e ANTHROPIC_API_KEY=... review-pipeline
+#   docker run --rm -p 8080:8080 -e KAFKA_BOOTSTRAP_SERVERS=... -e ANTHROPIC_API_KEY=... -e ADMIN_TOKEN=... review-pipeline
 # conf/ is baked in at /app/conf and can be replaced by a mount: -v "$PWD/conf:/app/conf:ro"
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src

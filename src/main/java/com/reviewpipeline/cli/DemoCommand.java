@@ -54,7 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (config.anthropic().apiKeys().isEmpty()) {
       config = Launcher.withSimulator(vertx, config);
     }
-    config = Launcher.withAdminToken(config);
+    config = Launcher.withDemoAdminToken(config);
     Launcher.migrate(vertx, config);
     PipelineApp app = Launcher.start(node, config);
     LoadGenerator load = new LoadGenerator(vertx, kafka.bootstrapServers(), config.kafka().eventsTopic(),

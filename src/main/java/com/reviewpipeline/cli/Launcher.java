@@ -38,7 +38,8 @@ final class Launcher {
     return config.withAnthropic(config.anthropic().withEndpoint(simulator.baseUrl(), List.of(SIMULATOR_KEY)));
   }
 
-  static AppConfig withAdminToken(AppConfig config) {
+  /** The demo's admin token: the configured one, else one generated and printed ({@code run} requires one). */
+  static AppConfig withDemoAdminToken(AppConfig config) {
     if (!config.adminToken().isEmpty()) {
       return config;
     }

@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 
 /** Production mode: connects to what the configuration and environment name. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run against external services: KAFKA_BOOTSTRAP_SERVERS (required), ANTHROPIC_API_KEY(S), "
-        + "ANTHROPIC_BASE_URL, DATABASE_URL, ADMIN_TOKEN, HTTP_PORT.")
+    description = "Run against external services: KAFKA_BOOTSTRAP_SERVERS (required), ADMIN_TOKEN or ADMIN_TOKEN_FILE "
+        + "(required), ANTHROPIC_API_KEY(S), ANTHROPIC_BASE_URL, DATABASE_URL, HTTP_PORT.")
 public final class RunCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -39,19 +39,7 @@ public final class RunCommand implements Callable<Integer> {
     AppConfig config;
     boolean clustered;
     try {
-      config = Launcher.load(vertx, configPath, System.getenv(), new JsonObject(), configSets.sets);
-      if (config.kafka().bootstrapServers().isBlank()) {
-        throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS (or kafka.bootstrap_servers) is required in run mode");
-      }
-      if (config.anthropic().apiKeys().isEmpty()) {
-        if (config.anthropic().baseUrl().equals("https://api.anthropic.com")) {
-          throw new IllegalArgumentException("ANTHROPIC_API_KEY (or ANTHROPIC_API_KEYS) is required to call the Anthropic API");
-        }
-        LOG.warn("run.no_api_key base_url={} — sending a placeholder key to the configured Messages API endpoint",
-            config.anthropic().baseUrl());
-        config = config.withAnthropic(config.anthropic().withEndpoint(config.anthropic().baseUrl(),
-            List.of(Launcher.SIMULATOR_KEY)));
-      }
+      config = forRun(Launcher.load(vertx, configPath, System.getenv(), new JsonObject(), configSets.sets));
     } catch (IllegalArgumentException e) {
       System.err.println("configuration error: " + e.getMessage());
       vertx.close().await();
@@ -71,7 +59,6 @@ public final class RunCommand implements Callable<Integer> {
       }
     }
     Vertx running = vertx;
-    config = Launcher.withAdminToken(config);
     if (!config.databaseUrl().isBlank()) {
       Launcher.migrate(vertx, config);
     } else {
@@ -91,5 +78,32 @@ public final class RunCommand implements Callable<Integer> {
     });
     runtime.onShutdown(() -> running.close().await());
     return runtime.awaitSignal();
+  }
+
+  /**
+   * What {@code run} needs beyond a valid configuration: a broker, an admin token (never generated here: every node
+   * of a cluster must accept the same one) and an API key for the Anthropic API; another endpoint without a key gets
+   * a placeholder.
+   *
+   * @throws IllegalArgumentException naming what is missing (the token itself is never printed)
+   */
+  static AppConfig forRun(AppConfig config) {
+    if (config.kafka().bootstrapServers().isBlank()) {
+      throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS (or kafka.bootstrap_servers) is required in run mode");
+    }
+    if (config.adminToken().isEmpty()) {
+      throw new IllegalArgumentException("ADMIN_TOKEN (admin.token) or ADMIN_TOKEN_FILE (admin.token_file) is required "
+          + "in run mode: the admin API's bearer token, the same on every node of a cluster");
+    }
+    if (!config.anthropic().apiKeys().isEmpty()) {
+      return config;
+    }
+    if (config.anthropic().baseUrl().equals("https://api.anthropic.com")) {
+      throw new IllegalArgumentException("ANTHROPIC_API_KEY (or ANTHROPIC_API_KEYS) is required to call the Anthropic API");
+    }
+    LOG.warn("run.no_api_key base_url={} — sending a placeholder key to the configured Messages API endpoint",
+        config.anthropic().baseUrl());
+    return config.withAnthropic(config.anthropic().withEndpoint(config.anthropic().baseUrl(),
+        List.of(Launcher.SIMULATOR_KEY)));
   }
 }

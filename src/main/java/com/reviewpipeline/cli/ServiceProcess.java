@@ -54,7 +54,8 @@ final class ServiceProcess {
 
   /**
    * A clustered, metered Vert.x: Hazelcast with a TCP/IP member list (multicast and auto-detection off), bound to
-   * the configured interface; the event bus binds there too and advertises the public host.
+   * the configured interface; the event bus binds there too, advertises the public host and, with
+   * {@code cluster.tls.enabled}, speaks mutual TLS only.
    */
   static Node clusteredVertx(ClusterSettings c) {
     com.hazelcast.config.Config hz = io.vertx.spi.cluster.hazelcast.ConfigUtil.loadConfig();
@@ -86,10 +87,10 @@ final class ServiceProcess {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     VertxOptions options = new VertxOptions()
-        .setEventBusOptions(new io.vertx.core.eventbus.EventBusOptions()
-            .setHost(c.host()).setPort(c.eventBusPort()).setClusterPublicHost(c.advertisedHost()));
-    LOG.info("cluster.joining name={} bind={}:{} public={} members={} eventbus_port={}", c.name(), c.host(), c.port(),
-        c.advertisedHost(), members, c.eventBusPort());
+        .setEventBusOptions(c.tls().applyTo(new io.vertx.core.eventbus.EventBusOptions()
+            .setHost(c.host()).setPort(c.eventBusPort()).setClusterPublicHost(c.advertisedHost())));
+    LOG.info("cluster.joining name={} bind={}:{} public={} members={} eventbus_port={} eventbus_tls={}", c.name(),
+        c.host(), c.port(), c.advertisedHost(), members, c.eventBusPort(), c.tls().enabled());
     HazelcastClusterManager cm = new HazelcastClusterManager(hz);
     Vertx vertx = metered(options, registry).withClusterManager(cm).buildClustered().await();
     LOG.info("cluster.joined node_id={} name={} members={}", cm.getNodeId(), c.displayName(), cm.getNodes().size());

@@ -1,6 +1,7 @@
 package com.reviewpipeline.cli;
 
 import com.reviewpipeline.devtools.simulator.ClaudeSimulator;
+import com.reviewpipeline.devtools.simulator.ControlGuard;
 import com.reviewpipeline.devtools.simulator.SimulatorSettings;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Option;
 /** The Claude Messages API simulator on its own, for tests and offline runs of other processes. */
 @Command(name = "simulator", mixinStandardHelpOptions = true,
     description = "Serve the Claude Messages API simulator (POST /v1/messages, /v1/messages/count_tokens; "
-        + "knobs at POST /_sim/config, counters at GET /_sim/stats).")
+        + "knobs at POST /_sim/config, counters at GET /_sim/stats; beyond loopback those need --control-token).")
 public final class SimulatorCommand implements Callable<Integer> {
 
   @Option(names = "--port", description = "port (default: ${DEFAULT-VALUE})", defaultValue = "4010")
@@ -20,6 +21,11 @@ public final class SimulatorCommand implements Callable<Integer> {
       defaultValue = "127.0.0.1")
   String host;
 
+  // SIMULATOR_CONTROL_TOKEN by default (an argument shows in the process list); never printed
+  @Option(names = "--control-token", defaultValue = "${env:SIMULATOR_CONTROL_TOKEN:-}",
+      description = "bearer token required on /_sim/* (default: SIMULATOR_CONTROL_TOKEN); required beyond loopback")
+  String controlToken;
+
   @Option(names = "--latency-ms", description = "mean response latency (default: ${DEFAULT-VALUE})", defaultValue = "200")
   long latencyMs;
 
@@ -28,10 +34,17 @@ public final class SimulatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      ControlGuard.requireTokenBeyondLoopback(host, controlToken);
+    } catch (IllegalArgumentException e) {
+      System.err.println("simulator: " + e.getMessage());
+      return 2;
+    }
     ServiceProcess runtime = new ServiceProcess();
     Vertx vertx = Vertx.vertx();
     // the simulator's models, token rule and cache minimums are its own (conf/simulator/api-models.json)
-    ClaudeSimulator sim = new ClaudeSimulator(port, SimulatorSettings.defaults(latencyMs, jitterMs)).bindTo(host);
+    ClaudeSimulator sim = new ClaudeSimulator(port, SimulatorSettings.defaults(latencyMs, jitterMs)).bindTo(host)
+        .controlToken(controlToken);
     vertx.deployVerticle(sim).await();
     System.out.println("Claude API simulator listening on " + host + ":" + sim.port());
     runtime.onShutdown(() -> vertx.close().await());

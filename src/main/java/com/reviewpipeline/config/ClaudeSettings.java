@@ -58,7 +58,28 @@ public record ClaudeSettings(
     if (s.breakerProbeMs < 1 || s.calibrationWindow < 1) {
       throw new IllegalArgumentException("anthropic.circuit_breaker.probe_ms and anthropic.calibration_window must be positive");
     }
+    if (!s.apiKeys.isEmpty() && !j.getBoolean("allow_insecure_http")) {
+      requireKeySafeEndpoint(s.baseUrl);
+    }
     return s;
+  }
+
+  /**
+   * API keys travel over https, or over plain http to this machine only (the simulator on 127.0.0.1): anything on
+   * the way to another host could read them. {@code anthropic.allow_insecure_http} lifts the rule.
+   */
+  private static void requireKeySafeEndpoint(String baseUrl) {
+    java.net.URI uri;
+    try {
+      uri = java.net.URI.create(baseUrl);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("anthropic.base_url (ANTHROPIC_BASE_URL) is not a URL: " + e.getMessage());
+    }
+    if ("http".equalsIgnoreCase(uri.getScheme()) && !Loopback.isLoopback(uri.getHost())) {
+      throw new IllegalArgumentException("anthropic.base_url (ANTHROPIC_BASE_URL) is plain http to " + uri.getHost()
+          + ": the API key would travel unencrypted. Use https, a loopback host (127.0.0.0/8, ::1, localhost), or set "
+          + "anthropic.allow_insecure_http=true when the network to that host is yours");
+    }
   }
 
   /** The line appended to the system prompt for a structured-output mode, with the tool's name filled in. */

@@ -16,9 +16,10 @@ import java.util.List;
  * @param members other members, {@code host} or {@code host:port}
  * @param heartbeatTimeoutS a member silent this long is removed (Hazelcast {@code max.no.heartbeat.seconds})
  * @param nodeName human-readable name of this node in stats (empty: host:port)
+ * @param tls mutual TLS on the event bus between nodes
  */
 public record ClusterSettings(boolean enabled, String name, String host, String publicHost, int port, int eventBusPort,
-    List<String> members, int heartbeatTimeoutS, String nodeName) {
+    List<String> members, int heartbeatTimeoutS, String nodeName, ClusterTls tls) {
 
   public static ClusterSettings fromJson(JsonObject j) {
     JsonObject o = Declaration.withDefaults("cluster", j);
@@ -37,7 +38,8 @@ public record ClusterSettings(boolean enabled, String name, String host, String 
         o.getInteger("eventbus_port"),
         members,
         o.getInteger("heartbeat_timeout_s"),
-        o.getString("node_name"));
+        o.getString("node_name"),
+        ClusterTls.fromJson(o.getJsonObject("tls")));
     if (c.port < 1 || c.port > 65535 || c.eventBusPort < 0 || c.eventBusPort > 65535) {
       throw new IllegalArgumentException("cluster.port must be 1..65535 and cluster.eventbus_port 0..65535: " + o.encode());
     }
@@ -51,7 +53,8 @@ public record ClusterSettings(boolean enabled, String name, String host, String 
   }
 
   public ClusterSettings withEnabled(boolean on) {
-    return new ClusterSettings(on, name, host, publicHost, port, eventBusPort, members, heartbeatTimeoutS, nodeName);
+    return new ClusterSettings(on, name, host, publicHost, port, eventBusPort, members, heartbeatTimeoutS, nodeName,
+        tls);
   }
 
   public String advertisedHost() {

@@ -29,6 +29,7 @@ public final class ConfigLoader {
       Map.entry("DATABASE_URL", "database.url"),
       Map.entry("HTTP_PORT", "http.port"),
       Map.entry("ADMIN_TOKEN", "admin.token"),
+      Map.entry("ADMIN_TOKEN_FILE", "admin.token_file"),
       Map.entry("CLUSTER_ENABLED", "cluster.enabled"),
       Map.entry("CLUSTER_NAME", "cluster.name"),
       Map.entry("CLUSTER_HOST", "cluster.host"),
@@ -36,7 +37,12 @@ public final class ConfigLoader {
       Map.entry("CLUSTER_PORT", "cluster.port"),
       Map.entry("CLUSTER_EVENTBUS_PORT", "cluster.eventbus_port"),
       Map.entry("CLUSTER_MEMBERS", "cluster.members"),
-      Map.entry("NODE_NAME", "cluster.node_name"));
+      Map.entry("NODE_NAME", "cluster.node_name"),
+      Map.entry("CLUSTER_TLS_ENABLED", "cluster.tls.enabled"),
+      Map.entry("CLUSTER_TLS_KEYSTORE", "cluster.tls.keystore"),
+      Map.entry("CLUSTER_TLS_KEYSTORE_PASSWORD", "cluster.tls.keystore_password"),
+      Map.entry("CLUSTER_TLS_TRUSTSTORE", "cluster.tls.truststore"),
+      Map.entry("CLUSTER_TLS_TRUSTSTORE_PASSWORD", "cluster.tls.truststore_password"));
 
   private ConfigLoader() {}
 
@@ -107,7 +113,7 @@ public final class ConfigLoader {
     try {
       return switch (key) {
         case "http.port", "cluster.port", "cluster.eventbus_port" -> Integer.valueOf(value);
-        case "cluster.enabled" -> {
+        case "cluster.enabled", "cluster.tls.enabled" -> {
           if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
             throw new NumberFormatException();
           }
@@ -239,7 +245,7 @@ public final class ConfigLoader {
         List.copyOf(pipelines),
         Instances.fromJson(json.getJsonObject("instances")),
         json.getJsonObject("http").getInteger("port"),
-        json.getJsonObject("admin").getString("token"),
+        AdminToken.resolve(json.getJsonObject("admin")),
         json.getJsonObject("database").getString("url"),
         json.getJsonObject("shutdown").getLong("timeout_ms"),
         sim.getLong("latency_ms"),

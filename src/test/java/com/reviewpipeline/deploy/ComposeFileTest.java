@@ -88,6 +88,32 @@ class ComposeFileTest {
     assertThat(String.valueOf(service(c, "prometheus").get("volumes"))).contains("./deploy/prometheus.yml");
   }
 
+  @Test
+  @DisplayName("docker-compose.yml: ADMIN_TOKEN required with no default anywhere, ANTHROPIC_BASE_URL defaults to the "
+      + "Anthropic API (never the simulator), the simulator is an opt-in whose /_sim/* endpoints need a required token")
+  void composeFileKeepsSecretsWhereTheUserSaid() throws Exception {
+    Map<String, Object> c = compose();
+    String text = Files.readString(Path.of("docker-compose.yml"));
+    Pattern required = Pattern.compile("\\$\\{ADMIN_TOKEN:\\?[^}]+}");
+    for (String name : List.of("app1", "app2")) {
+      Map<String, Object> env = env(service(c, name));
+      assertThat((String) env.get("ADMIN_TOKEN")).as(name + " ADMIN_TOKEN").matches(required);
+      assertThat((String) env.get("ANTHROPIC_BASE_URL")).as(name + " ANTHROPIC_BASE_URL")
+          .matches("\\$\\{ANTHROPIC_BASE_URL(:-https://[^}]+)?}").doesNotContain("simulator");
+    }
+    assertThat(text).as("no default admin token anywhere").doesNotContainPattern("ADMIN_TOKEN:?-")
+        .doesNotContain("change-me");
+
+    // the simulator binds beyond loopback, so it needs a control token: required, like the admin token it reuses
+    Map<String, Object> simulator = service(c, "simulator");
+    assertThat((List<String>) simulator.get("profiles")).contains("simulator");
+    assertThat((String) env(simulator).get("SIMULATOR_CONTROL_TOKEN")).matches(required);
+    // the opt-in the header documents reaches the simulator service at the port it listens on
+    List<String> cmd = command(simulator);
+    String url = "ANTHROPIC_BASE_URL=http://simulator:" + cmd.get(cmd.indexOf("--port") + 1);
+    assertThat(text.substring(0, text.indexOf("x-app:"))).contains(url + " docker compose --profile simulator up");
+  }
+
   static void assertParses(List<String> args) {
     CommandLine cli = new CommandLine(new Main());
     CommandLine.ParseResult parsed = cli.parseArgs(args.toArray(String[]::new));

@@ -64,7 +64,8 @@ public final class PipelineProcess implements AutoCloseable {
         .redirectOutput(log.toFile())
         .directory(new File(System.getProperty("user.dir")));
     Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("ANTHROPIC_") || k.startsWith("KAFKA_") || k.equals("DATABASE_URL"));
+    env.keySet().removeIf(k -> k.startsWith("ANTHROPIC_") || k.startsWith("KAFKA_") || k.startsWith("ADMIN_TOKEN")
+        || k.equals("DATABASE_URL"));
     env.put("KAFKA_BOOTSTRAP_SERVERS", h.bootstrap);
     env.put("ANTHROPIC_BASE_URL", h.sim.baseUrl());
     env.put("ANTHROPIC_API_KEY", "test-key");

@@ -41,7 +41,7 @@ public final class ChildJvm {
     }
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("ANTHROPIC_") || k.startsWith("KAFKA_") || k.startsWith("CLUSTER_")
-        || k.equals("DATABASE_URL") || k.equals("HTTP_PORT") || k.equals("ADMIN_TOKEN"));
+        || k.equals("DATABASE_URL") || k.equals("HTTP_PORT") || k.startsWith("ADMIN_TOKEN"));
     pb.environment().put("ANTHROPIC_BASE_URL", apiBaseUrl);
     pb.environment().put("ANTHROPIC_API_KEY", "sk-bench-key");
     pb.environment().put("HTTP_PORT", "0");

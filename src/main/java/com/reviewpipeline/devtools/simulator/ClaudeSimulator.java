@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * what the API rejects for each model ({@link RequestRules}, rules from {@code conf/simulator/api-models.json}),
  * counts tokens with its own rule ({@link SimTokenizer}) and answers with {@link VerdictHeuristic} verdicts in the
  * API's shapes ({@link Answers}). Faults are injected through {@code POST /_sim/config}; {@code GET /_sim/stats}
- * reports what it received.
+ * reports what it received; beyond loopback those need a control token ({@link ControlGuard}).
  */
 public final class ClaudeSimulator extends VerticleBase {
 
@@ -51,6 +51,7 @@ public final class ClaudeSimulator extends VerticleBase {
   private final PromptCache cache = new PromptCache();
   private final Queue<Runnable> held = new ConcurrentLinkedQueue<>();
   private String bindHost = "127.0.0.1";
+  private String controlToken = "";
   private HttpServer server;
 
   public ClaudeSimulator(int port, SimulatorSettings initial) {
@@ -71,6 +72,12 @@ public final class ClaudeSimulator extends VerticleBase {
   /** Binds to another interface (e.g. 0.0.0.0 in a container); default loopback only. Call before deploying. */
   public ClaudeSimulator bindTo(String host) {
     this.bindHost = host;
+    return this;
+  }
+
+  /** Requires {@code Authorization: Bearer <token>} on {@code /_sim/*} (needed beyond loopback); before deploying. */
+  public ClaudeSimulator controlToken(String token) {
+    this.controlToken = token;
     return this;
   }
 
@@ -118,12 +125,18 @@ public final class ClaudeSimulator extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    try {
+      ControlGuard.requireTokenBeyondLoopback(bindHost, controlToken);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     Router router = Router.router(vertx);
     // every answer says it comes from the simulator, so a pipeline pointed at it by any URL can show that
     router.route().handler(ctx -> {
       ctx.response().putHeader(SIMULATOR_HEADER, "true");
       ctx.next();
     });
+    router.route("/_sim/*").handler(new ControlGuard(controlToken));
     router.route().handler(BodyHandler.create().setBodyLimit(32L * 1024 * 1024));
     router.post("/v1/messages").handler(this::messages);
     router.post("/v1/messages/count_tokens").handler(this::countTokens);
