@@ -19,7 +19,8 @@ public record AppConfig(
     long simulatorLatencyJitterMs,
     double loadRate,
     com.reviewpipeline.config.AlertSettings alerts,
-    ClusterSettings cluster) {
+    ClusterSettings cluster,
+    ContainmentSettings containment) {
 
   public String modelFor(String tier) {
     String model = tiers.get(tier);
@@ -43,47 +44,52 @@ public record AppConfig(
 
   public AppConfig withKafka(KafkaSettings k) {
     return new AppConfig(k, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment);
   }
 
   public AppConfig withAnthropic(ClaudeSettings a) {
     return new AppConfig(kafka, a, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment);
   }
 
   public AppConfig withPipelines(List<PipelineConfig> p) {
     return new AppConfig(kafka, anthropic, tiers, models, List.copyOf(p), instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment);
   }
 
   public AppConfig withInstances(Instances i) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, i, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment);
   }
 
   public AppConfig withDatabaseUrl(String url) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, url,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment);
   }
 
   public AppConfig withHttpPort(int port) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, port, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment);
   }
 
   public AppConfig withAlerts(com.reviewpipeline.config.AlertSettings a) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, a, cluster);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, a, cluster, containment);
   }
 
   public AppConfig withCluster(ClusterSettings c) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, c);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, c, containment);
+  }
+
+  public AppConfig withContainment(ContainmentSettings c) {
+    return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, c);
   }
 
   public AppConfig withAdminToken(String token) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, token, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment);
   }
 
   @Override

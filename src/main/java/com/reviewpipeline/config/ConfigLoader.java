@@ -224,6 +224,8 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("configuration enables no pipeline");
     }
     JsonObject sim = json.getJsonObject("simulator");
+    JsonObject containment = json.getJsonObject("containment");
+    String rules = vertx.fileSystem().readFileBlocking(dir + containment.getString("patterns_file")).toString();
     return new AppConfig(
         KafkaSettings.fromJson(json.getJsonObject("kafka")),
         ClaudeSettings.fromJson(json.getJsonObject("anthropic")),
@@ -239,6 +241,7 @@ public final class ConfigLoader {
         sim.getLong("latency_jitter_ms"),
         json.getJsonObject("loadgen").getDouble("rate"),
         com.reviewpipeline.config.AlertSettings.fromJson(json.getJsonObject("alerts")),
-        ClusterSettings.fromJson(json.getJsonObject("cluster")));
+        ClusterSettings.fromJson(json.getJsonObject("cluster")),
+        ContainmentSettings.fromJson(containment, rules));
   }
 }
