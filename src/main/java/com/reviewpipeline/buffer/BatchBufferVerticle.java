@@ -4,6 +4,7 @@ import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.claude.ClaudeRequests;
 import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.config.BufferConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.model.Batch;
 import com.reviewpipeline.model.FlushTrigger;
@@ -16,23 +17,30 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Buffers each pipeline's events per model tier and emits batches on {@link Addresses#BATCH_READY}.
- * One {@link SmartBuffer} per (pipeline, tier), driven by Vert.x timers on this verticle's loop.
+ * One {@link SmartBuffer} per (pipeline, tier, contained), driven by Vert.x timers on this verticle's loop: a review
+ * the {@link InjectionDetector} suspects of instructing the model is never batched with ordinary reviews, only alone
+ * or with other suspects ({@code containment.max_batch_size}).
  */
 public final class BatchBufferVerticle extends VerticleBase {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchBufferVerticle.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BatchBufferVerticle.class);
 
   private final AppConfig app;
   private final Coalescer coalescer;
   private final TokenCalibration calibration;
   private final Map<String, SmartBuffer> buffers = new HashMap<>();
-  private final Map<String, com.reviewpipeline.config.BufferConfig> tuned = new HashMap<>();
+  private final Map<String, BufferConfig> tuned = new HashMap<>();
   private ClaudeRequests requests;
   private final Telemetry telemetry;
+  /** Null when containment is off. */
+  private InjectionDetector detector;
 
   /** @param calibration the process's token-estimate calibration, shared with the Claude verticles */
   /** @param coalescer the process's copies-of-one-event registry, shared with the publisher */
@@ -46,6 +54,7 @@ public final class BatchBufferVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     requests = new ClaudeRequests(app.models(), app.anthropic(), calibration);
+    detector = app.containment().enabled() ? new InjectionDetector(app.containment().rules()) : null;
     List<Future<?>> ready = new ArrayList<>();
     for (PipelineConfig pipeline : app.pipelines()) {
       MessageConsumer<PipelineEvent> c = vertx.eventBus().localConsumer(Addresses.events(pipeline.name()),
@@ -60,14 +69,16 @@ public final class BatchBufferVerticle extends VerticleBase {
     return Future.all(ready);
   }
 
-  private void onEvent(PipelineConfig pipeline, PipelineEvent event) {
-    if (!coalescer.admit(event)) {
+  private void onEvent(PipelineConfig pipeline, PipelineEvent received) {
+    if (!coalescer.admit(received)) {
       // another copy of this event is being judged: this one takes its outcome (see Coalescer)
       telemetry.coalesced(pipeline.name());
       return;
     }
+    PipelineEvent event = contain(received);
     String tier = pipeline.tierFor(event.event());
-    SmartBuffer buffer = buffers.computeIfAbsent(pipeline.name() + "/" + tier, k -> newBuffer(pipeline, tier));
+    String key = pipeline.name() + "/" + tier + (event.contained() ? "/contained" : "");
+    SmartBuffer buffer = buffers.computeIfAbsent(key, k -> newBuffer(pipeline, tier, event.contained()));
     if (buffer.add(event, requests.itemTokens(app.modelFor(tier), event.event())) == SmartBuffer.AddResult.DUPLICATE) {
       // the coalescer admits only one copy of an event, so this is that same record again: it is buffered already
       LOG.warn("buffer.duplicate pipeline={} event={} source={} (already buffered)", pipeline.name(), event.id(),
@@ -75,8 +86,22 @@ public final class BatchBufferVerticle extends VerticleBase {
     }
   }
 
-  private SmartBuffer newBuffer(PipelineConfig pipeline, String tier) {
-    return new SmartBuffer(tuned.getOrDefault(pipeline.name(), pipeline.buffer()),
+  /** The event marked contained when a rule suspects it (an event resent to its buffer keeps its mark). */
+  private PipelineEvent contain(PipelineEvent event) {
+    if (detector == null || event.contained()) {
+      return event;
+    }
+    Optional<String> rule = detector.rule(event.event().reviewText());
+    if (rule.isEmpty()) {
+      return event;
+    }
+    LOG.debug("buffer.contained pipeline={} event={} rule={}", event.pipeline(), event.id(), rule.get());
+    return event.asContained();
+  }
+
+  private SmartBuffer newBuffer(PipelineConfig pipeline, String tier, boolean contained) {
+    BufferConfig settings = tuned.getOrDefault(pipeline.name(), pipeline.buffer());
+    return new SmartBuffer(contained ? app.containment().buffer(settings) : settings,
         () -> requests.fixedTokens(app.modelFor(tier), pipeline),
         (delayMs, task) -> {
           long id = vertx.setTimer(delayMs, t -> task.run());
@@ -95,7 +120,7 @@ public final class BatchBufferVerticle extends VerticleBase {
   /** New buffer settings at run time: current buffers of the pipeline flush now, new ones use the settings. */
   private void retune(io.vertx.core.json.JsonObject change) {
     String pipeline = change.getString("pipeline");
-    tuned.put(pipeline, com.reviewpipeline.config.BufferConfig.fromJson(change.getJsonObject("buffer")));
+    tuned.put(pipeline, BufferConfig.fromJson(change.getJsonObject("buffer")));
     flushAll(pipeline);
     buffers.keySet().removeIf(key -> key.startsWith(pipeline + "/"));
   }

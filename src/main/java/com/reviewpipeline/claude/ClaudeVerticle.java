@@ -274,7 +274,7 @@ public final class ClaudeVerticle extends VerticleBase {
     int n = batch.size();
     PipelineConfig pipeline = app.pipeline(batch.pipeline());
     List<EventResult> results = plan.results(batch, model, usage, cost);
-    results.forEach(r -> telemetry.processed(pipeline.name(), model, batch.tier(), pipeline.flags(r.verdict())));
+    results.forEach(r -> telemetry.processed(pipeline.name(), model, batch.tier(), pipeline.flags(r.verdict()), r.event().contained()));
     if (!results.isEmpty()) {
       vertx.eventBus().send(Addresses.RESULTS, new BatchResults(batch.id(), pipeline.name(), results));
     }

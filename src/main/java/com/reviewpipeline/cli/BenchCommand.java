@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 /** The benchmark suite on the embedded stack with the simulator: figures printed and written as JSON. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Run benchmark scenarios on an embedded KRaft broker with the Claude API simulator; prints a table "
-        + "and writes <out>/<scenario>.json. Scenarios: overhead, api-bound, latency, backlog, cost (default: all).")
+        + "and writes <out>/<scenario>.json. Scenarios: overhead, api-bound, latency, backlog, cost, containment (default: all).")
 public final class BenchCommand implements Callable<Integer> {
 
   @Parameters(arity = "0..*", paramLabel = "SCENARIO", description = "scenarios to run (default: all, in order)")
@@ -28,7 +28,7 @@ public final class BenchCommand implements Callable<Integer> {
   String configPath;
 
   @Option(names = "--size", paramLabel = "KEY=N", description = "scale a scenario down or up: overhead_events, api_events, "
-      + "api_seconds, latency_seconds, backlog_events, backlog_stall_s, cost_events")
+      + "api_seconds, latency_seconds, backlog_events, backlog_stall_s, cost_events, containment_events")
   Map<String, Integer> sizes = new HashMap<>();
 
   @picocli.CommandLine.Mixin

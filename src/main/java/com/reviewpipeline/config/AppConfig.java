@@ -20,6 +20,7 @@ public record AppConfig(
     double loadRate,
     com.reviewpipeline.config.AlertSettings alerts,
     ClusterSettings cluster,
+    ContainmentSettings containment,
     int databaseMaxRowAttempts) {
 
   public String modelFor(String tier) {
@@ -44,47 +45,52 @@ public record AppConfig(
 
   public AppConfig withKafka(KafkaSettings k) {
     return new AppConfig(k, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, databaseMaxRowAttempts);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts);
   }
 
   public AppConfig withAnthropic(ClaudeSettings a) {
     return new AppConfig(kafka, a, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, databaseMaxRowAttempts);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts);
   }
 
   public AppConfig withPipelines(List<PipelineConfig> p) {
     return new AppConfig(kafka, anthropic, tiers, models, List.copyOf(p), instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, databaseMaxRowAttempts);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts);
   }
 
   public AppConfig withInstances(Instances i) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, i, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, databaseMaxRowAttempts);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts);
   }
 
   public AppConfig withDatabaseUrl(String url) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, url,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, databaseMaxRowAttempts);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts);
   }
 
   public AppConfig withHttpPort(int port) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, port, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, databaseMaxRowAttempts);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts);
   }
 
   public AppConfig withAlerts(com.reviewpipeline.config.AlertSettings a) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, a, cluster, databaseMaxRowAttempts);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, a, cluster, containment, databaseMaxRowAttempts);
   }
 
   public AppConfig withCluster(ClusterSettings c) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, c, databaseMaxRowAttempts);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, c, containment, databaseMaxRowAttempts);
+  }
+
+  public AppConfig withContainment(ContainmentSettings c) {
+    return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, c, databaseMaxRowAttempts);
   }
 
   public AppConfig withAdminToken(String token) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, token, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, databaseMaxRowAttempts);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts);
   }
 
   @Override

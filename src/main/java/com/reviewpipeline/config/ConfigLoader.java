@@ -237,6 +237,8 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("configuration enables no pipeline");
     }
     JsonObject sim = json.getJsonObject("simulator");
+    JsonObject containment = json.getJsonObject("containment");
+    String rules = vertx.fileSystem().readFileBlocking(dir + containment.getString("patterns_file")).toString();
     return new AppConfig(
         KafkaSettings.fromJson(json.getJsonObject("kafka")),
         ClaudeSettings.fromJson(json.getJsonObject("anthropic")),
@@ -253,6 +255,7 @@ public final class ConfigLoader {
         json.getJsonObject("loadgen").getDouble("rate"),
         com.reviewpipeline.config.AlertSettings.fromJson(json.getJsonObject("alerts")),
         ClusterSettings.fromJson(json.getJsonObject("cluster")),
+        ContainmentSettings.fromJson(containment, rules),
         positive(json.getJsonObject("database").getInteger("max_row_attempts"), "database.max_row_attempts"));
   }
 }

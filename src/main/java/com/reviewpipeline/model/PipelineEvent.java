@@ -6,6 +6,8 @@ package com.reviewpipeline.model;
  * @param retryCount how many times the retry ladder has already sent it back (0 on first pass)
  * @param enqueuedAtMs wall-clock time the ingest verticle handed it out, for end-to-end latency
  * @param resends how often it went back to its buffer because an answer left it out
+ * @param contained whether its text looks like an instruction to the model, so that it is judged apart from
+ *     ordinary reviews (set where events are routed into batches; README "Prompt-injection containment")
  */
 public record PipelineEvent(
     String pipeline,
@@ -13,14 +15,20 @@ public record PipelineEvent(
     SourceRef source,
     int retryCount,
     long enqueuedAtMs,
-    int resends) {
+    int resends,
+    boolean contained) {
 
   public PipelineEvent(String pipeline, ReviewEvent event, SourceRef source, int retryCount, long enqueuedAtMs) {
-    this(pipeline, event, source, retryCount, enqueuedAtMs, 0);
+    this(pipeline, event, source, retryCount, enqueuedAtMs, 0, false);
   }
 
   public PipelineEvent resent() {
-    return new PipelineEvent(pipeline, event, source, retryCount, enqueuedAtMs, resends + 1);
+    return new PipelineEvent(pipeline, event, source, retryCount, enqueuedAtMs, resends + 1, contained);
+  }
+
+  /** The same event, to be judged apart from ordinary reviews. */
+  public PipelineEvent asContained() {
+    return new PipelineEvent(pipeline, event, source, retryCount, enqueuedAtMs, resends, true);
   }
 
   public String id() {

@@ -22,7 +22,8 @@ public final class Records {
 
   /**
    * A result on {@code review-ai-results}: the input event, every verdict field of the pipeline's
-   * schema (absent optional fields as null), whether it is flagged, and model, usage and cost.
+   * schema (absent optional fields as null), whether it is flagged, whether it was judged apart as a suspected
+   * prompt injection ({@code contained}), and model, usage and cost.
    */
   public static JsonObject result(PipelineConfig pipeline, EventResult r) {
     ReviewEvent e = r.event().event();
@@ -40,6 +41,7 @@ public final class Records {
     boolean flagged = pipeline.flags(r.verdict());
     return out
         .put("flagged", flagged)
+        .put("contained", r.event().contained())
         .put("model", r.model())
         .put("tier", r.tier())
         .put("batch_id", r.batchId())

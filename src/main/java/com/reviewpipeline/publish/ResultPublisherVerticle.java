@@ -77,8 +77,8 @@ public final class ResultPublisherVerticle extends VerticleBase {
       done.add(r.event().source());
       for (PipelineEvent copy : coalescer.resolve(r.event())) {
         // the same verdict under the copy's own offset, billed once (to the judged copy)
-        EventResult same = new EventResult(copy, r.verdict().copy(), r.model(), r.tier(), r.batchId(), r.batchSize(),
-            0, 0, 0);
+        EventResult same = new EventResult(r.event().contained() ? copy.asContained() : copy, r.verdict().copy(),
+            r.model(), r.tier(), r.batchId(), r.batchSize(), 0, 0, 0);
         writes.add(send(kafka.resultsTopic(), copy.id(), Records.result(pipeline, same).put("coalesced", true)));
         done.add(copy.source());
       }

@@ -28,6 +28,7 @@ final class StatsDocument {
         .put("consumed", (long) t.sum("review_events_consumed_total"))
         .put("processed", (long) processed)
         .put("flagged", (long) t.sum("review_events_flagged_total"))
+        .put("contained", (long) t.sum("review_events_contained_total"))
         .put("dead_lettered", (long) t.sum("review_events_dead_lettered_total"))
         .put("batches", (long) t.sum("review_batches_flushed_total"))
         .put("in_flight", t.inFlight())
@@ -77,6 +78,7 @@ final class StatsDocument {
     JsonObject out = new JsonObject();
     addGroup(out, tag, "review_events_processed_total", "processed");
     addGroup(out, tag, "review_events_flagged_total", "flagged");
+    addGroup(out, tag, "review_events_contained_total", "contained");
     addGroup(out, tag, "review_events_dead_lettered_total", "dead_lettered");
     addGroup(out, tag, "claude_cost_usd_total", "cost_usd");
     for (Counter c : t.registry().find("claude_tokens_total").counters()) {

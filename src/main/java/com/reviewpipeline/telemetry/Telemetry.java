@@ -57,10 +57,14 @@ public final class Telemetry {
     return firstConsumedAtMs.get();
   }
 
-  public void processed(String pipeline, String model, String tier, boolean flagged) {
+  /** A verdict; {@code contained}: the review was judged apart as a suspected prompt injection. */
+  public void processed(String pipeline, String model, String tier, boolean flagged, boolean contained) {
     registry.counter("review_events_processed_total", "pipeline", pipeline, "model", model, "tier", tier).increment();
     if (flagged) {
       registry.counter("review_events_flagged_total", "pipeline", pipeline).increment();
+    }
+    if (contained) {
+      registry.counter("review_events_contained_total", "pipeline", pipeline).increment();
     }
   }
 

@@ -1,5 +1,6 @@
 package com.reviewpipeline.jmh;
 
+import com.reviewpipeline.buffer.InjectionDetector;
 import com.reviewpipeline.buffer.SmartBuffer;
 import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.claude.ClaudeRequests;
@@ -59,6 +60,7 @@ public class HotPathBenchmarks {
     PipelineConfig pipeline;
     ClaudeRequests requests;
     ReviewEventParser parser;
+    InjectionDetector detector;
     ResponseReader responses;
     String responseBody;
     List<String> batchIds;
@@ -70,6 +72,7 @@ public class HotPathBenchmarks {
         AppConfig config = TestConfig.load(vertx, new JsonObject());
         pipeline = config.pipelines().get(0);
         requests = new ClaudeRequests(config.models(), config.anthropic(), new TokenCalibration(50));
+        detector = new InjectionDetector(config.containment().rules());
       } finally {
         vertx.close().await();
       }
@@ -129,6 +132,15 @@ public class HotPathBenchmarks {
   public void estimateItemTokens(Reviews r, Blackhole bh) {
     for (ReviewEvent e : r.events) {
       bh.consume(r.requests.itemTokens("claude-haiku-4-5", e));
+    }
+  }
+
+  /** The containment rules over ordinary reviews, as the buffer verticle runs them on every event. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void detectInjection(Reviews r, Blackhole bh) {
+    for (ReviewEvent e : r.events) {
+      bh.consume(r.detector.rule(e.reviewText()));
     }
   }
 

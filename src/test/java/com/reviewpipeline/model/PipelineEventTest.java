@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The event as it travels through one pipeline: its id, retry count and resends. */
+/** The event as it travels through one pipeline: its id, retry count, resends and containment. */
 class PipelineEventTest {
 
   static final ReviewEvent REVIEW = new ReviewEvent("e-1", "p-1", "u-1", "Good.", 4, "2026-11-26T10:00:00Z", "web");
@@ -18,10 +18,11 @@ class PipelineEventTest {
   }
 
   @Test
-  @DisplayName("the five-argument constructor (ingest and retry re-entry) starts with no resends")
+  @DisplayName("the five-argument constructor (ingest and retry re-entry) starts with no resends, not contained")
   void startsWithNoResends() {
     PipelineEvent e = new PipelineEvent("review-moderator", REVIEW, SOURCE, 2, 99L);
     assertThat(e.resends()).isZero();
+    assertThat(e.contained()).isFalse();
     assertThat(e.retryCount()).isEqualTo(2);
     assertThat(e.enqueuedAtMs()).isEqualTo(99L);
   }
@@ -32,7 +33,17 @@ class PipelineEventTest {
     PipelineEvent e = new PipelineEvent("review-moderator", REVIEW, SOURCE, 2, 99L);
     PipelineEvent twice = e.resent().resent();
     assertThat(twice.resends()).isEqualTo(2);
-    assertThat(twice).isEqualTo(new PipelineEvent("review-moderator", REVIEW, SOURCE, 2, 99L, 2));
+    assertThat(twice).isEqualTo(new PipelineEvent("review-moderator", REVIEW, SOURCE, 2, 99L, 2, false));
     assertThat(e.resends()).as("the original is unchanged").isZero();
+  }
+
+  @Test
+  @DisplayName("asContained marks the event and keeps everything else; a contained event stays contained when resent")
+  void containedIsKeptWhenResent() {
+    PipelineEvent e = new PipelineEvent("review-moderator", REVIEW, SOURCE, 1, 99L).resent();
+    PipelineEvent contained = e.asContained();
+    assertThat(contained).isEqualTo(new PipelineEvent("review-moderator", REVIEW, SOURCE, 1, 99L, 1, true));
+    assertThat(contained.resent().contained()).isTrue();
+    assertThat(e.contained()).as("the original is unchanged").isFalse();
   }
 }

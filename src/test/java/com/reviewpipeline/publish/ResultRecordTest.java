@@ -108,6 +108,18 @@ class ResultRecordTest {
   }
 
   @Test
+  @DisplayName("contained is true only for a review judged apart as a suspected prompt injection")
+  void containedFollowsTheEvent() {
+    assertThat(record(verdict()).getBoolean("contained")).isFalse();
+    EventResult r = result(verdict().put("is_spam", true), 0);
+    EventResult contained = new EventResult(r.event().asContained(), r.verdict(), r.model(), r.tier(), r.batchId(), 1,
+        r.costUsd(), r.inputTokens(), r.outputTokens());
+    JsonObject built = Records.result(MODERATOR, contained);
+    assertThat(built.getBoolean("contained")).isTrue();
+    assertThat(built.getBoolean("flagged")).as("containment does not decide the verdict").isTrue();
+  }
+
+  @Test
   @DisplayName("the result carries model, tier, batch id and size, cost and retry count as given")
   void carriesModelTierBatchCostAndRetryCount() {
     JsonObject r = Records.result(MODERATOR, result(verdict(), 2));

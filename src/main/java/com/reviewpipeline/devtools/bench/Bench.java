@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The benchmark suite: five scenarios on the embedded stack (real KRaft broker, the Claude API simulator), each
+ * The benchmark suite: six scenarios on the embedded stack (real KRaft broker, the Claude API simulator), each
  * printing its figures and writing {@code <out>/<scenario>.json}. Figures, never pass/fail: targets are reported as
  * met or not. This class runs the chosen scenarios in order on one broker and prints the closing table.
  */
 public final class Bench {
 
-  public static final List<String> SCENARIOS = List.of("overhead", "api-bound", "latency", "backlog", "cost");
+  public static final List<String> SCENARIOS = List.of("overhead", "api-bound", "latency", "backlog", "cost",
+      "containment");
 
   private final String configPath;
   private final Path out;
@@ -26,7 +27,7 @@ public final class Bench {
 
   /**
    * @param sizes optional overrides: overhead_events, api_events, api_seconds, latency_seconds, backlog_events,
-   *     backlog_stall_s, cost_events
+   *     backlog_stall_s, cost_events, containment_events
    * @param extraSets {@code key=value} configuration overrides for every scenario
    */
   public Bench(String configPath, Path out, Map<String, Integer> sizes, List<String> extraSets) {
@@ -80,6 +81,7 @@ public final class Bench {
       case "latency" -> new LatencyScenario(stack).run(size("latency_seconds", 60), measuredCapacity);
       case "backlog" -> new BacklogScenario(stack, out).run(size("backlog_events", 1_000_000), size("backlog_stall_s", 30));
       case "cost" -> new CostScenario(stack).run(size("cost_events", 2000));
+      case "containment" -> new ContainmentScenario(stack).run(size("containment_events", 2000));
       default -> throw new IllegalArgumentException("unknown scenario '" + s + "'; scenarios: " + SCENARIOS);
     };
   }

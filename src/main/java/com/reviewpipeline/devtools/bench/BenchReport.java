@@ -42,6 +42,13 @@ final class BenchReport {
           c.getJsonObject("c").getDouble("usd_per_1000"), c.getDouble("ratio_a_b"), c.getDouble("ratio_a_c")),
           met(c.getJsonObject("target_met").getBoolean("a_b"), "a/b <= 0.33") + ", " + met(c.getJsonObject("target_met").getBoolean("a_c"), "a/c <= 0.10"));
     }
+    JsonObject k = summary.getJsonObject("containment");
+    if (k != null) {
+      System.out.printf("%-10s %-60s %s%n", "contain", String.format("standard %.2f%% contained, x%.3f; fifth injected x%.3f",
+          100 * k.getJsonObject("b").getDouble("contained_share"), k.getDouble("standard_cost_ratio_b_a"),
+          k.getDouble("injected_cost_ratio_e_c")), "benign flagged " + k.getJsonObject("e").getInteger("benign_flagged")
+          + " (off: " + k.getJsonObject("d").getInteger("benign_flagged") + ")");
+    }
     System.out.printf("total %.0f s; JSON in %s%n", summary.getDouble("wall_s"), out);
   }
 

@@ -43,7 +43,10 @@ final class ReviewBatch {
     return -1;
   }
 
-  /** One verdict per review, less the ones {@code drop_every} drops, spoiled as {@code invalid_every} and {@code unknown_ids} ask. */
+  /**
+   * One verdict per review, less the ones {@code drop_every} drops, spoiled as {@code invalid_every} and
+   * {@code unknown_ids} ask, all following a review's order about the batch when {@code obey_injections} is on.
+   */
   static List<Answers.Item> verdicts(JsonArray reviews, JsonObject itemSchema, SimulatorSettings s, VerdictHeuristic heuristic) {
     List<Answers.Item> items = new ArrayList<>();
     for (int i = 0; i < reviews.size(); i++) {
@@ -57,6 +60,10 @@ final class ReviewBatch {
         item.put("sentiment", "ecstatic");
       }
       items.add(new Answers.Item(i, item));
+    }
+    Obedience.Order order = s.obeyInjections() ? Obedience.of(reviews) : null;
+    if (order != null) {
+      items.forEach(i -> order.apply(i.value(), itemSchema));
     }
     if (s.unknownIds() && !reviews.isEmpty()) {
       items.add(new Answers.Item(reviews.size(),

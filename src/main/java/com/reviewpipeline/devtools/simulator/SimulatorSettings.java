@@ -31,6 +31,8 @@ import java.util.Set;
  * @param retiredModels model ids answered 404 as retired
  * @param cacheMinTokens per model, overrides the model table's minimum prefix a {@code cache_control} marker caches
  * @param invalidEvery give every n-th item a value outside its schema (0: never)
+ * @param obeyInjections behave as a model that falls for prompt injection: when a review of a request tells the model
+ *     how to judge the reviews of the batch, every verdict of that request follows it ({@link Obedience})
  */
 public record SimulatorSettings(
     long latencyMs,
@@ -56,20 +58,21 @@ public record SimulatorSettings(
     JsonArray invalidKeys,
     JsonArray retiredModels,
     JsonObject cacheMinTokens,
-    int invalidEvery) {
+    int invalidEvery,
+    boolean obeyInjections) {
 
   public static final Set<String> KEYS = Set.of("latency_ms", "jitter_ms", "fail_status", "fail_count",
       "fail_system_contains", "drop_every", "truncate_above", "context_window_exceeded_above", "text_instead_of_tool",
       "malformed_body", "refuse", "refuse_marker", "reject_marker", "hold", "requests_per_minute",
       "input_tokens_per_minute", "output_tokens_per_minute", "spend_limit", "workspace_spend_limit", "unknown_ids",
-      "invalid_keys", "retired_models", "cache_min_tokens", "invalid_every");
+      "invalid_keys", "retired_models", "cache_min_tokens", "invalid_every", "obey_injections");
 
   /** The statuses {@code fail_status} accepts: those with a documented error type (https://platform.claude.com/docs/en/api/errors). */
   public static final Set<Integer> FAIL_STATUSES = Set.of(0, 400, 401, 402, 403, 404, 409, 413, 429, 500, 504, 529);
 
   public static SimulatorSettings defaults(long latencyMs, long jitterMs) {
     return new SimulatorSettings(latencyMs, jitterMs, 0, -1, "", 0, 0, 0, false, false, false, "", "", false,
-        0, 0, 0, false, false, false, new JsonArray(), new JsonArray(), new JsonObject(), 0);
+        0, 0, 0, false, false, false, new JsonArray(), new JsonArray(), new JsonObject(), 0, false);
   }
 
   public SimulatorSettings merge(JsonObject j) {
@@ -106,7 +109,8 @@ public record SimulatorSettings(
         j.getJsonArray("invalid_keys", invalidKeys),
         j.getJsonArray("retired_models", retiredModels),
         j.getJsonObject("cache_min_tokens", cacheMinTokens),
-        j.getInteger("invalid_every", invalidEvery));
+        j.getInteger("invalid_every", invalidEvery),
+        j.getBoolean("obey_injections", obeyInjections));
   }
 
   public JsonObject toJson() {
@@ -134,6 +138,7 @@ public record SimulatorSettings(
         .put("invalid_keys", invalidKeys.copy())
         .put("retired_models", retiredModels.copy())
         .put("cache_min_tokens", cacheMinTokens.copy())
-        .put("invalid_every", invalidEvery);
+        .put("invalid_every", invalidEvery)
+        .put("obey_injections", obeyInjections);
   }
 }

@@ -1,0 +1,133 @@
+package com.reviewpipeline.devtools.bench;
+
+import com.reviewpipeline.app.PipelineApp;
+import com.reviewpipeline.buffer.BatchBufferVerticle;
+import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.claude.ClaudeShared;
+import com.reviewpipeline.claude.ClaudeVerticle;
+import com.reviewpipeline.claude.TokenCalibration;
+import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.config.PipelineConfig;
+import com.reviewpipeline.devtools.simulator.ClaudeSimulator;
+import com.reviewpipeline.devtools.simulator.SimulatorSettings;
+import com.reviewpipeline.model.BatchResults;
+import com.reviewpipeline.model.EventResult;
+import com.reviewpipeline.model.FailedEvents;
+import com.reviewpipeline.model.PipelineEvent;
+import com.reviewpipeline.model.ReviewEvent;
+import com.reviewpipeline.model.SourceRef;
+import com.reviewpipeline.telemetry.Telemetry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+/**
+ * One set-up of a cost measurement (the cost and containment scenarios): a mix of reviews through review-moderator's
+ * buffer and the Claude verticles (no Kafka) against an in-process simulator, with the simulator's token counts and
+ * the models' list prices.
+ */
+final class CostRun {
+
+  private final BenchStack bench;
+
+  CostRun(BenchStack bench) {
+    this.bench = bench;
+  }
+
+  /** One set-up's outcome, per event: tokens, thinking tokens, dollars per 1000, the split over tiers. */
+  record Outcome(String name, int events, double inPerEvent, double outPerEvent, double thinkingPerEvent,
+      double usdPer1000, Map<String, Integer> byTier, long requests) {
+    JsonObject toJson() {
+      return new JsonObject().put("set_up", name).put("events", events)
+          .put("input_tokens_per_event", BenchFigures.round(inPerEvent, 1))
+          .put("output_tokens_per_event", BenchFigures.round(outPerEvent, 1))
+          .put("thinking_tokens_per_event", BenchFigures.round(thinkingPerEvent, 2))
+          .put("usd_per_1000", BenchFigures.round(usdPer1000, 4))
+          .put("events_by_tier", new JsonObject(new TreeMap<>(byTier))).put("requests", requests);
+    }
+  }
+
+  /** An outcome with the verdicts behind it. */
+  record Judged(Outcome outcome, List<EventResult> results, PipelineConfig pipeline) {}
+
+  /** {@link #judged} with the simulator's default knobs, for the figures alone. */
+  Outcome outcome(String name, List<ReviewEvent> mix, UnaryOperator<PipelineConfig> shape, boolean articleBatches,
+      List<String> sets) throws Exception {
+    return judged(name, mix, shape, articleBatches, sets, new JsonObject()).outcome();
+  }
+
+  /**
+   * One set-up: {@code shape} applied to the moderator pipeline, {@code sets} over the configuration, {@code knobs}
+   * on the simulator; the mix through the pipeline's buffer, or cut into the article's batches when
+   * {@code articleBatches}.
+   */
+  Judged judged(String name, List<ReviewEvent> mix, UnaryOperator<PipelineConfig> shape, boolean articleBatches,
+      List<String> sets, JsonObject knobs) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    Vertx simVertx = Vertx.vertx();
+    try {
+      Telemetry telemetry = new Telemetry(new SimpleMeterRegistry());
+      PipelineApp.registerCodecs(vertx);
+      List<String> costSets = new ArrayList<>(List.of("pipelines.1.enabled=false"));
+      costSets.addAll(bench.extraSets());
+      costSets.addAll(sets);
+      AppConfig base = bench.config(vertx, costSets);
+      ClaudeSimulator sim = new ClaudeSimulator(0, SimulatorSettings.defaults(1, 0).merge(knobs));
+      simVertx.deployVerticle(sim).await();
+      PipelineConfig p = shape.apply(base.pipelines().get(0));
+      AppConfig config = base.withPipelines(List.of(p))
+          .withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), List.of("sk-bench-key")));
+      List<EventResult> results = new CopyOnWriteArrayList<>();
+      List<FailedEvents> failures = new CopyOnWriteArrayList<>();
+      vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, m -> results.addAll(m.body().results()));
+      vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, m -> failures.add(m.body()));
+      ClaudeShared shared = ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis);
+      TokenCalibration calibration = shared.calibration();
+      vertx.deployVerticle(() -> new ClaudeVerticle(config, telemetry, shared),
+          new DeploymentOptions().setInstances(2)).await();
+      long t0 = System.currentTimeMillis();
+      if (articleBatches) {
+        ArticleRouting.sendBatches(vertx, config, p, calibration, mix, t0);
+      } else {
+        vertx.deployVerticle(new BatchBufferVerticle(config, telemetry, calibration, new com.reviewpipeline.buffer.Coalescer())).await();
+        int i = 0;
+        for (ReviewEvent e : mix) {
+          vertx.eventBus().send(Addresses.events(p.name()), new PipelineEvent(p.name(), e, new SourceRef("bench", 0, i++, "none"), 0, t0));
+        }
+      }
+      long deadline = System.currentTimeMillis() + 600_000;
+      while (results.size() + failures.stream().mapToInt(f -> f.events().size()).sum() < mix.size()) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException(name + ": not every event had an outcome after 10 minutes");
+        }
+        vertx.eventBus().publish(Addresses.BUFFER_FLUSH, p.name());
+        Thread.sleep(50);
+      }
+      if (!failures.isEmpty()) {
+        System.out.printf("%s: %d events failed%n", name, failures.stream().mapToInt(f -> f.events().size()).sum());
+      }
+      int k = results.size();
+      double in = results.stream().mapToDouble(EventResult::inputTokens).sum();
+      double outTok = results.stream().mapToDouble(EventResult::outputTokens).sum();
+      double usd = results.stream().mapToDouble(EventResult::costUsd).sum();
+      Map<String, Integer> byTier = new TreeMap<>();
+      results.forEach(r -> byTier.merge(r.tier(), 1, Integer::sum));
+      long thinking = 0;
+      for (String model : sim.stats().getJsonObject("by_model").fieldNames()) {
+        thinking += sim.stats().getJsonObject("by_model").getJsonObject(model).getLong("thinking_tokens", 0L);
+      }
+      return new Judged(new Outcome(name, k, in / k, outTok / k, (double) thinking / k, usd / k * 1000, byTier,
+          sim.stats().getLong("requests")), List.copyOf(results), p);
+    } finally {
+      vertx.close().await();
+      simVertx.close().await();
+    }
+  }
+}
