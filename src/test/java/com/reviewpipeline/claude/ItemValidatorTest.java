@@ -72,4 +72,63 @@ class ItemValidatorTest {
   void fields() {
     assertThat(validator.fields()).startsWith("id", "is_spam", "sentiment");
   }
+
+  @Test
+  @DisplayName("on the shipped tool schemas the fast subset check and vertx-json-schema accept and refuse the same items")
+  void fastCheckAgreesWithTheLibrary() throws Exception {
+    java.util.Random r = new java.util.Random(3);
+    for (String tool : java.util.List.of("conf/pipelines/moderator.tool.json", "conf/pipelines/analyzer.tool.json")) {
+      JsonObject items = new JsonObject(java.nio.file.Files.readString(java.nio.file.Path.of(tool)))
+          .getJsonObject("input_schema").getJsonObject("properties").getJsonObject("results").getJsonObject("items");
+      assertThat(ItemValidator.usesOnlySubset(items)).as(tool + " uses the fast check").isTrue();
+      io.vertx.json.schema.Validator library = io.vertx.json.schema.Validator.create(
+          io.vertx.json.schema.JsonSchema.of(items), new io.vertx.json.schema.JsonSchemaOptions()
+              .setDraft(io.vertx.json.schema.Draft.DRAFT202012).setBaseUri("urn:test"));
+      int refused = 0;
+      for (int n = 0; n < 5_000; n++) {
+        JsonObject item = randomItem(items, r);
+        boolean fast = ItemValidator.subsetCheck("item", item.copy(), items) == null;
+        boolean lib = library.validate(item.copy()).getValid();
+        assertThat(fast).as(tool + ": " + item.encode()).isEqualTo(lib);
+        refused += fast ? 0 : 1;
+      }
+      assertThat(refused).as("the generated items include invalid ones").isBetween(500, 4_500);
+    }
+  }
+
+  /** An item built from the schema's properties, each value right most of the time and wrong otherwise. */
+  static JsonObject randomItem(JsonObject schema, java.util.Random r) {
+    JsonObject item = new JsonObject();
+    JsonObject props = schema.getJsonObject("properties");
+    for (String name : props.fieldNames()) {
+      if (r.nextInt(20) == 0) {
+        continue; // missing
+      }
+      JsonObject p = props.getJsonObject(name);
+      String type = p.getString("type");
+      Object v;
+      if (r.nextInt(12) == 0) {
+        v = r.nextBoolean() ? (Object) 42 : "forty-two"; // the wrong type, or right by chance
+      } else if ("boolean".equals(type)) {
+        v = r.nextBoolean();
+      } else if ("number".equals(type)) {
+        v = r.nextDouble() * 1.2 - 0.1;
+      } else if ("integer".equals(type)) {
+        v = r.nextInt(7) - 1;
+      } else if ("array".equals(type)) {
+        JsonArray e = p.getJsonObject("items").getJsonArray("enum");
+        v = new JsonArray().add(e == null || r.nextInt(15) == 0 ? "unlisted" : e.getString(r.nextInt(e.size())));
+      } else if (p.getJsonArray("enum") != null) {
+        JsonArray e = p.getJsonArray("enum");
+        v = e.getString(r.nextInt(e.size())) + (r.nextInt(15) == 0 ? "x" : "");
+      } else {
+        v = "t".repeat(r.nextInt(40));
+      }
+      item.put(name, v);
+    }
+    if (r.nextInt(25) == 0) {
+      item.put("extra", 1);
+    }
+    return item;
+  }
 }
