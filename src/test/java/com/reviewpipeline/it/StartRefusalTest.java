@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class StartRefusalTest {
 
   static final String ADMIN_TOKEN = "admin-token-never-printed";
-  static final String API_KEY = "sk-ant-key-never-printed";
+  static final String API_KEY = "sk-test-key-never-printed";
 
   /** How a child JVM ended. */
   record Exit(int code, String stdout, String stderr) {
