@@ -42,6 +42,8 @@ public final class TrackedConsumer<K, V> {
   private Runnable onBackpressure = () -> { };
   private long commitTimer = -1;
   private boolean stopping;
+  /** A commit made to shrink the backpressure window is on its way. */
+  private boolean backpressureCommit;
 
   /**
    * @param props the consumer's properties; auto-commit is always off
@@ -90,7 +92,7 @@ public final class TrackedConsumer<K, V> {
   }
 
   public Future<Void> start() {
-    commitTimer = vertx.setPeriodic(commitIntervalMs, t -> commit());
+    commitTimer = vertx.setPeriodic(commitIntervalMs, t -> commit().onComplete(v -> afterCommit()));
     return consumer.subscribe(topic);
   }
 
@@ -114,10 +116,25 @@ public final class TrackedConsumer<K, V> {
   /** The record at {@code offset} of {@code partition} has its outcome. */
   public void done(int partition, long offset) {
     tracker.done(partition, offset);
-    if (flow.backpressure()) {
-      // the window only shrinks on commit: commit now rather than at the next tick
-      commit().onComplete(v -> afterCommit());
+    shrinkWindow();
+  }
+
+  /**
+   * Under backpressure the window only shrinks on commit: commit now rather than at the next tick, once for all the
+   * offsets done meanwhile, and again when more were done while it was on its way.
+   */
+  private void shrinkWindow() {
+    if (!flow.backpressure() || backpressureCommit) {
+      return;
     }
+    backpressureCommit = true;
+    commit().onComplete(v -> {
+      backpressureCommit = false;
+      afterCommit();
+      if (!tracker.changedSinceCommit().isEmpty()) {
+        shrinkWindow();
+      }
+    });
   }
 
   private void afterCommit() {

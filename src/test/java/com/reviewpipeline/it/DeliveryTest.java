@@ -186,20 +186,20 @@ class DeliveryTest {
   }
 
   static String text(String sql) throws Exception {
-    DatabaseUrl d = DatabaseUrl.parse(db);
-    try (Connection c = DriverManager.getConnection(d.jdbcUrl(), d.user(), d.password());
-         ResultSet rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
+    return String.valueOf(first(sql));
   }
 
   static long count(String sql) throws Exception {
+    return ((Number) first(sql)).longValue();
+  }
+
+  /** The first column of the first row. */
+  static Object first(String sql) throws Exception {
     DatabaseUrl d = DatabaseUrl.parse(db);
     try (Connection c = DriverManager.getConnection(d.jdbcUrl(), d.user(), d.password());
          ResultSet rs = c.createStatement().executeQuery(sql)) {
       rs.next();
-      return rs.getLong(1);
+      return rs.getObject(1);
     }
   }
 }
