@@ -20,6 +20,7 @@ public record KafkaSettings(
     int sessionTimeoutMs,
     int inflightHighWatermark,
     int inflightLowWatermark,
+    int offsetMapMaxBytes,
     int maxReviewChars,
     List<RetryStage> retryStages,
     String retryGroup,
@@ -45,6 +46,7 @@ public record KafkaSettings(
         j.getInteger("session_timeout_ms"),
         j.getInteger("inflight_high_watermark"),
         j.getInteger("inflight_low_watermark"),
+        j.getInteger("offset_map_max_bytes"),
         j.getInteger("max_review_chars"),
         stages(j.getJsonArray("retry_stages")),
         j.getString("retry_group"),
@@ -52,6 +54,10 @@ public record KafkaSettings(
         j.getString("manual_review_group"));
     if (s.inflightLowWatermark >= s.inflightHighWatermark) {
       throw new IllegalArgumentException("kafka.inflight_low_watermark must be below kafka.inflight_high_watermark");
+    }
+    if (s.offsetMapMaxBytes < 64) {
+      throw new IllegalArgumentException("kafka.offset_map_max_bytes must be at least 64 (the broker's "
+          + "offset.metadata.max.bytes, 4096 by default): " + s.offsetMapMaxBytes);
     }
     return s;
   }
@@ -73,7 +79,7 @@ public record KafkaSettings(
   public KafkaSettings withBootstrapServers(String servers) {
     return new KafkaSettings(servers, eventsTopic, resultsTopic, dlqTopic, eventsPartitions, partitions,
         replicationFactor, commitIntervalMs, maxPollRecords, maxPollIntervalMs, sessionTimeoutMs,
-        inflightHighWatermark, inflightLowWatermark, maxReviewChars, retryStages, retryGroup, storeGroup,
+        inflightHighWatermark, inflightLowWatermark, offsetMapMaxBytes, maxReviewChars, retryStages, retryGroup, storeGroup,
         manualReviewGroup);
   }
 }

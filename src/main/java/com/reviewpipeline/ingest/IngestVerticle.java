@@ -5,7 +5,6 @@ import com.reviewpipeline.bus.Drain;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.KafkaSettings;
 import com.reviewpipeline.config.PipelineConfig;
-import com.reviewpipeline.kafka.FlowControl;
 import com.reviewpipeline.kafka.TrackedConsumer;
 import com.reviewpipeline.model.BatchAck;
 import com.reviewpipeline.model.FailedEvents;
@@ -69,8 +68,7 @@ public final class IngestVerticle extends VerticleBase {
     props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
     props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
     // a paused consumer's poll returns only when its timeout passes; a short one makes resume prompt
-    consumer = new TrackedConsumer<byte[], byte[]>(vertx, props, kafka.eventsTopic(),
-        new FlowControl(kafka.inflightHighWatermark(), kafka.inflightLowWatermark()), kafka.commitIntervalMs(), 100,
+    consumer = new TrackedConsumer<byte[], byte[]>(vertx, props, kafka.eventsTopic(), kafka, 100,
         "ingest " + pipeline.name())
         .handler(this::onRecord)
         .onAssigned(this::onAssigned)

@@ -4,7 +4,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * When a consumer's partitions should be paused: while more offsets are read than committed than the high
+ * When a consumer's partitions should be paused: while more records are in flight (read, not done) than the high
  * watermark allows (backpressure, lifted at the low watermark), while any pause reason is set (admin, spend limit,
  * a circuit; lifted when the last reason is), and once stopping. Each method answers what the consumer must do now;
  * the decisions are made here, the pausing by the caller. Not thread-safe: one verticle owns it.
@@ -28,18 +28,18 @@ public final class FlowControl {
     this.lowWatermark = lowWatermark;
   }
 
-  /** After records were read: PAUSE when {@code uncommitted} reaches the high watermark (once per episode). */
-  public Action afterRead(long uncommitted) {
-    if (!backpressure && uncommitted >= highWatermark) {
+  /** After a record was read: PAUSE when {@code inFlight} reaches the high watermark (once per episode). */
+  public Action afterRead(long inFlight) {
+    if (!backpressure && inFlight >= highWatermark) {
       backpressure = true;
       return Action.PAUSE;
     }
     return Action.NOTHING;
   }
 
-  /** After a commit: RESUME when backpressure ends at the low watermark and nothing else holds the consumer. */
-  public Action afterCommit(long uncommitted) {
-    if (backpressure && !stopping && uncommitted <= lowWatermark) {
+  /** After a record was done: RESUME when backpressure ends at the low watermark and nothing else holds the consumer. */
+  public Action afterDone(long inFlight) {
+    if (backpressure && !stopping && inFlight <= lowWatermark) {
       backpressure = false;
       return paused() ? Action.NOTHING : Action.RESUME;
     }

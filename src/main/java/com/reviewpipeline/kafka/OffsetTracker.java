@@ -1,36 +1,65 @@
 package com.reviewpipeline.kafka;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Per-partition bookkeeping for commit-on-done. Offsets are handed out in increasing order per
- * partition and finish in any order; the committable offset of a partition is the first offset
- * that is not yet done (Kafka's "next offset to read"), so a commit never passes unfinished work.
+ * Per-partition bookkeeping for commit-on-done. Offsets are handed out in increasing order per partition and finish
+ * in any order. A commit carries the partition's first offset not yet done (Kafka's "next offset to read") and, in
+ * its metadata, an {@link OffsetMap} of the offsets done above it, so that the next owner (after a crash, a
+ * rebalance, a scale change) skips them instead of judging, and billing, them again. A map loaded from the committed
+ * metadata at assignment says which records to skip, and is carried into the next commits until they pass it.
  *
- * <p>Not thread-safe: one ingest verticle owns one tracker and uses it from its event loop only.
+ * <p>Not thread-safe: one consumer owns one tracker and uses it from its event loop only.
  */
 public final class OffsetTracker {
+
+  /** What one partition's commit sends: the offset and the metadata with the done offsets above it. */
+  public record Commit(long offset, String metadata) {}
 
   private static final class PartitionState {
     final TreeSet<Long> pending = new TreeSet<>();
     long nextToHandOut = -1;
-    long lastCommitted = -1;
-    /** The last committed offset, or the first offset handed out before any commit. */
-    long floor = -1;
+    /** The done offsets the last owner committed; null once commits have passed it. */
+    OffsetMap loaded;
+    Commit lastCommitted;
+    int lastMetadataLength;
   }
 
   private final Map<Integer, PartitionState> partitions = new HashMap<>();
   private int inFlight;
+  private long skipped;
+
+  private PartitionState state(int partition) {
+    return partitions.computeIfAbsent(partition, p -> new PartitionState());
+  }
+
+  /** The done offsets the partition's last commit recorded: records in it are skipped, not handed out. */
+  public void load(int partition, OffsetMap map) {
+    state(partition).loaded = map;
+  }
+
+  /**
+   * True when the loaded map says {@code offset} was done by a previous owner: the record is skipped (counted as read
+   * and done) and must not be handed out.
+   */
+  public boolean skipIfDone(int partition, long offset) {
+    PartitionState state = partitions.get(partition);
+    if (state == null || state.loaded == null || !state.loaded.isDone(offset)) {
+      return false;
+    }
+    state.nextToHandOut = Math.max(state.nextToHandOut, offset + 1);
+    skipped++;
+    return true;
+  }
 
   /** Records that {@code offset} of {@code partition} was handed out and is now in flight. */
   public void handOut(int partition, long offset) {
-    PartitionState state = partitions.computeIfAbsent(partition, p -> new PartitionState());
-    if (state.floor < 0) {
-      state.floor = offset;
-    }
+    PartitionState state = state(partition);
     if (state.pending.add(offset)) {
       inFlight++;
     }
@@ -50,30 +79,112 @@ public final class OffsetTracker {
   /** The offset to commit for a partition (first not yet done), or -1 when nothing was handed out. */
   public long committable(int partition) {
     PartitionState state = partitions.get(partition);
-    if (state == null || state.nextToHandOut < 0) {
-      return -1;
-    }
-    return state.pending.isEmpty() ? state.nextToHandOut : state.pending.first();
+    return state == null ? -1 : committable(state);
   }
 
-  /** Committable offsets that moved since the last {@link #markCommitted}: what a commit should send. */
-  public Map<Integer, Long> changedSinceCommit() {
-    Map<Integer, Long> changed = new HashMap<>();
-    partitions.forEach((partition, state) -> {
-      long c = committable(partition);
-      if (c >= 0 && c != state.lastCommitted) {
+  private static long committable(PartitionState state) {
+    if (state.nextToHandOut < 0) {
+      return -1;
+    }
+    long first = state.pending.isEmpty() ? state.nextToHandOut : state.pending.first();
+    if (state.loaded != null) {
+      if (first >= state.loaded.end()) {
+        state.loaded = null; // every offset the last owner recorded is behind us
+      } else if (first >= state.nextToHandOut) {
+        first = state.loaded.firstNotDone(first); // done before, not read again yet
+      }
+    }
+    return first;
+  }
+
+  /** The commit for one partition: its first offset not done and the map of what is done above it. */
+  public Commit commitFor(int partition) {
+    PartitionState state = partitions.get(partition);
+    long offset = state == null ? -1 : committable(state);
+    if (offset < 0) {
+      return null;
+    }
+    Runs runs = new Runs(offset);
+    for (long p : state.pending) {
+      runs.notDone(p, p + 1);
+    }
+    if (state.loaded != null && state.loaded.end() > state.nextToHandOut) {
+      // not read again yet: what the last owner recorded still holds
+      long at = state.loaded.base();
+      long[] loadedRuns = state.loaded.runs();
+      for (int k = 0; k < loadedRuns.length; k++) {
+        long from = Math.max(at, Math.max(state.nextToHandOut, offset));
+        long to = at + loadedRuns[k];
+        if (k % 2 == 0 && from < to) {
+          runs.notDone(from, to);
+        }
+        at = to;
+      }
+      runs.end(state.loaded.end());
+    } else {
+      runs.end(state.nextToHandOut);
+    }
+    String metadata = OffsetMapCodec.encode(runs.map());
+    state.lastMetadataLength = metadata.length();
+    return new Commit(offset, metadata);
+  }
+
+  /** Builds alternating not-done/done runs from not-done intervals given in increasing order. */
+  private static final class Runs {
+    final long base;
+    final List<Long> runs = new ArrayList<>();
+    long cursor;
+
+    Runs(long base) {
+      this.base = base;
+      this.cursor = base;
+    }
+
+    void notDone(long from, long to) {
+      if (from > cursor) {
+        if (runs.isEmpty()) {
+          runs.add(0L); // cannot happen: the base is never done; keeps the alternation honest if it did
+        }
+        runs.add(from - cursor);
+        runs.add(to - from);
+      } else if (runs.size() % 2 == 1) {
+        runs.set(runs.size() - 1, runs.get(runs.size() - 1) + (to - Math.max(from, cursor)));
+      } else {
+        runs.add(to - from);
+      }
+      cursor = Math.max(cursor, to);
+    }
+
+    void end(long end) {
+      if (end > cursor && !runs.isEmpty()) {
+        runs.add(end - cursor);
+        cursor = end;
+      }
+    }
+
+    OffsetMap map() {
+      List<Long> trimmed = runs.size() % 2 == 1 ? runs.subList(0, runs.size() - 1) : runs;
+      return new OffsetMap(base, trimmed.stream().mapToLong(Long::longValue).toArray());
+    }
+  }
+
+  /** Partitions whose commit (offset or map) changed since the last {@link #markCommitted}: what a commit sends. */
+  public Map<Integer, Commit> changedSinceCommit() {
+    Map<Integer, Commit> changed = new HashMap<>();
+    for (Integer partition : partitions.keySet()) {
+      Commit c = commitFor(partition);
+      if (c != null && !c.equals(partitions.get(partition).lastCommitted)) {
         changed.put(partition, c);
       }
-    });
+    }
     return changed;
   }
 
-  public void markCommitted(Map<Integer, Long> committed) {
-    committed.forEach((partition, offset) -> {
+  public void markCommitted(Map<Integer, Commit> committed) {
+    committed.forEach((partition, commit) -> {
       PartitionState state = partitions.get(partition);
       if (state != null) {
-        state.lastCommitted = Math.max(state.lastCommitted, offset);
-        state.floor = Math.max(state.floor, state.lastCommitted);
+        state.lastCommitted = commit;
       }
     });
   }
@@ -93,19 +204,15 @@ public final class OffsetTracker {
     return inFlight;
   }
 
-  /**
-   * Offsets read since the last commit, done or not: what a crash right now would make the next
-   * owner read again. Backpressure bounds this window, so it bounds both memory and the duplicates
-   * a {@code kill -9} can cause.
-   */
-  public long uncommitted() {
-    long total = 0;
-    for (PartitionState state : partitions.values()) {
-      if (state.nextToHandOut >= 0) {
-        total += state.nextToHandOut - state.floor;
-      }
-    }
-    return total;
+  /** The length of the partition's last encoded map (0 when none). */
+  public int metadataLength(int partition) {
+    PartitionState state = partitions.get(partition);
+    return state == null ? 0 : state.lastMetadataLength;
+  }
+
+  /** Records skipped because a previous owner's map said they were done. */
+  public long skipped() {
+    return skipped;
   }
 
   public Set<Integer> partitions() {

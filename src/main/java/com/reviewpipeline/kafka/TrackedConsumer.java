@@ -3,6 +3,7 @@ package com.reviewpipeline.kafka;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import com.reviewpipeline.config.KafkaSettings;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -16,10 +17,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Kafka consumer that commits only what is done: every record handed to the owner is tracked until the owner
- * calls {@link #done}, commits carry each partition's first offset not yet done, revoked partitions commit what is
- * done before they go, and {@link FlowControl} pauses the partitions while too much is read but not committed or
- * while a pause reason is set. Ingest, the retry scheduler and the database sinks are each one of these with their
- * own record handler. Used from the owner's event loop.
+ * calls {@link #done}; each commit carries, per partition, the first offset not yet done and, in its metadata, the
+ * map of the offsets done above it ({@link OffsetMapCodec}); a newly assigned partition first reads its committed map
+ * and skips the records it names, so nothing done is processed again after a crash, a rebalance or a scale change.
+ * Revoked partitions commit what is done before they go. {@link FlowControl} pauses the partitions while too many
+ * records are in flight (read, not done) or while a pause reason is set; a partition whose map nears the broker's
+ * metadata limit pauses alone until it shrinks. Ingest, the retry scheduler and the database sinks are each one of
+ * these with their own record handler. Used from the owner's event loop.
  */
 public final class TrackedConsumer<K, V> {
 
@@ -36,30 +40,35 @@ public final class TrackedConsumer<K, V> {
   private final Set<TopicPartition> assigned = new HashSet<>();
   /** Partitions the owner holds paused on its own account (the retry scheduler waiting for a due time). */
   private final Set<Integer> held = new HashSet<>();
+  /** Pauses partitions whose offset map nears the metadata limit. */
+  private final MapLimit mapLimit;
+  private final CommittedMaps maps;
+  /** Records of partitions whose committed map is still being read: handed out once it is. */
+  private final Map<Integer, java.util.List<KafkaConsumerRecord<K, V>>> loading = new java.util.HashMap<>();
   private Consumer<KafkaConsumerRecord<K, V>> handler = r -> { };
   private Consumer<Set<Integer>> onAssigned = p -> { };
   private Consumer<Set<Integer>> onRevoked = p -> { };
   private Runnable onBackpressure = () -> { };
   private long commitTimer = -1;
   private boolean stopping;
-  /** A commit made to shrink the backpressure window is on its way. */
-  private boolean backpressureCommit;
 
   /**
    * @param props the consumer's properties; auto-commit is always off
    * @param name how this consumer appears in logs (e.g. {@code ingest review-moderator})
    */
-  public TrackedConsumer(Vertx vertx, Map<String, String> props, String topic, FlowControl flow, long commitIntervalMs,
-      long pollTimeoutMs, String name) {
+  public TrackedConsumer(Vertx vertx, Map<String, String> props, String topic, KafkaSettings kafka, long pollTimeoutMs,
+      String name) {
     Map<String, String> p = new java.util.HashMap<>(props);
     p.put("enable.auto.commit", "false");
     this.vertx = vertx;
     this.consumer = KafkaConsumer.create(vertx, p);
     this.topic = topic;
     this.name = name;
-    this.flow = flow;
-    this.commitIntervalMs = commitIntervalMs;
-    this.commits = new TrackedCommits(consumer, topic, tracker,
+    this.flow = new FlowControl(kafka.inflightHighWatermark(), kafka.inflightLowWatermark());
+    this.commitIntervalMs = kafka.commitIntervalMs();
+    this.mapLimit = new MapLimit(kafka.offsetMapMaxBytes());
+    this.maps = new CommittedMaps(vertx, p, topic);
+    this.commits = new TrackedCommits(consumer, topic, tracker, mapLimit,
         err -> LOG.warn("consumer.commit.failed consumer={} topic={} error={}", name, topic, err.toString()));
     consumer.pollTimeout(java.time.Duration.ofMillis(pollTimeoutMs));
     consumer.handler(this::onRecord);
@@ -93,7 +102,7 @@ public final class TrackedConsumer<K, V> {
 
   public Future<Void> start() {
     commitTimer = vertx.setPeriodic(commitIntervalMs, t -> commit().onComplete(v -> afterCommit()));
-    return consumer.subscribe(topic);
+    return maps.start().compose(v -> consumer.subscribe(topic));
   }
 
   private void onRecord(KafkaConsumerRecord<K, V> record) {
@@ -103,10 +112,18 @@ public final class TrackedConsumer<K, V> {
     if (!assigned.contains(new TopicPartition(record.topic(), record.partition()))) {
       return; // fetched before the partition was revoked: the new owner reads it
     }
+    java.util.List<KafkaConsumerRecord<K, V>> waiting = loading.get(record.partition());
+    if (waiting != null) {
+      waiting.add(record); // its partition's committed map is not read yet
+      return;
+    }
+    if (tracker.skipIfDone(record.partition(), record.offset())) {
+      return; // done before the last commit: judged, and billed, once
+    }
     tracker.handOut(record.partition(), record.offset());
-    if (flow.afterRead(tracker.uncommitted()) == FlowControl.Action.PAUSE) {
-      LOG.info("consumer.paused consumer={} uncommitted={} in_flight={} high_watermark={}", name,
-          tracker.uncommitted(), tracker.inFlight(), flow.highWatermark());
+    if (flow.afterRead(tracker.inFlight()) == FlowControl.Action.PAUSE) {
+      LOG.info("consumer.paused consumer={} in_flight={} high_watermark={}", name, tracker.inFlight(),
+          flow.highWatermark());
       pauseAssigned();
       onBackpressure.run();
     }
@@ -115,33 +132,30 @@ public final class TrackedConsumer<K, V> {
 
   /** The record at {@code offset} of {@code partition} has its outcome. */
   public void done(int partition, long offset) {
-    tracker.done(partition, offset);
-    shrinkWindow();
-  }
-
-  /**
-   * Under backpressure the window only shrinks on commit: commit now rather than at the next tick, once for all the
-   * offsets done meanwhile, and again when more were done while it was on its way.
-   */
-  private void shrinkWindow() {
-    if (!flow.backpressure() || backpressureCommit) {
-      return;
-    }
-    backpressureCommit = true;
-    commit().onComplete(v -> {
-      backpressureCommit = false;
-      afterCommit();
-      if (!tracker.changedSinceCommit().isEmpty()) {
-        shrinkWindow();
-      }
-    });
-  }
-
-  private void afterCommit() {
-    if (flow.afterCommit(tracker.uncommitted()) == FlowControl.Action.RESUME) {
-      LOG.info("consumer.resumed consumer={} uncommitted={} low_watermark={}", name, tracker.uncommitted(),
+    if (tracker.done(partition, offset) && flow.afterDone(tracker.inFlight()) == FlowControl.Action.RESUME) {
+      LOG.info("consumer.resumed consumer={} in_flight={} low_watermark={}", name, tracker.inFlight(),
           flow.lowWatermark());
       resumeAssigned();
+    }
+  }
+
+  /** After each commit: a partition whose map nears the metadata limit pauses alone until it shrinks ({@link MapLimit}). */
+  private void afterCommit() {
+    for (Integer partition : tracker.partitions()) {
+      int length = tracker.metadataLength(partition);
+      TopicPartition tp = new TopicPartition(topic, partition);
+      switch (mapLimit.after(partition, length)) {
+        case PAUSE -> {
+          LOG.warn("consumer.offset_map.paused consumer={} partition={} length={} max={}", name, partition, length,
+              mapLimit.maxBytes());
+          consumer.pause(Set.of(tp));
+        }
+        case RESUME -> {
+          LOG.info("consumer.offset_map.resumed consumer={} partition={} length={}", name, partition, length);
+          resumeIfFree(tp);
+        }
+        default -> { }
+      }
     }
   }
 
@@ -169,8 +183,15 @@ public final class TrackedConsumer<K, V> {
 
   /** Ends {@link #hold}; the partition resumes unless the consumer as a whole is paused. */
   public void release(int partition) {
-    TopicPartition tp = new TopicPartition(topic, partition);
-    if (held.remove(partition) && assigned.contains(tp) && !flow.paused()) {
+    if (held.remove(partition)) {
+      resumeIfFree(new TopicPartition(topic, partition));
+    }
+  }
+
+  /** Resumes one partition unless something else holds it. */
+  private void resumeIfFree(TopicPartition tp) {
+    int p = tp.getPartition();
+    if (assigned.contains(tp) && !flow.paused() && !held.contains(p) && !mapLimit.holds(p) && !loading.containsKey(p)) {
       consumer.resume(Set.of(tp));
     }
   }
@@ -182,19 +203,48 @@ public final class TrackedConsumer<K, V> {
   }
 
   private void resumeAssigned() {
-    Set<TopicPartition> running = assigned.stream().filter(tp -> !held.contains(tp.getPartition()))
-        .collect(Collectors.toSet());
+    Set<TopicPartition> running = assigned.stream().filter(tp -> !held.contains(tp.getPartition())
+        && !mapLimit.holds(tp.getPartition()) && !loading.containsKey(tp.getPartition())).collect(Collectors.toSet());
     if (!running.isEmpty()) {
       consumer.resume(running);
     }
   }
 
+  /**
+   * A newly assigned partition is paused while its committed offset map is read; records that arrive meanwhile wait.
+   * Then the map is loaded (or, when it cannot be trusted, ignored with a warning: the records are processed again,
+   * never skipped wrongly), the waiting records are taken in order and the partition resumes.
+   */
   private void assigned(Set<TopicPartition> partitions) {
     assigned.addAll(partitions);
-    if (flow.paused()) {
-      consumer.pause(partitions);
+    consumer.pause(partitions);
+    Set<Integer> ids = ids(partitions);
+    ids.forEach(p -> loading.put(p, new java.util.ArrayList<>()));
+    maps.read(ids).onComplete(ar -> {
+      for (TopicPartition tp : partitions) {
+        mapRead(tp, ar.succeeded() ? ar.result().get(tp.getPartition())
+            : new OffsetMapCodec.Decoded.Ignored("could not read the committed offset: " + ar.cause()));
+      }
+    });
+    onAssigned.accept(ids);
+  }
+
+  private void mapRead(TopicPartition tp, OffsetMapCodec.Decoded decoded) {
+    int partition = tp.getPartition();
+    java.util.List<KafkaConsumerRecord<K, V>> waiting = loading.remove(partition);
+    if (waiting == null || !assigned.contains(tp)) {
+      return; // revoked meanwhile
     }
-    onAssigned.accept(ids(partitions));
+    if (decoded instanceof OffsetMapCodec.Decoded.Map m) {
+      tracker.load(partition, m.map());
+      LOG.info("consumer.offset_map.loaded consumer={} partition={} committed={} done_above={} up_to={}", name,
+          partition, m.map().base(), m.map().doneCount(), m.map().end());
+    } else if (decoded instanceof OffsetMapCodec.Decoded.Ignored ignored) {
+      LOG.warn("consumer.offset_map.ignored consumer={} partition={} reason=\"{}\" (records after the committed offset "
+          + "are processed again)", name, partition, ignored.reason());
+    }
+    waiting.forEach(this::onRecord);
+    resumeIfFree(tp);
   }
 
   private void revoked(Set<TopicPartition> partitions) {
@@ -203,9 +253,10 @@ public final class TrackedConsumer<K, V> {
       assigned.removeAll(partitions);
       Set<Integer> ids = ids(partitions);
       held.removeAll(ids);
+      mapLimit.forget(ids);
+      ids.forEach(loading::remove);
       tracker.revoke(ids);
       onRevoked.accept(ids);
-      afterCommit();
     });
   }
 
@@ -232,7 +283,8 @@ public final class TrackedConsumer<K, V> {
    * does not process again. Completes true when nothing done was left uncommitted.
    */
   public Future<Boolean> close() {
-    return finalCommit(10).compose(clean -> consumer.close().map(clean).otherwise(clean));
+    return finalCommit(10).compose(clean -> consumer.close().map(clean).otherwise(clean))
+        .onComplete(v -> maps.close());
   }
 
   private Future<Boolean> finalCommit(int attemptsLeft) {
@@ -255,9 +307,9 @@ public final class TrackedConsumer<K, V> {
     return tracker.inFlight();
   }
 
-  /** Offsets read since the last commit (the backpressure window). */
-  public long uncommitted() {
-    return tracker.uncommitted();
+  /** Records skipped because the committed map said they were done. */
+  public long skipped() {
+    return tracker.skipped();
   }
 
   /** Whether the consumer is paused (backpressure, a reason, stopping). */

@@ -4,7 +4,6 @@ import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.KafkaSettings.RetryStage;
 import com.reviewpipeline.config.PipelineConfig;
-import com.reviewpipeline.kafka.FlowControl;
 import com.reviewpipeline.kafka.TrackedConsumer;
 import com.reviewpipeline.model.FailedEvents;
 import com.reviewpipeline.ingest.ParseResult;
@@ -93,9 +92,8 @@ public final class RetrySchedulerVerticle extends VerticleBase {
       props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
       // the same watermarks as ingest bound what re-entered the pipelines and has no outcome yet: after a long
       // outage the due retries come back at the pace the pipelines take them, not all at once
-      consumer = new TrackedConsumer<String, String>(vertx, props, stage.topic(),
-          new FlowControl(app.kafka().inflightHighWatermark(), app.kafka().inflightLowWatermark()),
-          app.kafka().commitIntervalMs(), 200, "retry " + stage.topic())
+      consumer = new TrackedConsumer<String, String>(vertx, props, stage.topic(), app.kafka(), 200,
+          "retry " + stage.topic())
           .handler(this::onRecord)
           .onRevoked(ids -> ids.forEach(parked::remove));
       return acks.completion().compose(v -> consumer.start())

@@ -1,7 +1,6 @@
 package com.reviewpipeline.store;
 
 import com.reviewpipeline.config.AppConfig;
-import com.reviewpipeline.kafka.FlowControl;
 import com.reviewpipeline.kafka.TrackedConsumer;
 import com.reviewpipeline.ratelimit.Backoff;
 import com.reviewpipeline.telemetry.Telemetry;
@@ -71,9 +70,7 @@ final class SinkConsumer {
     props.put("max.poll.records", String.valueOf(app.kafka().maxPollRecords()));
     props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     props.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
-    consumer = new TrackedConsumer<String, String>(vertx, props, topic,
-        new FlowControl(app.kafka().inflightHighWatermark(), app.kafka().inflightLowWatermark()),
-        app.kafka().commitIntervalMs(), 200, "store " + sink)
+    consumer = new TrackedConsumer<String, String>(vertx, props, topic, app.kafka(), 200, "store " + sink)
         .handler(rec -> write(rec, 1));
     telemetry.registerSinkInFlight(sink, consumer::inFlight);
     return consumer.start().onSuccess(v -> LOG.info("store.started topic={} group={} table={}", topic, group, sink));

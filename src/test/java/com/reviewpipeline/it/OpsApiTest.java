@@ -122,7 +122,7 @@ class OpsApiTest {
   }
 
   @Test
-  @DisplayName("instance counts change at run time while events flow (Claude up and down, ingest up and down) without losing an event, duplicates within the windows of the consumers that gave up partitions; bad counts 400, unknown verticle 404")
+  @DisplayName("instance counts change at run time while events flow (Claude up and down, ingest up and down) without losing an event or judging again what the commits recorded as done, duplicates within the in-flight bounds of the consumers that gave up partitions; bad counts 400, unknown verticle 404")
   void scalingWhileEventsFlowLosesNothing() throws Exception {
     // a window smaller than the 1,500 events, so that the duplicate bound below says something
     JsonObject kafka = new JsonObject()
@@ -157,6 +157,7 @@ class OpsApiTest {
       h.sim.configure(new JsonObject().put("hold", true));
       await().atMost(Duration.ofSeconds(30)).until(() -> h.sim.held() > 0);
       h.simVertx.setTimer(1500, t -> h.sim.configure(new JsonObject().put("hold", false)));
+      var beforeIngestScaling = h.kafka.committedDone(h.group(), h.events);
       assertThat(ok("PUT", "/api/deployments/ingest:review-moderator", "{\"instances\": 2}").getInteger("instances")).isEqualTo(2);
       assertThat(ok("PUT", "/api/deployments/claude", "{\"instances\": 1}").getInteger("instances")).isEqualTo(1);
       assertThat(ok("PUT", "/api/deployments/ingest:review-moderator", "{\"instances\": 1}").getInteger("instances")).isEqualTo(1);
@@ -172,7 +173,9 @@ class OpsApiTest {
       assertThat(revocations).as("ingest scaling moved partitions").isPositive();
       long duplicates = Outcomes.read(h).assertOneOutcomePerPipeline(sent.keySet(), Outcomes.Kind.RESULT,
           revocations * (HIGH + MAX_POLL));
-      System.out.printf("scaling: events=%d revocations=%d duplicates=%d%n", sent.size(), revocations, duplicates);
+      Outcomes.assertNoneDoneJudgedAgain(h, beforeIngestScaling);
+      System.out.printf("scaling: events=%d revocations=%d duplicates=%d done_above_committed_before_scaling=%d%n",
+          sent.size(), revocations, duplicates, beforeIngestScaling.doneAbove());
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.reviewpipeline.config.Instances;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.support.IntegrationTest;
+import com.reviewpipeline.support.KafkaTestClient;
 import com.reviewpipeline.support.Outcomes;
 import com.reviewpipeline.support.PipelineHarness;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class RebalanceTest {
 
   @Test
-  @DisplayName("a node with two ingest instances, a second node joining and the first leaving mid-stream: every event gets a result, offsets reach the end, duplicates stay within the in-flight window")
+  @DisplayName("a node with two ingest instances, a second node joining and the first leaving mid-stream: every event gets a result, offsets reach the end, no event the commits recorded as done is judged again, duplicates stay within the in-flight bound")
   void partitionsMovingBetweenConsumersLoseNothing() throws Exception {
     JsonObject kafka = new JsonObject()
         .put("inflight_high_watermark", 300)
@@ -32,6 +33,7 @@ class RebalanceTest {
       PipelineHarness.Node a = h.startNode(h.config.withInstances(new Instances(2, base.buffer(), base.claude(), base.publisher())));
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> a.telemetry().processed() >= 300);
 
+      KafkaTestClient.CommittedDone beforeJoin = h.kafka.committedDone(h.group(), h.events);
       PipelineHarness.Node b = h.startNode();
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
           .until(() -> b.telemetry().stats().getJsonObject("totals").getInteger("assigned_partitions") > 0);
@@ -39,18 +41,21 @@ class RebalanceTest {
       sent.putAll(h.produceValid(1500, 34));
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> b.telemetry().processed() > 0);
 
+      KafkaTestClient.CommittedDone beforeLeave = h.kafka.committedDone(h.group(), h.events);
       h.stopNode(a);
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
           .until(() -> h.resultsById().keySet().containsAll(sent.keySet()));
       Outcomes.assertOffsetsAtEnd(h.kafka, h.events, h.group());
       assertThat(h.resultsById().keySet()).isEqualTo(sent.keySet());
 
-      // Only a consumer giving up partitions re-delivers, at most what it read since its last commit: its window,
-      // the high watermark plus one poll. Mid-stream three do: the first node's two when the second node joins (the
-      // client's default assignor revokes every partition) and the second node's when the first leaves (the first
-      // drains and commits on its way out).
+      // Only a consumer giving up partitions re-delivers, at most what it had in flight: the high watermark plus one
+      // poll. Mid-stream three do: the first node's two when the second node joins and the second node's when the
+      // first leaves. What the commits before each move recorded as done (offset maps included) is never judged again.
       long duplicates = Outcomes.read(h).assertOneOutcomePerPipeline(sent.keySet(), Outcomes.Kind.RESULT, 3 * (300 + 100));
-      System.out.printf("rebalance: events=%d duplicates=%d%n", sent.size(), duplicates);
+      Outcomes.assertNoneDoneJudgedAgain(h, beforeJoin);
+      Outcomes.assertNoneDoneJudgedAgain(h, beforeLeave);
+      System.out.printf("rebalance: events=%d duplicates=%d done_above_committed_before_join=%d before_leave=%d%n",
+          sent.size(), duplicates, beforeJoin.doneAbove(), beforeLeave.doneAbove());
     }
   }
 }

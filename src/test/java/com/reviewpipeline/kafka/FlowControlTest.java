@@ -20,9 +20,9 @@ class FlowControlTest {
     assertThat(flow.afterRead(100)).isEqualTo(PAUSE);
     assertThat(flow.afterRead(150)).as("already paused").isEqualTo(NOTHING);
     assertThat(flow.paused()).isTrue();
-    assertThat(flow.afterCommit(61)).isEqualTo(NOTHING);
-    assertThat(flow.afterCommit(60)).isEqualTo(RESUME);
-    assertThat(flow.afterCommit(0)).isEqualTo(NOTHING);
+    assertThat(flow.afterDone(61)).isEqualTo(NOTHING);
+    assertThat(flow.afterDone(60)).isEqualTo(RESUME);
+    assertThat(flow.afterDone(0)).isEqualTo(NOTHING);
     assertThat(flow.paused()).isFalse();
   }
 
@@ -36,7 +36,7 @@ class FlowControlTest {
     assertThat(flow.reasons()).containsExactly("spend_limit");
     assertThat(flow.afterRead(100)).isEqualTo(PAUSE);
     assertThat(flow.resume("spend_limit")).as("backpressure still holds it").isEqualTo(NOTHING);
-    assertThat(flow.afterCommit(10)).isEqualTo(RESUME);
+    assertThat(flow.afterDone(10)).isEqualTo(RESUME);
     assertThat(flow.resume("never-set")).isEqualTo(NOTHING);
   }
 
@@ -45,7 +45,7 @@ class FlowControlTest {
   void backpressureEndsUnderAReason() {
     flow.afterRead(100);
     flow.pause("admin");
-    assertThat(flow.afterCommit(0)).isEqualTo(NOTHING);
+    assertThat(flow.afterDone(0)).isEqualTo(NOTHING);
     assertThat(flow.backpressure()).isFalse();
     assertThat(flow.resume("admin")).isEqualTo(RESUME);
   }
@@ -55,7 +55,7 @@ class FlowControlTest {
   void stopping() {
     flow.afterRead(100);
     flow.stopping();
-    assertThat(flow.afterCommit(0)).isEqualTo(NOTHING);
+    assertThat(flow.afterDone(0)).isEqualTo(NOTHING);
     assertThat(flow.paused()).isTrue();
     FlowControl other = new FlowControl(10, 5);
     other.pause("admin");

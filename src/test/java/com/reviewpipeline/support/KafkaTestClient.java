@@ -98,6 +98,42 @@ public final class KafkaTestClient implements AutoCloseable {
         .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
   }
 
+  /**
+   * What a group's commits on {@code topic} say is done now: per partition, every offset below the committed one
+   * and those its offset map records above it (decoded as the pipeline decodes it).
+   */
+  public CommittedDone committedDone(String group, String topic) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> all =
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+    Map<Integer, Long> ends = endOffsets(topic);
+    Map<Integer, Long> offsets = new java.util.HashMap<>();
+    Map<Integer, com.reviewpipeline.kafka.OffsetMap> maps = new java.util.HashMap<>();
+    all.forEach((tp, om) -> {
+      if (tp.topic().equals(topic) && om != null) {
+        offsets.put(tp.partition(), om.offset());
+        var decoded = com.reviewpipeline.kafka.OffsetMapCodec.decode(om.metadata(), om.offset(),
+            ends.getOrDefault(tp.partition(), 0L));
+        if (decoded instanceof com.reviewpipeline.kafka.OffsetMapCodec.Decoded.Map m) {
+          maps.put(tp.partition(), m.map());
+        }
+      }
+    });
+    return new CommittedDone(offsets, maps);
+  }
+
+  /** A snapshot of {@link #committedDone}. */
+  public record CommittedDone(Map<Integer, Long> offsets, Map<Integer, com.reviewpipeline.kafka.OffsetMap> maps) {
+    public boolean isDone(int partition, long offset) {
+      com.reviewpipeline.kafka.OffsetMap map = maps.get(partition);
+      return offset < offsets.getOrDefault(partition, 0L) || (map != null && map.isDone(offset));
+    }
+
+    /** Offsets the maps record as done above the committed offsets. */
+    public long doneAbove() {
+      return maps.values().stream().mapToLong(com.reviewpipeline.kafka.OffsetMap::doneCount).sum();
+    }
+  }
+
   @Override
   public void close() {
     admin.close();

@@ -36,6 +36,24 @@ public final class Outcomes {
   }
 
   /** Every outcome so far of a harness's topics, for each pipeline its configuration enables. */
+  /**
+   * No event that {@code doneBefore} (a snapshot of the group's commits, offset maps included) recorded as done has a
+   * second result: a crash, rebalance or scale change after the snapshot re-processed only what was not done.
+   * Returns how many events have more than one result.
+   */
+  public static long assertNoneDoneJudgedAgain(PipelineHarness h, KafkaTestClient.CommittedDone doneBefore) {
+    long twice = 0;
+    for (Map.Entry<String, List<JsonObject>> e : h.resultsById().entrySet()) {
+      if (e.getValue().size() > 1) {
+        twice++;
+        JsonObject source = e.getValue().get(0).getJsonObject("source");
+        assertThat(doneBefore.isDone(source.getInteger("partition"), source.getLong("offset")))
+            .as("event %s judged again though the commits recorded it done", e.getKey()).isFalse();
+      }
+    }
+    return twice;
+  }
+
   public static Outcomes read(PipelineHarness h) {
     return read(h.kafka, h.results, h.dlq, h.config.pipelines().stream().map(PipelineConfig::name).toList());
   }
