@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -30,6 +31,9 @@ public final class ClaudeRequests {
   private final ModelProfiles models;
   private final ClaudeSettings settings;
   private final TokenCalibration calibration;
+  /** Per pipeline (by identity: pipelines are immutable) and model: the uncalibrated prefix tokens. */
+  private final Map<PipelineConfig, Map<String, Integer>> prefixTokens =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   public ClaudeRequests(ModelProfiles models, ClaudeSettings settings, TokenCalibration calibration) {
     this.models = models;
@@ -84,6 +88,12 @@ public final class ClaudeRequests {
 
   /** Uncalibrated tokens of the cacheable prefix: tools (or the output schema), then system. */
   int rawPrefixTokens(String model, PipelineConfig pipeline) {
+    // asked for every review the buffer takes: the schema is encoded once per (pipeline, model), not per review
+    return prefixTokens.computeIfAbsent(pipeline, k -> new java.util.concurrent.ConcurrentHashMap<>())
+        .computeIfAbsent(model, m -> computePrefixTokens(m, pipeline));
+  }
+
+  private int computePrefixTokens(String model, PipelineConfig pipeline) {
     ModelProfile p = models.of(model);
     int schema = p.output() == StructuredOutput.JSON_SCHEMA
         ? tokens(pipeline.tool().getJsonObject("input_schema").encode().length(), p)

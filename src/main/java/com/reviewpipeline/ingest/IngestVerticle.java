@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class IngestVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestVerticle.class);
+  /** How long backpressure may last before the partial buffers are flushed (well below any max_wait). */
+  static final long BACKPRESSURE_FLUSH_AFTER_MS = 250;
 
   private final AppConfig app;
   private final PipelineConfig pipeline;
@@ -75,8 +77,14 @@ public final class IngestVerticle extends VerticleBase {
         .onRevoked(this::onRevoked)
         .onBackpressure(() -> {
           telemetry.backpressurePause(pipeline.name());
-          // no input arrives while paused: partial buffers would only hold the window open until max_wait
-          vertx.eventBus().publish(Addresses.BUFFER_FLUSH, pipeline.name());
+          // No input arrives while paused. Usually the calls in flight finish and reading resumes at once; when it
+          // has not, the partial buffers may be what holds the in-flight count up: they go now, not after max_wait.
+          // Flushing at every pause made small batches (more requests) under a steady backlog.
+          vertx.setTimer(BACKPRESSURE_FLUSH_AFTER_MS, t -> {
+            if (consumer.backpressured()) {
+              vertx.eventBus().publish(Addresses.BUFFER_FLUSH, pipeline.name());
+            }
+          });
         });
     telemetry.registerInFlight(pipeline.name(), instanceId, consumer::inFlight);
     ackConsumer = vertx.eventBus().localConsumer(Addresses.ack(instanceId), msg -> onAck(msg.body()));

@@ -111,7 +111,68 @@ public final class ReviewEventParser {
     return node.intValue();
   }
 
-  private static boolean isIsoTimestamp(String value) {
+  /**
+   * Whether {@code value} is what {@link OffsetDateTime#parse} accepts. The common shape
+   * ({@code 2026-11-30T10:15:30[.fraction](Z|+hh:mm)}) is checked by hand: the formatter was the largest cost of
+   * parsing an event. Anything else goes to the formatter, so the fast path never accepts what it would refuse.
+   */
+  static boolean isIsoTimestamp(String value) {
+    return fastIsoTimestamp(value) || formatterAccepts(value);
+  }
+
+  static boolean fastIsoTimestamp(String s) {
+    int n = s.length();
+    if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+        || s.charAt(16) != ':') {
+      return false;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 7);
+    int day = digits(s, 8, 10);
+    int hour = digits(s, 11, 13);
+    int minute = digits(s, 14, 16);
+    int second = digits(s, 17, 19);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+      return false;
+    }
+    int at = 19;
+    if (s.charAt(at) == '.') {
+      int end = at + 1;
+      while (end < n && s.charAt(end) >= '0' && s.charAt(end) <= '9') {
+        end++;
+      }
+      if (end == at + 1 || end - at - 1 > 9) {
+        return false;
+      }
+      at = end;
+    }
+    if (at == n - 1) {
+      return s.charAt(at) == 'Z';
+    }
+    if (at != n - 6 || (s.charAt(at) != '+' && s.charAt(at) != '-') || s.charAt(at + 3) != ':') {
+      return false;
+    }
+    int offsetHours = digits(s, at + 1, at + 3);
+    int offsetMinutes = digits(s, at + 4, at + 6);
+    return offsetHours >= 0 && offsetMinutes >= 0 && offsetMinutes <= 59
+        && (offsetHours < 18 || (offsetHours == 18 && offsetMinutes == 0));
+  }
+
+  /** The ASCII digits of {@code s[from, to)} as a number, or -1. */
+  private static int digits(String s, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
+  private static boolean formatterAccepts(String value) {
     try {
       OffsetDateTime.parse(value);
       return true;

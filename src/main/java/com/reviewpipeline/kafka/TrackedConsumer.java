@@ -317,6 +317,11 @@ public final class TrackedConsumer<K, V> {
     return flow.paused();
   }
 
+  /** Whether backpressure (too many records in flight) holds the partitions now. */
+  public boolean backpressured() {
+    return flow.backpressure();
+  }
+
   public Set<String> pauseReasons() {
     return flow.reasons();
   }

@@ -43,6 +43,10 @@ final class OverheadScenario {
       double pipeS = (end - st.telemetry().firstConsumedAtMs()) / 1000.0;
       long processed = (long) BenchFigures.sum(st.telemetry(), "review_events_processed_total");
       JsonObject simT = BenchFigures.simTotals(st.sim());
+      JsonObject flushes = new JsonObject();
+      st.telemetry().registry().find("review_batches_flushed_total").counters().forEach(c -> flushes.put(
+          c.getId().getTag("tier") + "/" + c.getId().getTag("trigger"), (long) c.count()));
+      System.out.printf("batches by tier/trigger: %s%n", flushes.encode());
       app.stop().await();
       double ratio = (n / pipeS) / (n / mirrorS);
       System.out.printf("pipeline: %,d events in %.2f s = %,.0f events/s (%,d requests, %.1f events per request)%n",
@@ -51,7 +55,7 @@ final class OverheadScenario {
       return new JsonObject().put("events", n)
           .put("mirror_records_per_s", BenchFigures.round(n / mirrorS, 0)).put("mirror_s", BenchFigures.round(mirrorS, 2))
           .put("pipeline_events_per_s", BenchFigures.round(n / pipeS, 0)).put("pipeline_s", BenchFigures.round(pipeS, 2))
-          .put("pipeline_processed", processed).put("simulator", simT)
+          .put("pipeline_processed", processed).put("simulator", simT).put("batches", flushes)
           .put("ratio", BenchFigures.round(ratio, 3)).put("target", ">= 0.5").put("target_met", ratio >= 0.5);
     }
   }
