@@ -78,7 +78,7 @@ public final class ClaudeVerticle extends VerticleBase {
     telemetry.registerView("circuit_breakers", breakers::describe);
     telemetry.registerView("token_estimate_error", calibration::describe);
     for (PipelineConfig p : app.pipelines()) {
-      readers.put(p.name(), new ResponseReader(p.toolName(), new ItemValidator(p.itemSchema())));
+      readers.put(p.name(), ResponseReader.of(p));
     }
     accounting = new UsageAccounting(telemetry, calibration, requests, new CostCalculator(app.models()));
     held = new HeldBatches(breakers, b -> app.modelFor(b.tier()), settings.maxAttempts(), new HeldBatches.Actions(this::call,

@@ -26,7 +26,7 @@ public final class ItemValidator {
   private final JsonObject schema;
   /** The keywords the fast check enforces; a schema using any other goes to vertx-json-schema whole. */
   static final Set<String> SUBSET = Set.of("type", "properties", "required", "additionalProperties", "items", "enum",
-      "minimum", "maximum", "maxLength", "maxItems", "description", "title");
+      "minimum", "maximum", "maxLength", "maxItems", "description", "title", "anyOf");
 
   /** Null when the schema uses only {@link #SUBSET}: then the fast check decides. */
   private final Validator validator;
@@ -72,6 +72,17 @@ public final class ItemValidator {
         }
       }
     }
+    Object anyOf = schema.getValue("anyOf");
+    if (anyOf != null) {
+      if (!(anyOf instanceof JsonArray branches) || branches.isEmpty()) {
+        return false;
+      }
+      for (Object b : branches) {
+        if (!(b instanceof JsonObject branch) || !usesOnlySubset(branch)) {
+          return false;
+        }
+      }
+    }
     Object items = schema.getValue("items");
     return items == null || (items instanceof JsonObject i && usesOnlySubset(i));
   }
@@ -83,6 +94,13 @@ public final class ItemValidator {
    * decides as vertx-json-schema does on generated items.
    */
   static String subsetCheck(String path, Object value, JsonObject schema) {
+    JsonArray anyOf = schema.getJsonArray("anyOf");
+    if (anyOf != null) {
+      String problem = anyOfCheck(path, value, anyOf);
+      if (problem != null) {
+        return problem;
+      }
+    }
     String type = schema.getString("type");
     if (type == null) {
       return null;
@@ -150,6 +168,10 @@ public final class ItemValidator {
         if (!(value instanceof Number n) || (type.equals("integer") && n.doubleValue() != Math.rint(n.doubleValue()))) {
           return path + " must be a" + (type.equals("integer") ? "n integer" : " number");
         }
+        JsonArray allowed = schema.getJsonArray("enum");
+        if (allowed != null && allowed.stream().noneMatch(a -> a instanceof Number m && m.doubleValue() == n.doubleValue())) {
+          return path + " must be one of " + allowed.encode();
+        }
         Double min = schema.getDouble("minimum");
         Double max = schema.getDouble("maximum");
         if ((min != null && n.doubleValue() < min) || (max != null && n.doubleValue() > max)) {
@@ -177,10 +199,30 @@ public final class ItemValidator {
     }
   }
 
+  /**
+   * {@code anyOf}: valid when one branch accepts the value; otherwise every branch's first problem, so a reader sees
+   * why no shape fits (for compact verdicts: "(1) item.f must be one of [""]; (2) item.s must be one of ...").
+   */
+  private static String anyOfCheck(String path, Object value, JsonArray branches) {
+    StringBuilder why = new StringBuilder();
+    for (int i = 0; i < branches.size(); i++) {
+      String problem = subsetCheck(path, value, branches.getJsonObject(i));
+      if (problem == null) {
+        return null;
+      }
+      why.append(i == 0 ? "" : "; ").append('(').append(i + 1).append(") ").append(problem);
+    }
+    return path + " fits none of the " + branches.size() + " shapes anyOf allows: " + why;
+  }
+
   /** Rewrites, in place, enum values given in another case to the schema's spelling (objects and arrays). */
   private static void canonicalEnums(Object value, JsonObject schema) {
     if (schema == null) {
       return;
+    }
+    if (schema.getValue("anyOf") instanceof JsonArray branches) {
+      // each branch rewrites only a value equal, ignoring case, to one of its own enum values
+      branches.forEach(b -> canonicalEnums(value, b instanceof JsonObject branch ? branch : null));
     }
     if (value instanceof JsonObject obj) {
       JsonObject props = schema.getJsonObject("properties");
@@ -223,9 +265,8 @@ public final class ItemValidator {
     return null;
   }
 
-  /** The property names of the item schema, in declaration order. */
+  /** The property names of the item schema, in declaration order (those of its anyOf branches included). */
   public List<String> fields() {
-    JsonObject props = schema.getJsonObject("properties");
-    return props == null ? List.of() : List.copyOf(props.fieldNames());
+    return List.copyOf(com.reviewpipeline.config.VerdictMapping.properties(schema));
   }
 }

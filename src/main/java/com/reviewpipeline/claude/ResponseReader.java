@@ -1,6 +1,8 @@
 package com.reviewpipeline.claude;
 
 import com.reviewpipeline.config.ModelProfile.StructuredOutput;
+import com.reviewpipeline.config.PipelineConfig;
+import com.reviewpipeline.config.VerdictMapping;
 import com.reviewpipeline.model.Usage;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -18,16 +20,30 @@ import java.util.Set;
  * may come first): the {@code tool_use} block of the pipeline's tool, or the JSON text of a {@code json_schema}
  * answer. An answer cut short ({@code max_tokens}, {@code model_context_window_exceeded}, {@code refusal}) yields
  * its complete items; the rest count as missing. Every item is checked against the batch's ids and the
- * pipeline's item schema; one bad item fails alone, not the batch.
+ * pipeline's item schema, then mapped to the documented verdict fields ({@link VerdictMapping}); one bad item fails
+ * alone, not the batch.
  */
 public final class ResponseReader {
 
   private final String toolName;
   private final ItemValidator validator;
+  private final VerdictMapping mapping;
 
+  /** A reader of items that are the documented verdict fields already. */
   public ResponseReader(String toolName, ItemValidator validator) {
+    this(toolName, validator, null);
+  }
+
+  /** @param mapping from answer items to documented verdicts; null: the items are documented verdicts already */
+  public ResponseReader(String toolName, ItemValidator validator, VerdictMapping mapping) {
     this.toolName = toolName;
     this.validator = validator;
+    this.mapping = mapping;
+  }
+
+  /** The reader of a pipeline's answers: its tool, its item schema, its mapping. */
+  public static ResponseReader of(PipelineConfig pipeline) {
+    return new ResponseReader(pipeline.toolName(), new ItemValidator(pipeline.itemSchema()), pipeline.mapping());
   }
 
   public ParsedResponse read(JsonObject response, StructuredOutput mode, Collection<String> batchIds) {
@@ -117,8 +133,9 @@ public final class ResponseReader {
     Map<String, JsonObject> verdicts = new LinkedHashMap<>();
     Map<String, String> invalid = new LinkedHashMap<>();
     List<String> unknown = new ArrayList<>();
+    String idKey = mapping == null ? "id" : mapping.idKey();
     for (Object o : answer.results()) {
-      String id = o instanceof JsonObject item && item.getValue("id") instanceof String s ? s : null;
+      String id = o instanceof JsonObject item && item.getValue(idKey) instanceof String s ? s : null;
       if (id == null || !expected.contains(id)) {
         unknown.add(String.valueOf(id));
         continue;
@@ -127,8 +144,12 @@ public final class ResponseReader {
         continue;
       }
       String problem = validator.validate(o);
+      VerdictMapping.Mapped mapped = problem != null || mapping == null ? null : mapping.expand((JsonObject) o);
+      if (mapped != null) {
+        problem = mapped.problem();
+      }
       if (problem == null) {
-        verdicts.put(id, (JsonObject) o);
+        verdicts.put(id, mapped == null ? (JsonObject) o : mapped.verdict());
       } else {
         invalid.put(id, problem);
       }

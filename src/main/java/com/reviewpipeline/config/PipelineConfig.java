@@ -12,6 +12,7 @@ import java.util.List;
  * @param flagFields boolean verdict fields that mark a review for human attention
  * @param refusalFallbackTier where a review refused on its own is tried once more before it is dead-lettered
  *     as {@code refusal} (empty: nowhere)
+ * @param mapping how answer items map to the documented verdict fields (the tool file's {@code compact} section)
  */
 public record PipelineConfig(
     String name,
@@ -24,7 +25,16 @@ public record PipelineConfig(
     int outputCharsPerItem,
     int maxOutputTokens,
     BufferConfig buffer,
-    String refusalFallbackTier) {
+    String refusalFallbackTier,
+    VerdictMapping mapping) {
+
+  /** A pipeline whose answer items are the documented verdict fields already. */
+  public PipelineConfig(String name, String groupId, String systemPrompt, JsonObject tool, List<String> flagFields,
+      String defaultTier, List<RouteRule> routes, int outputCharsPerItem, int maxOutputTokens, BufferConfig buffer,
+      String refusalFallbackTier) {
+    this(name, groupId, systemPrompt, tool, flagFields, defaultTier, routes, outputCharsPerItem, maxOutputTokens, buffer,
+        refusalFallbackTier, VerdictMapping.identity(itemSchema(tool)));
+  }
 
   /** The tier for one event: the first matching routing rule, else the default tier. */
   public String tierFor(com.reviewpipeline.model.ReviewEvent event) {
@@ -42,15 +52,24 @@ public record PipelineConfig(
 
   /** The JSON schema of one verdict item: {@code input_schema.properties.results.items}. */
   public JsonObject itemSchema() {
+    return itemSchema(tool);
+  }
+
+  private static JsonObject itemSchema(JsonObject tool) {
     return tool.getJsonObject("input_schema")
         .getJsonObject("properties")
         .getJsonObject("results")
         .getJsonObject("items");
   }
 
+  /** The documented verdict fields a result carries, in order (not {@code id}). */
+  public List<String> verdictFields() {
+    return mapping.fields();
+  }
+
   public PipelineConfig withGroupId(String group) {
     return new PipelineConfig(name, group, systemPrompt, tool, flagFields, defaultTier, routes, outputCharsPerItem,
-        maxOutputTokens, buffer, refusalFallbackTier);
+        maxOutputTokens, buffer, refusalFallbackTier, mapping);
   }
 
   /** Whether a verdict flags its review: one of the tool file's {@code flag_fields} is true. */
@@ -61,12 +80,12 @@ public record PipelineConfig(
   /** The same pipeline with other routing: no rules sends everything to {@code defaultTier}. */
   public PipelineConfig withRouting(String defaultTier, List<RouteRule> rules) {
     return new PipelineConfig(name, groupId, systemPrompt, tool, flagFields, defaultTier, List.copyOf(rules),
-        outputCharsPerItem, maxOutputTokens, buffer, refusalFallbackTier);
+        outputCharsPerItem, maxOutputTokens, buffer, refusalFallbackTier, mapping);
   }
 
   public PipelineConfig withBuffer(BufferConfig b) {
     return new PipelineConfig(name, groupId, systemPrompt, tool, flagFields, defaultTier, routes, outputCharsPerItem,
-        maxOutputTokens, b, refusalFallbackTier);
+        maxOutputTokens, b, refusalFallbackTier, mapping);
   }
 
   /**
@@ -97,18 +116,27 @@ public record PipelineConfig(
         .put("name", toolFile.getString("name"))
         .put("description", toolFile.getString("description", ""))
         .put("input_schema", toolFile.getJsonObject("input_schema"));
+    List<String> flagFields = flags.stream().map(String::valueOf).toList();
+    VerdictMapping mapping;
+    try {
+      mapping = VerdictMapping.of(toolFile.getJsonObject("compact"), itemSchema(tool), flagFields);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("pipeline " + name + ": tool_file " + j.getString("tool_file") + ": "
+          + e.getMessage(), e);
+    }
     return new PipelineConfig(
         name,
         j.getString("group_id", name),
         systemPrompt,
         tool,
-        flags.stream().map(String::valueOf).toList(),
+        flagFields,
         defaultTier(j, tiers, name),
         RouteRule.listFromJson(j.getJsonArray("routing"), tiers, name),
         j.getInteger("output_chars_per_item"),
         j.getInteger("max_output_tokens"),
         BufferConfig.fromJson(j.getJsonObject("buffer")),
-        fallbackTier(j, tiers, name));
+        fallbackTier(j, tiers, name),
+        mapping);
   }
 
   private static String fallbackTier(JsonObject j, java.util.Set<String> tiers, String name) {

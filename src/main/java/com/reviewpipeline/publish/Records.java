@@ -21,18 +21,16 @@ public final class Records {
   private Records() {}
 
   /**
-   * A result on {@code review-ai-results}: the input event, every verdict field of the pipeline's
-   * schema (absent optional fields as null), whether it is flagged, whether it was judged apart as a suspected
+   * A result on {@code review-ai-results}: the input event, every documented verdict field of the pipeline (the
+   * item schema's, or what its compact items map to; absent optional fields as null), whether it is flagged, whether it was judged apart as a suspected
    * prompt injection ({@code contained}), and model, usage and cost.
    */
   public static JsonObject result(PipelineConfig pipeline, EventResult r) {
     ReviewEvent e = r.event().event();
     JsonObject out = e.toJson().put("pipeline", pipeline.name());
     JsonObject verdict = new JsonObject();
-    for (String field : pipeline.itemSchema().getJsonObject("properties").fieldNames()) {
-      if (!field.equals("id")) {
-        verdict.put(field, r.verdict().getValue(field));
-      }
+    for (String field : pipeline.verdictFields()) {
+      verdict.put(field, r.verdict().getValue(field));
     }
     out.mergeIn(verdict);
     if (out.getValue("source") instanceof String channel) {

@@ -68,6 +68,27 @@ class ItemValidatorTest {
   }
 
   @Test
+  @DisplayName("a compact item that fits no anyOf branch fails with each branch's reason; flag letters in another case are rewritten")
+  void compactBranches() throws Exception {
+    JsonObject items = new JsonObject(java.nio.file.Files.readString(java.nio.file.Path.of("conf/pipelines/moderator.tool.json")))
+        .getJsonObject("input_schema").getJsonObject("properties").getJsonObject("results").getJsonObject("items");
+    ItemValidator compact = new ItemValidator(items);
+    JsonObject clean = new JsonObject().put("i", "1").put("f", "").put("s", "pos").put("c", 9);
+    assertThat(compact.validate(clean.copy())).isNull();
+    assertThat(compact.validate(clean.copy().put("f", "sa").put("r", "promo and insults"))).isNull();
+    assertThat(compact.validate(clean.copy().put("r", "no flag, no reason")))
+        .isEqualTo("item fits none of the 2 shapes anyOf allows: (1) item.r is not allowed; "
+            + "(2) item.f must be one of [\"s\",\"a\",\"f\",\"sa\",\"sf\",\"af\",\"saf\"]");
+    assertThat(compact.validate(clean.copy().put("c", 11))).contains("(1) item.c must be one of [0,1,2,3,4,5,6,7,8,9,10]");
+    assertThat(compact.validate(clean.copy().put("f", "as"))).as("letters out of order").contains("item.f must be one of");
+    JsonObject upper = clean.copy().put("f", "SF").put("s", "NEG");
+    assertThat(compact.validate(upper)).isNull();
+    assertThat(upper.getString("f")).isEqualTo("sf");
+    assertThat(upper.getString("s")).isEqualTo("neg");
+    assertThat(compact.fields()).containsExactly("i", "f", "s", "c", "r");
+  }
+
+  @Test
   @DisplayName("fields lists the schema's properties in declaration order")
   void fields() {
     assertThat(validator.fields()).startsWith("id", "is_spam", "sentiment");
@@ -96,8 +117,23 @@ class ItemValidatorTest {
     }
   }
 
-  /** An item built from the schema's properties, each value right most of the time and wrong otherwise. */
+  /**
+   * An item built from the schema's properties, each value right most of the time and wrong otherwise; for an
+   * {@code anyOf} schema, from one branch, sometimes with a property of another branch mixed in.
+   */
   static JsonObject randomItem(JsonObject schema, java.util.Random r) {
+    JsonArray branches = schema.getJsonArray("anyOf");
+    if (branches != null) {
+      JsonObject item = randomItem(branches.getJsonObject(r.nextInt(branches.size())), r);
+      if (r.nextInt(4) == 0) {
+        randomItem(branches.getJsonObject(r.nextInt(branches.size())), r).forEach(e -> {
+          if (r.nextBoolean()) {
+            item.put(e.getKey(), e.getValue());
+          }
+        });
+      }
+      return item;
+    }
     JsonObject item = new JsonObject();
     JsonObject props = schema.getJsonObject("properties");
     for (String name : props.fieldNames()) {
@@ -113,6 +149,9 @@ class ItemValidatorTest {
         v = r.nextBoolean();
       } else if ("number".equals(type)) {
         v = r.nextDouble() * 1.2 - 0.1;
+      } else if ("integer".equals(type) && p.getJsonArray("enum") != null) {
+        JsonArray e = p.getJsonArray("enum");
+        v = r.nextInt(15) == 0 ? (Object) (e.getInteger(e.size() - 1) + 1) : e.getInteger(r.nextInt(e.size()));
       } else if ("integer".equals(type)) {
         v = r.nextInt(7) - 1;
       } else if ("array".equals(type)) {

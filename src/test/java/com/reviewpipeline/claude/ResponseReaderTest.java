@@ -22,7 +22,8 @@ class ResponseReaderTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    JsonObject tool = new JsonObject(Files.readString(Path.of("conf/pipelines/moderator.tool.json")));
+    // the documented fields as answer items; compact items are read in CompactVerdictsTest
+    JsonObject tool = new JsonObject(Files.readString(Path.of("conf/pipelines/moderator.verbose.tool.json")));
     JsonObject items = tool.getJsonObject("input_schema").getJsonObject("properties").getJsonObject("results")
         .getJsonObject("items");
     parser = new ResponseReader("record_verdicts", new ItemValidator(items));

@@ -4,7 +4,6 @@ import com.reviewpipeline.buffer.InjectionDetector;
 import com.reviewpipeline.buffer.SmartBuffer;
 import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.claude.ClaudeRequests;
-import com.reviewpipeline.claude.ItemValidator;
 import com.reviewpipeline.claude.ParsedResponse;
 import com.reviewpipeline.claude.ResponseReader;
 import com.reviewpipeline.config.ModelProfile;
@@ -23,8 +22,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -84,21 +81,17 @@ public class HotPathBenchmarks {
         records.add(e.toJson().encode().getBytes(StandardCharsets.UTF_8));
         pipelineEvents.add(new PipelineEvent(pipeline.name(), e, new SourceRef("events", i % 12, i, "g"), 0, 0));
       }
-      JsonObject tool = new JsonObject(Files.readString(Path.of("conf/pipelines/moderator.tool.json")));
-      JsonObject items = tool.getJsonObject("input_schema").getJsonObject("properties").getJsonObject("results")
-          .getJsonObject("items");
-      responses = new ResponseReader(tool.getString("name"), new ItemValidator(items));
+      // the shipped moderator's compact items, validated and mapped back to the documented fields
+      responses = ResponseReader.of(pipeline);
       JsonArray verdicts = new JsonArray();
-      batchIds = new ArrayList<>();
-      for (ReviewEvent e : events) {
-        batchIds.add(e.eventId());
-        verdicts.add(new JsonObject().put("id", e.eventId()).put("is_spam", false).put("is_abusive", false)
-            .put("is_fake", false).put("sentiment", "positive").put("confidence", 0.91));
+      batchIds = ClaudeRequests.batchIds(events.size());
+      for (String id : batchIds) {
+        verdicts.add(new JsonObject().put("i", id).put("f", "").put("s", "pos").put("c", 9));
       }
       responseBody = new JsonObject()
           .put("id", "msg_01").put("type", "message").put("role", "assistant").put("model", "claude-haiku-4-5")
           .put("content", new JsonArray().add(new JsonObject().put("type", "tool_use").put("id", "toolu_01")
-              .put("name", tool.getString("name")).put("input", new JsonObject().put("results", verdicts))))
+              .put("name", pipeline.toolName()).put("input", new JsonObject().put("results", verdicts))))
           .put("stop_reason", "tool_use").put("stop_sequence", null)
           .put("usage", new JsonObject().put("input_tokens", 2200).put("output_tokens", 880)
               .put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", 0))

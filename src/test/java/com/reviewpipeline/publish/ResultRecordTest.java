@@ -86,6 +86,30 @@ class ResultRecordTest {
   }
 
   @Test
+  @DisplayName("a pipeline with compact answer items publishes the documented fields: the same record as the verbose schema's")
+  void compactPipelinePublishesTheDocumentedFields() throws Exception {
+    JsonObject tool = new JsonObject(java.nio.file.Files.readString(java.nio.file.Path.of("conf/pipelines/moderator.tool.json")));
+    JsonObject items = tool.getJsonObject("input_schema").getJsonObject("properties").getJsonObject("results")
+        .getJsonObject("items");
+    com.reviewpipeline.config.VerdictMapping mapping = com.reviewpipeline.config.VerdictMapping.of(
+        tool.getJsonObject("compact"), items, MODERATOR.flagFields());
+    PipelineConfig compact = new PipelineConfig(MODERATOR.name(), MODERATOR.groupId(), "prompt", tool, MODERATOR.flagFields(),
+        "balanced", List.of(), 70, 4096, null, "", mapping);
+    JsonObject verdict = mapping.expand(new JsonObject().put("i", "3").put("f", "s").put("s", "neg").put("c", 9)
+        .put("r", "promo link")).verdict();
+    JsonObject fromCompact = Records.result(compact, result(verdict.copy().put("id", "e-42"), 0));
+    JsonObject fromVerbose = record(verdict.copy().put("id", "e-42"));
+    fromCompact.remove("processed_at");
+    fromVerbose.remove("processed_at");
+    assertThat(fromCompact).isEqualTo(fromVerbose);
+    assertThat(List.copyOf(fromCompact.fieldNames())).isEqualTo(List.copyOf(fromVerbose.fieldNames()));
+    assertThat(fromCompact.getBoolean("is_spam")).isTrue();
+    assertThat(fromCompact.getDouble("confidence")).isEqualTo(0.9);
+    assertThat(fromCompact.getBoolean("flagged")).isTrue();
+    assertThat(fromCompact.containsKey("f")).isFalse();
+  }
+
+  @Test
   @DisplayName("an optional verdict field the model left out is present as null; a field outside the schema is dropped")
   void absentOptionalFieldIsNullAndUnknownFieldIsDropped() {
     JsonObject v = verdict();

@@ -44,11 +44,18 @@ final class CostRun {
   /** One set-up's outcome, per event: tokens, thinking tokens, dollars per 1000, the split over tiers. */
   record Outcome(String name, int events, double inPerEvent, double outPerEvent, double thinkingPerEvent,
       double usdPer1000, Map<String, Integer> byTier, long requests) {
+
+    /** Output tokens of the answers' JSON (or tool input) per event: output less thinking. */
+    double answerPerEvent() {
+      return outPerEvent - thinkingPerEvent;
+    }
+
     JsonObject toJson() {
       return new JsonObject().put("set_up", name).put("events", events)
           .put("input_tokens_per_event", BenchFigures.round(inPerEvent, 1))
           .put("output_tokens_per_event", BenchFigures.round(outPerEvent, 1))
           .put("thinking_tokens_per_event", BenchFigures.round(thinkingPerEvent, 2))
+          .put("answer_tokens_per_event", BenchFigures.round(answerPerEvent(), 1))
           .put("usd_per_1000", BenchFigures.round(usdPer1000, 4))
           .put("events_by_tier", new JsonObject(new TreeMap<>(byTier))).put("requests", requests);
     }

@@ -9,11 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Scenario 5, cost: one mix of reviews through the buffer and the Claude verticles (no Kafka) under four set-ups,
+ * Scenario 5, cost: one mix of reviews through the buffer and the Claude verticles (no Kafka) under five set-ups,
  * with the simulator's token counts and the models' list prices. Targets: the defaults (a) at most a third of the
- * article's set-up (b) and a tenth of batch size 1 (c) per 1000 events.
+ * article's set-up (b) and a tenth of batch size 1 (c) per 1000 events. The defaults with the documented verdict
+ * fields as the answer schema give the output tokens compact verdicts save ("answer/ev": the simulator's
+ * {@code output_tokens} less its thinking tokens, i.e. the JSON it returned, per review).
  */
 final class CostScenario {
+
+  /** The moderator with the documented verdict fields as its answer items (and the output budget they need). */
+  static final List<String> VERBOSE = List.of("pipelines.0.tool_file=pipelines/moderator.verbose.tool.json",
+      "pipelines.0.prompt_file=pipelines/moderator.verbose.prompt.txt", "pipelines.0.output_chars_per_item=140");
 
   private final BenchStack bench;
   private final CostRun runs;
@@ -32,6 +38,9 @@ final class CostScenario {
     }
     CostRun.Outcome a = runs.outcome("(a) defaults: per-event routing, batches of 20, caching when eligible", mix, p -> p, false,
         List.of());
+    // the same defaults with the documented verdict fields as the answer schema: what compact verdicts save
+    CostRun.Outcome verbose = runs.outcome("(a, verbose) defaults with the documented fields as the answer schema", mix,
+        p -> p, false, VERBOSE);
     // the article had no prompt caching: every tier's minimum set out of reach
     Vertx loader = Vertx.vertx();
     List<String> noCache;
@@ -48,18 +57,21 @@ final class CostScenario {
     // for reference, not in the ratios: the same defaults pinned to last generation's models and prices
     CostRun.Outcome legacy = runs.outcome("(a, 4.x) defaults on Haiku 4.5 / Sonnet 4.6 / Opus 4.6", mix, p -> p, false,
         List.of("tiers.fast=claude-haiku-4-5", "tiers.balanced=claude-sonnet-4-6", "tiers.deep=claude-opus-4-6"));
-    System.out.printf("%-72s %10s %11s %9s %9s %9s  %s%n", "set-up (review-moderator, standard mix)", "in tok/ev", "out tok/ev",
-        "think/ev", "$/1000", "requests", "events by tier");
-    for (CostRun.Outcome o : List.of(a, b, c, legacy)) {
-      System.out.printf("%-72s %10.1f %11.1f %9.2f %9.4f %9d  %s%n", o.name(), o.inPerEvent(), o.outPerEvent(), o.thinkingPerEvent(),
-          o.usdPer1000(), o.requests(), o.byTier());
+    System.out.printf("%-72s %10s %11s %9s %10s %9s %9s  %s%n", "set-up (review-moderator, standard mix)", "in tok/ev",
+        "out tok/ev", "think/ev", "answer/ev", "$/1000", "requests", "events by tier");
+    for (CostRun.Outcome o : List.of(a, verbose, b, c, legacy)) {
+      System.out.printf("%-72s %10.1f %11.1f %9.2f %10.1f %9.4f %9d  %s%n", o.name(), o.inPerEvent(), o.outPerEvent(),
+          o.thinkingPerEvent(), o.answerPerEvent(), o.usdPer1000(), o.requests(), o.byTier());
     }
+    System.out.printf("RESULT compact verdicts: %.1f answer tokens per review (documented fields: %.1f, %.0f%% fewer), "
+        + "$%.4f per 1000 (documented fields: $%.4f)%n", a.answerPerEvent(), verbose.answerPerEvent(),
+        100 * (1 - a.answerPerEvent() / verbose.answerPerEvent()), a.usdPer1000(), verbose.usdPer1000());
     double ab = a.usdPer1000() / b.usdPer1000();
     double ac = a.usdPer1000() / c.usdPer1000();
     System.out.printf("RESULT cost a/b %.3f (target <= 0.33: %s), a/c %.3f (target <= 0.10: %s)%n", ab, ab <= 0.33 ? "met" : "NOT met",
         ac, ac <= 0.10 ? "met" : "NOT met");
     return new JsonObject().put("events", n).put("a", a.toJson()).put("b", b.toJson()).put("c", c.toJson())
-        .put("a_legacy_models", legacy.toJson())
+        .put("a_legacy_models", legacy.toJson()).put("a_verbose_verdicts", verbose.toJson())
         .put("ratio_a_b", BenchFigures.round(ab, 3)).put("ratio_a_c", BenchFigures.round(ac, 3))
         .put("targets", new JsonObject().put("a_b", "<= 0.33").put("a_c", "<= 0.10"))
         .put("target_met", new JsonObject().put("a_b", ab <= 0.33).put("a_c", ac <= 0.10))

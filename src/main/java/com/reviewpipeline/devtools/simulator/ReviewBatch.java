@@ -44,10 +44,14 @@ final class ReviewBatch {
   }
 
   /**
-   * One verdict per review, less the ones {@code drop_every} drops, spoiled as {@code invalid_every} and
-   * {@code unknown_ids} ask, all following a review's order about the batch when {@code obey_injections} is on.
+   * One verdict per review in the shape the request's item schema asks for (documented fields or compact codes), less
+   * the ones {@code drop_every} drops, spoiled as {@code invalid_every} and {@code unknown_ids} ask, all following a
+   * review's order about the batch when {@code obey_injections} is on.
    */
-  static List<Answers.Item> verdicts(JsonArray reviews, JsonObject itemSchema, SimulatorSettings s, VerdictHeuristic heuristic) {
+  static List<Answers.Item> verdicts(JsonArray reviews, JsonObject asked, SimulatorSettings s, VerdictHeuristic heuristic) {
+    // compact items are judged on the documented fields, then written in the codes
+    boolean compact = CompactVerdicts.asked(asked);
+    JsonObject itemSchema = compact ? CompactVerdicts.DOCUMENTED : asked;
     List<Answers.Item> items = new ArrayList<>();
     for (int i = 0; i < reviews.size(); i++) {
       int n = i + 1;
@@ -68,6 +72,9 @@ final class ReviewBatch {
     if (s.unknownIds() && !reviews.isEmpty()) {
       items.add(new Answers.Item(reviews.size(),
           heuristic.judge("not-asked-" + UUID.randomUUID(), "unrequested", 3, itemSchema)));
+    }
+    if (compact) {
+      items.replaceAll(i -> new Answers.Item(i.review(), CompactVerdicts.encode(i.value())));
     }
     return items;
   }

@@ -3,7 +3,6 @@ package com.reviewpipeline.devtools.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.reviewpipeline.claude.ClaudeRequests;
-import com.reviewpipeline.claude.ItemValidator;
 import com.reviewpipeline.claude.ParsedResponse;
 import com.reviewpipeline.claude.ResponseReader;
 import com.reviewpipeline.claude.TokenCalibration;
@@ -60,7 +59,7 @@ class ObedienceTest {
         .POST(HttpRequest.BodyPublishers.ofString(requests.request(model, moderator, batch).encode())).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    ParsedResponse parsed = new ResponseReader(moderator.toolName(), new ItemValidator(moderator.itemSchema()))
+    ParsedResponse parsed = ResponseReader.of(moderator)
         .read(new JsonObject(r.body()), config.models().of(model).output(), ClaudeRequests.batchIds(batch.size()));
     assertThat(parsed.invalid()).as("every obeyed verdict still fits the schema").isEmpty();
     assertThat(parsed.missing()).isEmpty();
