@@ -63,8 +63,11 @@ public final class ClusterVerdicts {
   public Future<Hit> get(Keys keys) {
     Future<String> byEvent = map.get(keys.byEvent().shared());
     Future<String> byText = map.get(keys.byText().shared());
-    return Future.join(byEvent, byText)
-        .<Hit>transform(done -> Future.succeededFuture(first(hit(keys.byEvent(), byEvent), hit(keys.byText(), byText))))
+    // chained from the map's own future, which has the caller's context (Future.join has none: its timeout and
+    // callbacks would run on a global thread)
+    return byEvent
+        .<Hit>transform(e -> byText.transform(t -> Future.succeededFuture(
+            first(hit(keys.byEvent(), byEvent), hit(keys.byText(), byText)))))
         .timeout(LOOKUP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .otherwise(err -> {
           warn("verdict_cache.cluster.lookup_failed", err);

@@ -2,7 +2,10 @@ package com.reviewpipeline.cache;
 
 import com.reviewpipeline.cache.VerdictCache.Hit;
 import com.reviewpipeline.cache.VerdictKeys.Keys;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 
 /**
  * The verdict cache as the pipeline uses it: this node's {@link VerdictCache} first, so the hot path pays no network
@@ -32,19 +35,28 @@ public final class VerdictLookup {
 
   /**
    * After a local miss: another member's fresh verdict (kept here from now on under the key that found it), or
-   * null. Never fails; completes on the caller's context.
+   * null. Never fails; completes on the caller's context, so a verticle's handler runs on its own event loop whatever
+   * thread the cluster manager answers on.
    */
   public Future<Hit> shared(Keys keys) {
     if (cluster == null) {
       return Future.succeededFuture();
     }
-    return cluster.get(keys).map(hit -> {
-      if (hit == null || local.remainingMs(hit.verdict()) <= 0) {
-        return null;
+    Context caller = Vertx.currentContext();
+    Promise<Hit> answer = Promise.promise();
+    cluster.get(keys).onComplete(ar -> {
+      Hit hit = ar.succeeded() ? ar.result() : null;
+      Hit fresh = hit != null && local.remainingMs(hit.verdict()) > 0 ? hit : null;
+      if (fresh != null) {
+        local.put(fresh.key(), fresh.verdict());
       }
-      local.put(hit.key(), hit.verdict());
-      return hit;
+      if (caller == null || Vertx.currentContext() == caller) {
+        answer.complete(fresh);
+      } else {
+        caller.runOnContext(v -> answer.complete(fresh));
+      }
     });
+    return answer.future();
   }
 
   /** A verdict Kafka has acknowledged: kept under both keys here, and shared for what is left of its TTL. */

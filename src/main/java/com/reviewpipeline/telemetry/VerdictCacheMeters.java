@@ -37,6 +37,8 @@ public final class VerdictCacheMeters {
   public void register(IntSupplier keys) {
     Gauge.builder(KEYS, keys, IntSupplier::getAsInt)
         .description("keys this node's verdict cache holds, two per verdict (event id and text)")
+        // Micrometer holds a gauge's object weakly, and nothing else holds this method reference
+        .strongReference(true)
         .register(registry);
   }
 
