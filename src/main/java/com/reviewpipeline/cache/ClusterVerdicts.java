@@ -58,7 +58,8 @@ public final class ClusterVerdicts {
 
   /**
    * The verdict under the event key, else the text key; null on a miss, a failure or a late answer. Both keys are
-   * asked at once, so a lookup costs one round trip. Completes on the caller's context.
+   * asked at once, so a lookup costs one round trip. Completes on the context of the map's answer (the caller's, for
+   * Hazelcast's map); {@link VerdictLookup#shared} guarantees the caller's whatever the map.
    */
   public Future<Hit> get(Keys keys) {
     Future<String> byEvent = map.get(keys.byEvent().shared());
