@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
   /** The service itself: what runs in production. */
-  static final String[] SERVICE = {"com.reviewpipeline.ingest..", "com.reviewpipeline.buffer..", "com.reviewpipeline.claude..", "com.reviewpipeline.publish..", "com.reviewpipeline.retry..", "com.reviewpipeline.store..",
+  static final String[] SERVICE = {"com.reviewpipeline.ingest..", "com.reviewpipeline.buffer..", "com.reviewpipeline.cache..", "com.reviewpipeline.claude..", "com.reviewpipeline.publish..", "com.reviewpipeline.retry..", "com.reviewpipeline.store..",
       "com.reviewpipeline.alert..", "com.reviewpipeline.admin..", "com.reviewpipeline.telemetry..", "com.reviewpipeline.config..", "com.reviewpipeline.model..", "com.reviewpipeline.bus..", "com.reviewpipeline.kafka..", "com.reviewpipeline.ratelimit..",
       "com.reviewpipeline.app.."};
   /** Developer tools: the API simulator, the load generator, the embedded broker and database, the benchmarks. */
@@ -48,7 +48,7 @@ class ArchitectureTest {
   void kernelAtTheBottom() {
     noClasses().that().resideInAnyPackage("com.reviewpipeline.model..", "com.reviewpipeline.bus..", "com.reviewpipeline.config..")
         .should().dependOnClassesThat().resideInAnyPackage("com.reviewpipeline.ingest..", "com.reviewpipeline.buffer..", "com.reviewpipeline.claude..", "com.reviewpipeline.publish..",
-            "com.reviewpipeline.retry..", "com.reviewpipeline.store..", "com.reviewpipeline.alert..", "com.reviewpipeline.admin..", "com.reviewpipeline.app..", "com.reviewpipeline.kafka..", "com.reviewpipeline.telemetry..")
+            "com.reviewpipeline.cache..", "com.reviewpipeline.retry..", "com.reviewpipeline.store..", "com.reviewpipeline.alert..", "com.reviewpipeline.admin..", "com.reviewpipeline.app..", "com.reviewpipeline.kafka..", "com.reviewpipeline.telemetry..")
         .check(classes);
   }
 
@@ -57,7 +57,7 @@ class ArchitectureTest {
   void kafkaBelowTheStages() {
     noClasses().that().resideInAnyPackage("com.reviewpipeline.kafka..")
         .should().dependOnClassesThat().resideInAnyPackage("com.reviewpipeline.ingest..", "com.reviewpipeline.retry..", "com.reviewpipeline.store..", "com.reviewpipeline.claude..",
-            "com.reviewpipeline.buffer..", "com.reviewpipeline.publish..", "com.reviewpipeline.alert..", "com.reviewpipeline.admin..", "com.reviewpipeline.app..")
+            "com.reviewpipeline.buffer..", "com.reviewpipeline.cache..", "com.reviewpipeline.publish..", "com.reviewpipeline.alert..", "com.reviewpipeline.admin..", "com.reviewpipeline.app..")
         .check(classes);
   }
 

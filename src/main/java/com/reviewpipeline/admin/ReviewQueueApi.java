@@ -1,5 +1,6 @@
 package com.reviewpipeline.admin;
 
+import com.reviewpipeline.bus.Headers;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.store.ModerationQueries;
 import io.vertx.core.Future;
@@ -20,16 +21,17 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code GET /api/review-queue?status=open&pipeline=&limit=50&offset=0}
- *   <li>{@code POST /api/review-queue/{id}/replay} {@code {"by": "..."}}: re-publishes the original
- *       event to the events topic with header {@code replay-for-pipeline}, so only the pipeline
- *       that failed judges it again
+ *   <li>{@code POST /api/review-queue/{id}/replay} {@code {"by": "...", "rejudge": false}}: re-publishes the
+ *       original event to the events topic with header {@code replay-for-pipeline}, so only the pipeline
+ *       that failed judges it again; the verdict cache answers it when it holds a verdict for the event or its exact
+ *       text, unless {@code rejudge} is true (header {@code rejudge: true}: a new call, whose verdict replaces the
+ *       cached one)
  *   <li>{@code POST /api/review-queue/{id}/resolve} {@code {"decision": "...", "by": "...", "note": "..."}}
  *   <li>{@code GET /api/results?flagged=true&pipeline=&limit=50&offset=0}
  * </ul>
  */
 final class ReviewQueueApi {
 
-  static final String REPLAY_HEADER = "replay-for-pipeline";
   private static final Set<String> STATUSES = Set.of("open", "resolved", "replayed");
 
   private final AppConfig app;
@@ -127,7 +129,12 @@ final class ReviewQueueApi {
     if (body == null) {
       return;
     }
+    if (body.containsKey("rejudge") && !(body.getValue("rejudge") instanceof Boolean)) {
+      AdminApiVerticle.error(ctx, 400, "rejudge must be true or false");
+      return;
+    }
     String by = body.getString("by", "admin");
+    boolean rejudge = body.getBoolean("rejudge", false);
     store.reviewItem(id)
         .onFailure(err -> AdminApiVerticle.error(ctx, 500, "database error"))
         .onSuccess(item -> {
@@ -152,12 +159,16 @@ final class ReviewQueueApi {
           KafkaProducerRecord<String, String> rec = KafkaProducerRecord.create(app.kafka().eventsTopic(),
               original.getString("event_id"), original.encode());
           if (item.pipeline() != null) {
-            rec.addHeader(REPLAY_HEADER, item.pipeline());
+            rec.addHeader(Headers.REPLAY_FOR_PIPELINE, item.pipeline());
+          }
+          if (rejudge) {
+            rec.addHeader(Headers.REJUDGE, "true");
           }
           producer.send(rec)
               .compose(meta -> store.markReplayed(id, by))
               .onSuccess(v -> ctx.json(new JsonObject().put("id", id).put("status", "replayed")
-                  .put("topic", app.kafka().eventsTopic()).put("event_id", original.getString("event_id"))))
+                  .put("topic", app.kafka().eventsTopic()).put("event_id", original.getString("event_id"))
+                  .put("rejudge", rejudge)))
               .onFailure(err -> AdminApiVerticle.error(ctx, 502, "replay failed: " + err.getMessage()));
         });
   }

@@ -7,6 +7,9 @@ import com.reviewpipeline.buffer.BatchBufferVerticle;
 import com.reviewpipeline.buffer.Coalescer;
 import com.reviewpipeline.bus.LocalCodec;
 import com.reviewpipeline.bus.Membership;
+import com.reviewpipeline.cache.ClusterVerdicts;
+import com.reviewpipeline.cache.VerdictCache;
+import com.reviewpipeline.cache.VerdictLookup;
 import com.reviewpipeline.claude.ClaudeShared;
 import com.reviewpipeline.claude.ClaudeVerticle;
 import com.reviewpipeline.config.AppConfig;
@@ -22,6 +25,7 @@ import com.reviewpipeline.publish.ResultPublisherVerticle;
 import com.reviewpipeline.retry.RetrySchedulerVerticle;
 import com.reviewpipeline.store.StoreVerticle;
 import com.reviewpipeline.telemetry.Telemetry;
+import com.reviewpipeline.telemetry.VerdictCacheMeters;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -96,9 +100,10 @@ public final class PipelineApp implements Scaler {
           Topics.ensure(config.kafka());
           return null;
         })
-        .compose(v -> app.start("publisher", () -> new ResultPublisherVerticle(config, telemetry, coalescer), config.instances().publisher(), false))
-        .compose(v -> app.start("claude", () -> new ClaudeVerticle(config, telemetry, claude), config.instances().claude(), false))
-        .compose(v -> app.start("buffer", () -> new BatchBufferVerticle(config, telemetry, claude.calibration(), coalescer), config.instances().buffer(), false))
+        .compose(v -> verdictCache(vertx, telemetry, membership, config))
+        .compose(verdicts -> app.start("publisher", () -> new ResultPublisherVerticle(config, telemetry, coalescer, verdicts), config.instances().publisher(), false)
+            .compose(v -> app.start("claude", () -> new ClaudeVerticle(config, telemetry, claude), config.instances().claude(), false))
+            .compose(v -> app.start("buffer", () -> new BatchBufferVerticle(config, telemetry, claude.calibration(), coalescer, verdicts), config.instances().buffer(), false)))
         .compose(v -> app.start("retry-scheduler", () -> new RetrySchedulerVerticle(config), 1, false))
         .compose(v -> config.databaseUrl().isBlank() ? Future.succeededFuture()
             : app.start("store", () -> new StoreVerticle(config, telemetry), 1, false))
@@ -118,6 +123,27 @@ public final class PipelineApp implements Scaler {
               config.pipelines().stream().map(PipelineConfig::name).toList(), config.instances());
           return app;
         });
+  }
+
+  /**
+   * The process's verdict cache (null when {@code verdict_cache.enabled} is false), shared by the buffers that ask it
+   * and the publishers that fill it; in a cluster backed by the members' shared map.
+   */
+  private static Future<VerdictLookup> verdictCache(Vertx vertx, Telemetry telemetry, Membership membership,
+      AppConfig config) {
+    if (!config.verdictCache().enabled()) {
+      return Future.succeededFuture();
+    }
+    VerdictCache local = new VerdictCache(config.verdictCache().maxEntries(), config.verdictCache().ttlMs(),
+        System::currentTimeMillis);
+    Future<ClusterVerdicts> shared = membership.clustered() ? ClusterVerdicts.open(vertx) : Future.succeededFuture();
+    return shared.map(cluster -> {
+      VerdictLookup lookup = new VerdictLookup(local, cluster);
+      new VerdictCacheMeters(telemetry.registry()).register(lookup::localKeys);
+      LOG.info("verdict_cache.ready max_entries={} ttl_s={} shared={}", config.verdictCache().maxEntries(),
+          config.verdictCache().ttlSeconds(), cluster != null);
+      return lookup;
+    });
   }
 
   private Future<Void> start(String name, java.util.function.Supplier<io.vertx.core.Deployable> supplier, int instances,

@@ -1,15 +1,22 @@
 package com.reviewpipeline.buffer;
 
-import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.Drain;
+import com.reviewpipeline.cache.VerdictCache;
+import com.reviewpipeline.cache.VerdictKeys;
+import com.reviewpipeline.cache.VerdictLookup;
+import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.claude.ClaudeRequests;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.BufferConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.model.Batch;
+import com.reviewpipeline.model.BatchResults;
+import com.reviewpipeline.model.EventResult;
 import com.reviewpipeline.model.FlushTrigger;
 import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.telemetry.Telemetry;
+import com.reviewpipeline.telemetry.VerdictCacheMeters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -26,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * Buffers each pipeline's events per model tier and emits batches on {@link Addresses#BATCH_READY}.
  * One {@link SmartBuffer} per (pipeline, tier, contained), driven by Vert.x timers on this verticle's loop: a review
  * the {@link InjectionDetector} suspects of instructing the model is never batched with ordinary reviews, only alone
- * or with other suspects ({@code containment.max_batch_size}).
+ * or with other suspects ({@code containment.max_batch_size}). Before any of that, an event the verdict cache has a
+ * verdict for (a redelivery, a replay, an exact copy of a judged review) goes straight to the publisher as a cached
+ * result: no call, no cost, and its offset is done once that result is written, like any other.
  */
 public final class BatchBufferVerticle extends VerticleBase {
 
@@ -34,21 +43,37 @@ public final class BatchBufferVerticle extends VerticleBase {
 
   private final AppConfig app;
   private final Coalescer coalescer;
+  /** Null when the verdict cache is off. */
+  private final VerdictLookup verdicts;
+  /** Events waiting for the cluster's answer: stop() lets them land in a buffer before the last flush. */
+  private int lookupsInFlight;
   private final TokenCalibration calibration;
   private final Map<String, SmartBuffer> buffers = new HashMap<>();
   private final Map<String, BufferConfig> tuned = new HashMap<>();
   private ClaudeRequests requests;
   private final Telemetry telemetry;
+  private final VerdictCacheMeters cacheMeters;
   /** Null when containment is off. */
   private InjectionDetector detector;
 
-  /** @param calibration the process's token-estimate calibration, shared with the Claude verticles */
-  /** @param coalescer the process's copies-of-one-event registry, shared with the publisher */
+  /** A buffer without a verdict cache (tools and tests that judge every event). */
   public BatchBufferVerticle(AppConfig app, Telemetry telemetry, TokenCalibration calibration, Coalescer coalescer) {
+    this(app, telemetry, calibration, coalescer, null);
+  }
+
+  /**
+   * @param calibration the process's token-estimate calibration, shared with the Claude verticles
+   * @param coalescer the process's copies-of-one-event registry, shared with the publisher
+   * @param verdicts the process's verdict cache, filled by the publisher; null: off
+   */
+  public BatchBufferVerticle(AppConfig app, Telemetry telemetry, TokenCalibration calibration, Coalescer coalescer,
+      VerdictLookup verdicts) {
     this.app = app;
     this.coalescer = coalescer;
     this.calibration = calibration;
     this.telemetry = telemetry;
+    this.cacheMeters = new VerdictCacheMeters(telemetry.registry());
+    this.verdicts = verdicts;
   }
 
   @Override
@@ -69,7 +94,49 @@ public final class BatchBufferVerticle extends VerticleBase {
     return Future.all(ready);
   }
 
+  /**
+   * The verdict cache first, unless the operator asked for a new judgment or the event is a resend (it missed on its
+   * way in). This node's cache answers at once; only on its miss, and only in a cluster, the members' shared map.
+   */
   private void onEvent(PipelineConfig pipeline, PipelineEvent received) {
+    if (verdicts == null || received.rejudge() || received.resends() > 0) {
+      judge(pipeline, received);
+      return;
+    }
+    VerdictKeys.Keys keys = VerdictKeys.of(pipeline.name(), received.event());
+    VerdictCache.Hit hit = verdicts.local(keys);
+    if (hit != null) {
+      answer(pipeline, received, hit, "node");
+    } else if (!verdicts.clustered()) {
+      cacheMeters.miss(pipeline.name());
+      judge(pipeline, received);
+    } else {
+      lookupsInFlight++;
+      verdicts.shared(keys).onComplete(ar -> {
+        lookupsInFlight--;
+        if (ar.succeeded() && ar.result() != null) {
+          answer(pipeline, received, ar.result(), "cluster");
+        } else {
+          cacheMeters.miss(pipeline.name());
+          judge(pipeline, received);
+        }
+      });
+    }
+  }
+
+  /** A cached verdict as this event's result, through the publisher (written, stored, then the offset is done). */
+  private void answer(PipelineConfig pipeline, PipelineEvent event, VerdictCache.Hit hit, String scope) {
+    EventResult result = hit.verdict().answer(event);
+    cacheMeters.hit(pipeline.name(), hit.key().kind().label(), scope);
+    // a verdict out like any other (model and tier of the judgment it copies); its cost, 0, is not counted
+    telemetry.processed(pipeline.name(), result.model(), result.tier(), pipeline.flags(result.verdict()),
+        result.event().contained());
+    LOG.debug("buffer.cached pipeline={} event={} key={} scope={} cached_from={}", pipeline.name(), event.id(),
+        hit.key().kind().label(), scope, result.cachedFrom());
+    vertx.eventBus().send(Addresses.RESULTS, new BatchResults("cached", pipeline.name(), List.of(result)));
+  }
+
+  private void judge(PipelineConfig pipeline, PipelineEvent received) {
     if (!coalescer.admit(received)) {
       // another copy of this event is being judged: this one takes its outcome (see Coalescer)
       telemetry.coalesced(pipeline.name());
@@ -135,7 +202,8 @@ public final class BatchBufferVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    flushAll(null);
-    return Future.succeededFuture();
+    // a cluster lookup answers (or times out) within a fraction of a second; its event must reach a buffer first
+    return Drain.until(vertx, () -> lookupsInFlight == 0, System.currentTimeMillis() + 2_000, 20)
+        .onComplete(drained -> flushAll(null));
   }
 }

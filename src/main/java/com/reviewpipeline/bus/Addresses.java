@@ -38,6 +38,12 @@ public final class Addresses {
    */
   public static final String ADMIN_PAUSES = "pipeline.admin.pauses";
 
+  /**
+   * Name of the cluster-wide shared map of published verdicts (verdict-cache key → encoded verdict, with a TTL): a
+   * node whose own cache misses asks it, so a copy judged on one node is answered on another (README "Verdict cache").
+   */
+  public static final String VERDICT_CACHE = "pipeline.verdict.cache";
+
   /** Conditions a human must look at (published JSON {@code {type, key, severity, message, at}};
    * {@code key} defaults to the type). A control resume carrying {@code alert} resolves the alert with that key. */
   public static final String ALERTS = "pipeline.alerts";

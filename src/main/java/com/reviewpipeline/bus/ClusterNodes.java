@@ -119,12 +119,19 @@ public final class ClusterNodes {
     return acc;
   }
 
-  /** Recomputes cost per 1000 events wherever a summed object has cost and processed counts. */
+  /**
+   * Recomputes cost per 1000 events wherever a summed object has cost and processed counts, and the hit rate
+   * wherever it has verdict-cache hits and misses (a sum of ratios means nothing).
+   */
   public static JsonObject fixRatios(JsonObject o) {
     if (o.getValue("cost_usd") instanceof Number cost && o.getValue("processed") instanceof Number n) {
       o.put("cost_usd", Math.round(cost.doubleValue() * 1_000_000) / 1_000_000.0);
       o.put("cost_per_1000_events_usd", n.longValue() == 0 ? 0.0
           : Math.round(cost.doubleValue() / n.longValue() * 1000 * 1_000_000) / 1_000_000.0);
+    }
+    if (o.containsKey("hit_rate") && o.getValue("hits") instanceof Number h && o.getValue("misses") instanceof Number m) {
+      long lookups = h.longValue() + m.longValue();
+      o.put("hit_rate", lookups == 0 ? 0.0 : Math.round(h.longValue() * 10_000.0 / lookups) / 10_000.0);
     }
     o.forEach(e -> {
       if (e.getValue() instanceof JsonObject child) {

@@ -51,7 +51,7 @@ public final class RunCommand implements Callable<Integer> {
       config = config.withCluster(config.cluster().withEnabled(true));
       vertx.close().await();
       try {
-        node = ServiceProcess.clusteredVertx(config.cluster());
+        node = ServiceProcess.clusteredVertx(config.cluster(), config.verdictCache());
         vertx = node.vertx();
       } catch (RuntimeException e) {
         System.err.println("cluster error: " + e.getMessage());

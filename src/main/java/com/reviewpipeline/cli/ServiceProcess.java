@@ -1,7 +1,9 @@
 package com.reviewpipeline.cli;
 
 import com.reviewpipeline.bus.Membership;
+import com.reviewpipeline.cache.ClusterVerdicts;
 import com.reviewpipeline.config.ClusterSettings;
+import com.reviewpipeline.config.VerdictCacheSettings;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -57,9 +59,11 @@ final class ServiceProcess {
    * the configured interface; the event bus binds there too, advertises the public host and, with
    * {@code cluster.tls.enabled}, speaks mutual TLS only.
    */
-  static Node clusteredVertx(ClusterSettings c) {
+  static Node clusteredVertx(ClusterSettings c, VerdictCacheSettings verdictCache) {
     com.hazelcast.config.Config hz = io.vertx.spi.cluster.hazelcast.ConfigUtil.loadConfig();
     hz.setClusterName(c.name());
+    // the shared verdict map is bounded per member like each node's own cache (README "Verdict cache")
+    hz.addMapConfig(ClusterVerdicts.hazelcastMap(verdictCache.maxEntries()));
     hz.setProperty("hazelcast.logging.type", "slf4j");
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");

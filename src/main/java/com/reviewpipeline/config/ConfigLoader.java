@@ -256,6 +256,7 @@ public final class ConfigLoader {
         com.reviewpipeline.config.AlertSettings.fromJson(json.getJsonObject("alerts")),
         ClusterSettings.fromJson(json.getJsonObject("cluster")),
         ContainmentSettings.fromJson(containment, rules),
-        positive(json.getJsonObject("database").getInteger("max_row_attempts"), "database.max_row_attempts"));
+        positive(json.getJsonObject("database").getInteger("max_row_attempts"), "database.max_row_attempts"),
+        VerdictCacheSettings.fromJson(json.getJsonObject("verdict_cache")));
   }
 }

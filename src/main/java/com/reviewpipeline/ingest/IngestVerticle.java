@@ -2,6 +2,7 @@ package com.reviewpipeline.ingest;
 
 import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.bus.Drain;
+import com.reviewpipeline.bus.Headers;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.KafkaSettings;
 import com.reviewpipeline.config.PipelineConfig;
@@ -106,7 +107,7 @@ public final class IngestVerticle extends VerticleBase {
 
   private void onRecord(KafkaConsumerRecord<byte[], byte[]> record) {
     int partition = record.partition();
-    String replayFor = replayTarget(record);
+    String replayFor = header(record, Headers.REPLAY_FOR_PIPELINE);
     SourceRef source = new SourceRef(record.topic(), partition, record.offset(), Addresses.ack(instanceId));
     if (replayFor != null && !replayFor.equals(pipeline.name())) {
       if (app.pipelines().stream().noneMatch(p -> p.name().equals(replayFor))
@@ -122,8 +123,9 @@ public final class IngestVerticle extends VerticleBase {
     telemetry.consumed(pipeline.name());
     ParseResult parsed = parser.parse(record.value());
     if (parsed instanceof ParseResult.Valid valid) {
+      PipelineEvent event = new PipelineEvent(pipeline.name(), valid.event(), source, 0, System.currentTimeMillis());
       vertx.eventBus().send(Addresses.events(pipeline.name()),
-          new PipelineEvent(pipeline.name(), valid.event(), source, 0, System.currentTimeMillis()));
+          "true".equalsIgnoreCase(header(record, Headers.REJUDGE)) ? event.asRejudged() : event);
     } else if (parsed instanceof ParseResult.Malformed bad) {
       vertx.eventBus().send(Addresses.REJECTED,
           new RejectedRecord(pipeline.name(), source, record.key(), record.value(), bad.reason()));
@@ -143,9 +145,10 @@ public final class IngestVerticle extends VerticleBase {
     }
   }
 
-  private static String replayTarget(KafkaConsumerRecord<byte[], byte[]> record) {
+  /** The value of a record's header as text, or null when it has none of that name. */
+  private static String header(KafkaConsumerRecord<byte[], byte[]> record, String name) {
     for (var h : record.headers()) {
-      if ("replay-for-pipeline".equals(h.key())) {
+      if (name.equals(h.key())) {
         return h.value().toString();
       }
     }

@@ -22,8 +22,10 @@ public final class Records {
 
   /**
    * A result on {@code review-ai-results}: the input event, every documented verdict field of the pipeline (the
-   * item schema's, or what its compact items map to; absent optional fields as null), whether it is flagged, whether it was judged apart as a suspected
-   * prompt injection ({@code contained}), and model, usage and cost.
+   * item schema's, or what its compact items map to; absent optional fields as null), whether it is flagged, whether
+   * it was judged apart as a suspected prompt injection ({@code contained}), whether the verdict cache answered it
+   * ({@code cached}, and then {@code cached_from}: the event whose call produced the verdict), and model, usage and
+   * cost.
    */
   public static JsonObject result(PipelineConfig pipeline, EventResult r) {
     ReviewEvent e = r.event().event();
@@ -37,9 +39,13 @@ public final class Records {
       out.put("channel", channel); // the review's own source (web, mobile, api); "source" is its Kafka position
     }
     boolean flagged = pipeline.flags(r.verdict());
+    if (r.cached()) {
+      out.put("cached_from", r.cachedFrom());
+    }
     return out
         .put("flagged", flagged)
         .put("contained", r.event().contained())
+        .put("cached", r.cached())
         .put("model", r.model())
         .put("tier", r.tier())
         .put("batch_id", r.batchId())
@@ -56,7 +62,7 @@ public final class Records {
   /** The seed's DLQ payload for an event whose processing failed. */
   public static JsonObject deadLetter(PipelineEvent e, String errorType, String message, int maxRetries,
       boolean exhausted, String nextRetryAt) {
-    return new JsonObject()
+    JsonObject out = new JsonObject()
         .put("original_event", e.event().toJson())
         .put("failure_info", failureInfo(errorType, message, e.retryCount()))
         .put("retry_policy", new JsonObject()
@@ -65,6 +71,11 @@ public final class Records {
             .put("next_retry_at", nextRetryAt))
         .put("pipeline", e.pipeline())
         .put("source", source(e));
+    if (e.rejudge()) {
+      // the retry stage sends it back still marked: the operator's request for a new judgment outlives a failure
+      out.put("rejudge", true);
+    }
+    return out;
   }
 
   /** A malformed record: the original bytes as text, or base64 when they are not valid UTF-8. */

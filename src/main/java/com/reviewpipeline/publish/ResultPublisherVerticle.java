@@ -2,6 +2,9 @@ package com.reviewpipeline.publish;
 
 import com.reviewpipeline.buffer.Coalescer;
 import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.cache.CachedVerdict;
+import com.reviewpipeline.cache.VerdictKeys;
+import com.reviewpipeline.cache.VerdictLookup;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.KafkaSettings;
 import com.reviewpipeline.model.BatchAck;
@@ -39,14 +42,22 @@ public final class ResultPublisherVerticle extends VerticleBase {
 
   private final AppConfig app;
   private final Coalescer coalescer;
+  /** Null when the verdict cache is off. */
+  private final VerdictLookup verdicts;
   private KafkaSettings kafka;
   private KafkaProducer<String, String> producer;
   private final Telemetry telemetry;
 
   /** @param coalescer the process's copies-of-one-event registry: copies waiting for an outcome get it here */
   public ResultPublisherVerticle(AppConfig app, Telemetry telemetry, Coalescer coalescer) {
+    this(app, telemetry, coalescer, null);
+  }
+
+  /** @param verdicts the process's verdict cache, filled here with every verdict Kafka acknowledged; null: off */
+  public ResultPublisherVerticle(AppConfig app, Telemetry telemetry, Coalescer coalescer, VerdictLookup verdicts) {
     this.app = app;
     this.coalescer = coalescer;
+    this.verdicts = verdicts;
     this.telemetry = telemetry;
   }
 
@@ -83,7 +94,27 @@ public final class ResultPublisherVerticle extends VerticleBase {
         done.add(copy.source());
       }
     }
-    Future.all(writes).onSuccess(v -> ack(done));
+    Future.all(writes).onSuccess(v -> {
+      remember(batch.results());
+      ack(done);
+    });
+  }
+
+  /**
+   * Verdicts of calls, once Kafka has them, go into the verdict cache (before the acks, so a copy read after its
+   * twin's offset is done finds the verdict). Not cached answers: a hit never extends a verdict's TTL. Failures never
+   * reach this method, so the cache holds successful verdicts only.
+   */
+  private void remember(List<EventResult> results) {
+    if (verdicts == null) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    for (EventResult r : results) {
+      if (!r.cached()) {
+        verdicts.remember(VerdictKeys.of(r.event().pipeline(), r.event().event()), CachedVerdict.of(r, now));
+      }
+    }
   }
 
   /**

@@ -157,8 +157,10 @@ public final class RetrySchedulerVerticle extends VerticleBase {
         ParseResult parsed = parser.parse(original == null ? null : original.encode().getBytes(StandardCharsets.UTF_8));
         int retryCount = payload.getJsonObject("failure_info").getInteger("retry_count", 0) + 1;
         if (parsed instanceof ParseResult.Valid valid) {
-          PipelineEvent event = new PipelineEvent(String.valueOf(pipelineName), valid.event(), source, retryCount,
+          PipelineEvent first = new PipelineEvent(String.valueOf(pipelineName), valid.event(), source, retryCount,
               System.currentTimeMillis());
+          // an operator's request for a new judgment travels with the retry record (Records.deadLetter)
+          PipelineEvent event = payload.getBoolean("rejudge", false) ? first.asRejudged() : first;
           if (pipeline != null) {
             vertx.eventBus().send(Addresses.events(pipeline.name()), event);
           } else {

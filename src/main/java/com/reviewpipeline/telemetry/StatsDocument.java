@@ -29,6 +29,7 @@ final class StatsDocument {
         .put("processed", (long) processed)
         .put("flagged", (long) t.sum("review_events_flagged_total"))
         .put("contained", (long) t.sum("review_events_contained_total"))
+        .put("cached", (long) t.sum("review_verdict_cache_hits_total"))
         .put("dead_lettered", (long) t.sum("review_events_dead_lettered_total"))
         .put("batches", (long) t.sum("review_batches_flushed_total"))
         .put("in_flight", t.inFlight())
@@ -51,6 +52,7 @@ final class StatsDocument {
         .put("paused", new JsonObject(new java.util.HashMap<>(t.pauseReasons().entrySet().stream()
             .filter(e -> !e.getValue().isEmpty())
             .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) new io.vertx.core.json.JsonArray(List.copyOf(e.getValue())))))))
+        .put("verdict_cache", VerdictCacheMeters.stats(t.registry()))
         .put("simulator_answered", t.simulatorAnsweredSeen())
         .put("jvm", jvm());
     t.views().forEach((name, view) -> stats.put(name, view.get()));
@@ -79,6 +81,7 @@ final class StatsDocument {
     addGroup(out, tag, "review_events_processed_total", "processed");
     addGroup(out, tag, "review_events_flagged_total", "flagged");
     addGroup(out, tag, "review_events_contained_total", "contained");
+    addGroup(out, tag, "review_verdict_cache_hits_total", "cached");
     addGroup(out, tag, "review_events_dead_lettered_total", "dead_lettered");
     addGroup(out, tag, "claude_cost_usd_total", "cost_usd");
     for (Counter c : t.registry().find("claude_tokens_total").counters()) {

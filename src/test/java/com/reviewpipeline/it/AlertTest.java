@@ -8,6 +8,7 @@ import com.reviewpipeline.store.DatabaseUrl;
 import com.reviewpipeline.store.Migrations;
 import com.reviewpipeline.support.IntegrationTest;
 import com.reviewpipeline.support.PipelineHarness;
+import com.reviewpipeline.support.TestConfig;
 import com.reviewpipeline.support.TestStack;
 import com.reviewpipeline.support.WebhookReceiver;
 import io.vertx.core.json.JsonArray;
@@ -37,8 +38,9 @@ class AlertTest {
           .put("dlq_backlog_threshold", 5)
           .put("lag_warning", new JsonObject().put("threshold", 50).put("for_ms", 1000))
           .put("lag_page", new JsonObject().put("threshold", 1_000_000).put("for_ms", 1000)));
+      // phases 2 and 3 inject failures into events produced after 300 were judged: they must reach the API
       try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5,
-          c -> c.withDatabaseUrl(databaseUrl).withAlerts(alerts)
+          c -> TestConfig.withoutVerdictCache(c).withDatabaseUrl(databaseUrl).withAlerts(alerts)
               .withAnthropic(c.anthropic().withSpendLimitProbeMs(300).withRetries(2000, 2, 20, 50)))) {
         String lagKey = "lag_warning:" + h.group();
 

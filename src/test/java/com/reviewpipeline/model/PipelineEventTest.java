@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The event as it travels through one pipeline: its id, retry count, resends and containment. */
+/** The event as it travels through one pipeline: its id, retry count, resends, containment and rejudge mark. */
 class PipelineEventTest {
 
   static final ReviewEvent REVIEW = new ReviewEvent("e-1", "p-1", "u-1", "Good.", 4, "2026-11-26T10:00:00Z", "web");
@@ -23,6 +23,7 @@ class PipelineEventTest {
     PipelineEvent e = new PipelineEvent("review-moderator", REVIEW, SOURCE, 2, 99L);
     assertThat(e.resends()).isZero();
     assertThat(e.contained()).isFalse();
+    assertThat(e.rejudge()).as("the verdict cache may answer it").isFalse();
     assertThat(e.retryCount()).isEqualTo(2);
     assertThat(e.enqueuedAtMs()).isEqualTo(99L);
   }
@@ -33,7 +34,7 @@ class PipelineEventTest {
     PipelineEvent e = new PipelineEvent("review-moderator", REVIEW, SOURCE, 2, 99L);
     PipelineEvent twice = e.resent().resent();
     assertThat(twice.resends()).isEqualTo(2);
-    assertThat(twice).isEqualTo(new PipelineEvent("review-moderator", REVIEW, SOURCE, 2, 99L, 2, false));
+    assertThat(twice).isEqualTo(new PipelineEvent("review-moderator", REVIEW, SOURCE, 2, 99L, 2, false, false));
     assertThat(e.resends()).as("the original is unchanged").isZero();
   }
 
@@ -42,8 +43,16 @@ class PipelineEventTest {
   void containedIsKeptWhenResent() {
     PipelineEvent e = new PipelineEvent("review-moderator", REVIEW, SOURCE, 1, 99L).resent();
     PipelineEvent contained = e.asContained();
-    assertThat(contained).isEqualTo(new PipelineEvent("review-moderator", REVIEW, SOURCE, 1, 99L, 1, true));
+    assertThat(contained).isEqualTo(new PipelineEvent("review-moderator", REVIEW, SOURCE, 1, 99L, 1, true, false));
     assertThat(contained.resent().contained()).isTrue();
     assertThat(e.contained()).as("the original is unchanged").isFalse();
+  }
+
+  @Test
+  @DisplayName("asRejudged marks the event for a new judgment and keeps everything else, also through a resend and containment")
+  void rejudgeIsKeptWhenResentAndContained() {
+    PipelineEvent e = new PipelineEvent("review-moderator", REVIEW, SOURCE, 1, 99L).asRejudged();
+    assertThat(e).isEqualTo(new PipelineEvent("review-moderator", REVIEW, SOURCE, 1, 99L, 0, false, true));
+    assertThat(e.resent().asContained().rejudge()).isTrue();
   }
 }

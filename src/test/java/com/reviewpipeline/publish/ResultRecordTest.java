@@ -193,4 +193,21 @@ class ResultRecordTest {
         .isEqualTo(Instant.parse("2026-11-26T10:00:00Z"));
     assertThat(OffsetDateTime.parse(read.getString("processed_at"))).isNotNull();
   }
+
+  @Test
+  @DisplayName("a judged result says cached: false and names no source verdict; a cached one says cached: true, cached_from the judged event, cost 0")
+  void cachedResultsSaySo() {
+    JsonObject judged = record(verdict());
+    assertThat(judged.getBoolean("cached")).isFalse();
+    assertThat(judged.containsKey("cached_from")).isFalse();
+    EventResult r = result(verdict(), 0);
+    EventResult cached = new EventResult(r.event(), r.verdict(), r.model(), r.tier(), r.batchId(), r.batchSize(), 0, 0,
+        0, "e-1");
+    JsonObject record = Records.result(MODERATOR, cached);
+    assertThat(record.getBoolean("cached")).isTrue();
+    assertThat(record.getString("cached_from")).isEqualTo("e-1");
+    assertThat(record.getString("event_id")).as("its own event").isEqualTo("e-42");
+    assertThat(record.getDouble("cost_usd")).isZero();
+    assertThat(record.getJsonObject("usage").getDouble("input_tokens")).isZero();
+  }
 }

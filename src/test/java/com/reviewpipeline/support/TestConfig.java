@@ -23,4 +23,14 @@ public final class TestConfig {
     return ConfigLoader.load(vertx, ConfigLoader.DEFAULT_PATH, Map.of(), overrides)
         .toCompletionStage().toCompletableFuture().get();
   }
+
+  /**
+   * {@code c} with the verdict cache off: for tests whose later phases need their events to reach the API (a failure
+   * injected after earlier events were judged), where the generated mix's repeated texts would be answered by the
+   * cache instead.
+   */
+  public static AppConfig withoutVerdictCache(AppConfig c) {
+    return c.withVerdictCache(new com.reviewpipeline.config.VerdictCacheSettings(false, c.verdictCache().maxEntries(),
+        c.verdictCache().ttlSeconds()));
+  }
 }

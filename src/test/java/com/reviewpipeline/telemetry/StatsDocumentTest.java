@@ -2,6 +2,7 @@ package com.reviewpipeline.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.reviewpipeline.bus.ClusterNodes;
 import com.reviewpipeline.support.Telemetries;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -26,5 +27,41 @@ class StatsDocumentTest {
     assertThat(stats.getJsonObject("by_pipeline").getJsonObject("review-analyzer").getLong("contained")).isEqualTo(1);
     assertThat(t.registry().find("review_events_contained_total").tag("pipeline", "review-moderator").counter().count())
         .isEqualTo(2.0);
+  }
+
+  @Test
+  @DisplayName("verdict-cache hits (by key and scope) and misses give a hit rate per pipeline and in total; summed over two nodes the rate is recomputed, not added")
+  void verdictCacheHitRate() {
+    Telemetry t = Telemetries.fresh();
+    VerdictCacheMeters meters = new VerdictCacheMeters(t.registry());
+    int[] keys = {42};
+    meters.register(() -> keys[0]);
+    System.gc(); // the gauge must keep its supplier: nothing else holds that lambda
+    meters.hit("review-moderator", "event_id", "node");
+    meters.hit("review-moderator", "text", "node");
+    meters.hit("review-moderator", "text", "cluster");
+    meters.miss("review-moderator");
+    meters.miss("review-analyzer");
+    JsonObject cache = t.stats().getJsonObject("verdict_cache");
+    assertThat(cache.getLong("hits")).isEqualTo(3);
+    assertThat(cache.getLong("misses")).isEqualTo(2);
+    assertThat(cache.getDouble("hit_rate")).isEqualTo(0.6);
+    assertThat(cache.getJsonObject("hits_by_key")).isEqualTo(new JsonObject().put("event_id", 1L).put("text", 2L));
+    assertThat(cache.getJsonObject("hits_by_scope")).isEqualTo(new JsonObject().put("node", 2L).put("cluster", 1L));
+    assertThat(cache.getJsonObject("by_pipeline").getJsonObject("review-moderator").getDouble("hit_rate")).isEqualTo(0.75);
+    assertThat(cache.getJsonObject("by_pipeline").getJsonObject("review-analyzer").getDouble("hit_rate")).isZero();
+    assertThat(cache.getInteger("keys")).isEqualTo(42);
+    assertThat(t.stats().getJsonObject("totals").getLong("cached")).isEqualTo(3);
+    assertThat(t.stats().getJsonObject("by_pipeline").getJsonObject("review-moderator").getLong("cached")).isEqualTo(3);
+
+    Telemetry other = Telemetries.fresh();
+    new VerdictCacheMeters(other.registry()).miss("review-moderator");
+    new VerdictCacheMeters(other.registry()).miss("review-moderator");
+    new VerdictCacheMeters(other.registry()).miss("review-moderator");
+    JsonObject merged = ClusterNodes.fixRatios(ClusterNodes.sum(ClusterNodes.sum(new JsonObject(), t.stats()),
+        other.stats()));
+    assertThat(merged.getJsonObject("verdict_cache").getDouble("hit_rate")).as("3 hits of 8 lookups").isEqualTo(0.375);
+    assertThat(merged.getJsonObject("verdict_cache").getJsonObject("by_pipeline").getJsonObject("review-moderator")
+        .getDouble("hit_rate")).as("3 of 7").isEqualTo(0.4286);
   }
 }
