@@ -143,7 +143,7 @@ public final class OffsetTracker {
     void notDone(long from, long to) {
       if (from > cursor) {
         if (runs.isEmpty()) {
-          runs.add(0L); // cannot happen: the base is never done; keeps the alternation honest if it did
+          throw new IllegalStateException("offset " + base + " is committable, so it is not done");
         }
         runs.add(from - cursor);
         runs.add(to - from);
