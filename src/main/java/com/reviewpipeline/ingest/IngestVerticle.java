@@ -76,6 +76,7 @@ public final class IngestVerticle extends VerticleBase {
         .handler(this::onRecord)
         .onAssigned(this::onAssigned)
         .onRevoked(this::onRevoked)
+        .onSkipped(() -> telemetry.skippedDone(pipeline.name()))
         .onBackpressure(() -> {
           telemetry.backpressurePause(pipeline.name());
           // No input arrives while paused. Usually the calls in flight finish and reading resumes at once; when it

@@ -49,6 +49,7 @@ public final class TrackedConsumer<K, V> {
   private Consumer<Set<Integer>> onAssigned = p -> { };
   private Consumer<Set<Integer>> onRevoked = p -> { };
   private Runnable onBackpressure = () -> { };
+  private Runnable onSkipped = () -> { };
   private long commitTimer = -1;
   private boolean stopping;
 
@@ -100,6 +101,12 @@ public final class TrackedConsumer<K, V> {
     return this;
   }
 
+  /** Called for each record skipped because the committed offset map says it is done. */
+  public TrackedConsumer<K, V> onSkipped(Runnable hook) {
+    this.onSkipped = hook;
+    return this;
+  }
+
   public Future<Void> start() {
     commitTimer = vertx.setPeriodic(commitIntervalMs, t -> commit().onComplete(v -> afterCommit()));
     return maps.start().compose(v -> consumer.subscribe(topic));
@@ -118,7 +125,8 @@ public final class TrackedConsumer<K, V> {
       return;
     }
     if (tracker.skipIfDone(record.partition(), record.offset())) {
-      return; // done before the last commit: judged, and billed, once
+      onSkipped.run(); // done before the last commit: judged, and billed, once
+      return;
     }
     tracker.handOut(record.partition(), record.offset());
     if (flow.afterRead(tracker.inFlight()) == FlowControl.Action.PAUSE) {

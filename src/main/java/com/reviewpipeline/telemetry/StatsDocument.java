@@ -33,6 +33,7 @@ final class StatsDocument {
         .put("dead_lettered", (long) t.sum("review_events_dead_lettered_total"))
         .put("batches", (long) t.sum("review_batches_flushed_total"))
         .put("in_flight", t.inFlight())
+        .put("skipped_done", (long) t.sum("review_events_skipped_done_total"))
         .put("assigned_partitions", t.assignedPartitions().values().stream().mapToInt(java.util.Set::size).sum())
         .put("cost_usd", round(cost))
         .put("cost_per_1000_events_usd", processed == 0 ? 0.0 : round(cost / processed * 1000))

@@ -237,6 +237,11 @@ public final class Telemetry {
         .forEach(registry::remove);
   }
 
+  /** A record read again (after a crash, rebalance or scale change) that its partition's offset map says is done. */
+  public void skippedDone(String pipeline) {
+    registry.counter("review_events_skipped_done_total", "pipeline", pipeline).increment();
+  }
+
   /** A copy of an event being judged took that judgment instead of a call of its own. */
   public void coalesced(String pipeline) {
     registry.counter("review_events_coalesced_total", "pipeline", pipeline).increment();

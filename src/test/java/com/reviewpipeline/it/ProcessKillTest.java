@@ -107,6 +107,9 @@ class ProcessKillTest {
             .until(() -> h.resultsById().keySet().containsAll(sent.keySet()));
         Outcomes.assertOffsetsAtEnd(h.kafka, h.events, h.group());
         assertThat(second.logContains("consumer.offset_map.loaded")).as("the restart read the offset maps").isTrue();
+        long skipped = stats(second.adminPort(60_000)).getLong("skipped_done");
+        assertThat(skipped).as("records skipped as done by the restart: exactly what the maps at the kill recorded")
+            .isEqualTo(doneAtKill.doneAbove());
         assertThat(second.terminate(60_000)).isZero();
       }
       Map<String, List<JsonObject>> results = h.resultsById();
@@ -128,10 +131,14 @@ class ProcessKillTest {
 
   /** The process's events in flight (read, not done), from its admin API. */
   private long inFlight(int port) throws Exception {
+    return stats(port).getLong("in_flight");
+  }
+
+  private static JsonObject stats(int port) throws Exception {
     java.net.http.HttpResponse<String> r = HTTP.send(java.net.http.HttpRequest.newBuilder(
             java.net.URI.create("http://127.0.0.1:" + port + "/api/stats"))
         .header("Authorization", "Bearer test-admin-token").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-    return new JsonObject(r.body()).getJsonObject("totals").getLong("in_flight");
+    return new JsonObject(r.body()).getJsonObject("totals");
   }
 
   @Test
