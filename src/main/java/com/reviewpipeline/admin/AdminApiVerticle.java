@@ -74,6 +74,7 @@ public final class AdminApiVerticle extends VerticleBase {
         .onFailure(err -> error(ctx, 500, "openapi.yaml missing from the classpath")));
     router.route("/api/*").handler(this::authenticate);
     new OpsApi(vertx, app, kafkaAdmin, telemetry, scaler, nodes).mount(router);
+    new BudgetApi(vertx).mount(router);
     if (!app.databaseUrl().isBlank()) {
       reviewQueue = new ReviewQueueApi(vertx, app, ModerationQueries.connect(vertx, app.databaseUrl(), 4));
       reviewQueue.mount(router);
