@@ -128,6 +128,8 @@ class BudgetTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(budget(new JsonObject(
             call("GET", "/api/budgets", null).body()), MOD).getDouble("spend_today_usd"))
             .isCloseTo(costUsd(node), org.assertj.core.data.Offset.offset(1e-6)));
+        JsonObject stats = new JsonObject(call("GET", "/api/stats", null).body());
+        assertThat(budget(stats.getJsonObject("budgets"), MOD).getDouble("daily_usd")).as("/api/stats budgets").isEqualTo(100.0);
         String metrics = node.telemetry().registry().getMeters().stream()
             .filter(m -> m.getId().getName().startsWith("review_budget_")).map(m -> m.getId().getName()
                 + m.getId().getTags()).toList().toString();
