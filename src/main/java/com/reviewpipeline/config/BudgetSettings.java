@@ -66,6 +66,10 @@ public record BudgetSettings(double dailyUsdTotal, double warningShare, String a
   /** @param pipelineNames every pipeline of the configuration (enabled or not): a budget for another is a typo */
   public static BudgetSettings fromJson(JsonObject given, Collection<String> pipelineNames) {
     JsonObject j = Declaration.withDefaults("budget", given);
+    if (pipelineNames.contains(TOTAL)) {
+      throw new IllegalArgumentException("a pipeline may not be named '" + TOTAL + "': it is the name of the budget of"
+          + " every pipeline together (budget.daily_usd_total, PUT /api/budgets/total)");
+    }
     double share = number(j, "warning_share", "budget.warning_share");
     if (share <= 0 || share >= 1) {
       throw new IllegalArgumentException("budget.warning_share must be a share between 0 and 1 (exclusive), got " + share);

@@ -52,6 +52,7 @@ class BudgetSettingsTest {
     refused("budget.pipelines.review-moderator.dailyusd=5", "unknown configuration key 'budget.pipelines.review-moderator.dailyusd'");
     refused("budget.pipelines.review-moderator.action=pause", "budget.pipelines.review-moderator.daily_usd is required");
     refused("budget.daily_total=5", "unknown configuration key 'budget.daily_total'");
+    refused("pipelines.1.name=total", "a pipeline may not be named 'total'");
   }
 
   private void refused(String set, String message) {
