@@ -137,4 +137,53 @@ class BudgetTest {
       }
     }
   }
+  /** {@code n} reviews of 1,600+ characters, which the moderator's routing sends to deep; returns their ids. */
+  static java.util.List<String> produceLong(PipelineHarness h, int n, String prefix) throws Exception {
+    java.util.Map<String, String> records = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      String id = prefix + "-" + i + "-" + h.run;
+      String text = ("Review " + i + ": the kettle boils fast, the handle stays cool and the lid closes well. ").repeat(20);
+      records.put(id, new com.reviewpipeline.model.ReviewEvent(id, "p-" + i, "u-" + i, text, 3, "2026-11-30T10:00:00Z",
+          "web").toJson().encode());
+    }
+    h.kafka.produceStrings(h.events, records);
+    return java.util.List.copyOf(records.keySet());
+  }
+
+  @Test
+  @DisplayName("a budget with the cheaper_tier action reached: its alert fires, the pipeline keeps consuming and reviews routed to deep are judged on the cheapest tier; raised, routing is back")
+  void cheaperTierAction() throws Exception {
+    try (WebhookReceiver receiver = new WebhookReceiver()) {
+      AlertSettings alerts = AlertSettings.fromJson(new JsonObject()
+          .put("webhooks", new JsonArray().add(receiver.url()))
+          .put("check_interval_ms", 300));
+      try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5, c -> TestConfig.withoutVerdictCache(c)
+          .withAdminToken("t").withHttpPort(0).withAlerts(alerts)
+          .withBudget(c.budget().withPipeline(MOD, 0.002, "cheaper_tier").withCheckIntervalMs(200)))) {
+        h.produceValid(100, 172);
+        PipelineHarness.Node node = h.startNode();
+        AdminApiVerticle admin = new AdminApiVerticle(h.config, node.telemetry());
+        PipelineHarness.await(node.vertx().deployVerticle(admin));
+        port = admin.port();
+        String key = "budget:" + MOD;
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.statuses(key).contains("firing"));
+        assertThat(receiver.messages(key).get(0).getString("text")).contains("cheapest tier (fast)");
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.resultsById().size() == 100);
+
+        java.util.List<String> cheap = produceLong(h, 30, "cheap");
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.resultsById().keySet().containsAll(cheap));
+        assertThat(cheap).allSatisfy(id -> assertThat(h.resultsById().get(id)).singleElement()
+            .satisfies(r -> assertThat(r.getString("tier")).as("tier of %s", id).isEqualTo("fast")));
+        assertThat(node.telemetry().pauseReasons().getOrDefault(MOD, Set.of())).doesNotContain("budget");
+
+        assertThat(call("PUT", "/api/budgets/" + MOD, "{\"daily_usd\": 100}").statusCode()).isEqualTo(200);
+        java.util.List<String> routed = produceLong(h, 5, "routed");
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.resultsById().keySet().containsAll(routed));
+        assertThat(routed).allSatisfy(id -> assertThat(h.resultsById().get(id)).singleElement()
+            .satisfies(r -> assertThat(r.getString("tier")).as("tier of %s", id).isEqualTo("deep")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.statuses(key).contains("resolved"));
+        assertThat(h.dlqRecords()).isEmpty();
+      }
+    }
+  }
 }
