@@ -29,6 +29,7 @@ public final class Telemetry {
   private final java.util.concurrent.atomic.AtomicLong firstConsumedAtMs = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean simulatorAnswered;
   private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> tierShares = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> budgetGauges = new ConcurrentHashMap<>();
   private final Map<String, java.util.function.Supplier<Object>> views = new ConcurrentHashMap<>();
   private final Map<String, java.util.concurrent.atomic.AtomicLong> gauges = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> pausedReasons = new ConcurrentHashMap<>();
@@ -80,7 +81,7 @@ public final class Telemetry {
   }
 
   private java.util.concurrent.atomic.AtomicReference<Double> doubleGauge(String name, String scope, String description) {
-    return tierShares.computeIfAbsent(name + "|" + scope, k -> {
+    return budgetGauges.computeIfAbsent(name + "|" + scope, k -> {
       java.util.concurrent.atomic.AtomicReference<Double> ref = new java.util.concurrent.atomic.AtomicReference<>(0.0);
       Gauge.builder(name, ref, r -> r.get()).tags("scope", scope).description(description).register(registry);
       return ref;
