@@ -46,6 +46,7 @@ public final class BudgetVerticle extends VerticleBase {
   private final Membership membership;
   private final Clock clock;
   private BudgetRules rules;
+  private BudgetMeters meters;
   private BudgetSettings settings;
   private List<String> pipelines;
   private LocalMap<String, String> tiers;
@@ -68,6 +69,7 @@ public final class BudgetVerticle extends VerticleBase {
     settings = app.budget();
     pipelines = app.pipelines().stream().map(PipelineConfig::name).toList();
     rules = new BudgetRules(settings, pipelines, clock);
+    meters = new BudgetMeters(telemetry.registry());
     tiers = vertx.sharedData().getLocalMap(Addresses.BUDGET_TIERS);
     vertx.eventBus().<JsonObject>localConsumer(Addresses.SPEND, m -> spent(m.body()));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.BUDGETS, this::api);
@@ -130,7 +132,7 @@ public final class BudgetVerticle extends VerticleBase {
 
   private Future<Void> apply(Snapshot s, List<BudgetRules.Change> changes) {
     for (BudgetRules.Status st : rules.status(s.spend(), s.limits())) {
-      telemetry.budget(st.scope(), st.spendUsd(), st.limitUsd());
+      meters.set(st.scope(), st.spendUsd(), st.limitUsd());
     }
     Map<String, String> actions = rules.actions();
     String cheapest = app.cheapestTier();

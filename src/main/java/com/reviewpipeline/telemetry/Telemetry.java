@@ -29,7 +29,6 @@ public final class Telemetry {
   private final java.util.concurrent.atomic.AtomicLong firstConsumedAtMs = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean simulatorAnswered;
   private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> tierShares = new ConcurrentHashMap<>();
-  private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> budgetGauges = new ConcurrentHashMap<>();
   private final Map<String, java.util.function.Supplier<Object>> views = new ConcurrentHashMap<>();
   private final Map<String, java.util.concurrent.atomic.AtomicLong> gauges = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> pausedReasons = new ConcurrentHashMap<>();
@@ -70,24 +69,6 @@ public final class Telemetry {
   }
 
   /** A tier's share of a pipeline's events over the routing-drift window (the node raising service alerts sets it). */
-  /**
-   * Today's (UTC) spend and daily budget of one budget scope ({@code total} or a pipeline), summed over the cluster;
-   * a budget of 0 is none.
-   */
-  public void budget(String scope, double spendUsd, double dailyUsd) {
-    doubleGauge("review_budget_spend_today_usd", scope, "USD spent today (UTC) under this budget, summed over the cluster")
-        .set(spendUsd);
-    doubleGauge("review_budget_daily_usd", scope, "daily budget in USD (0: none)").set(dailyUsd);
-  }
-
-  private java.util.concurrent.atomic.AtomicReference<Double> doubleGauge(String name, String scope, String description) {
-    return budgetGauges.computeIfAbsent(name + "|" + scope, k -> {
-      java.util.concurrent.atomic.AtomicReference<Double> ref = new java.util.concurrent.atomic.AtomicReference<>(0.0);
-      Gauge.builder(name, ref, r -> r.get()).tags("scope", scope).description(description).register(registry);
-      return ref;
-    });
-  }
-
   public void tierShare(String pipeline, String tier, double share) {
     tierShares.computeIfAbsent(pipeline + "|" + tier, k -> {
       java.util.concurrent.atomic.AtomicReference<Double> ref = new java.util.concurrent.atomic.AtomicReference<>(Double.NaN);
