@@ -74,6 +74,7 @@ public final class AdminApiVerticle extends VerticleBase {
         .onFailure(err -> error(ctx, 500, "openapi.yaml missing from the classpath")));
     router.route("/api/*").handler(this::authenticate);
     new OpsApi(vertx, app, kafkaAdmin, telemetry, scaler, nodes).mount(router);
+    new BudgetApi(vertx).mount(router);
     if (!app.databaseUrl().isBlank()) {
       reviewQueue = new ReviewQueueApi(vertx, app, ModerationQueries.connect(vertx, app.databaseUrl(), 4));
       reviewQueue.mount(router);
@@ -155,7 +156,10 @@ public final class AdminApiVerticle extends VerticleBase {
           .put("simulator", app.anthropic().baseUrl().startsWith("http://127.0.0.1")
               || answers.stream().map(o -> ((JsonObject) o).getJsonObject("stats"))
                   .anyMatch(st -> st != null && st.getBoolean("simulator_answered", false)));
-      ctx.json(out);
+      // budgets and today's spend are cluster-wide already (shared counters): added once, not summed over the nodes
+      vertx.eventBus().<JsonObject>request(com.reviewpipeline.bus.Addresses.BUDGETS, new JsonObject().put("op", "get"),
+              new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(3000))
+          .onComplete(b -> ctx.json(b.succeeded() ? out.put("budgets", b.result().body()) : out));
     }).onFailure(err -> error(ctx, 500, "stats failed: " + err.getMessage()));
   }
 

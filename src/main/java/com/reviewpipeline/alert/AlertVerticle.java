@@ -70,7 +70,9 @@ public final class AlertVerticle extends VerticleBase {
     // local: each node reports what it saw once (a clustered consumer would repeat it from every node)
     vertx.eventBus().<JsonObject>localConsumer(Addresses.ALERTS, m -> {
       JsonObject a = m.body();
-      transition(a.getString("key", a.getString("type")), true, "critical", a.getString("message"));
+      // "resolved": true clears a condition raised this way (the budget guardrails' warnings and actions)
+      transition(a.getString("key", a.getString("type")), !a.getBoolean("resolved", false),
+          a.getString("severity", "critical"), a.getString("message"));
     });
     vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL, m -> {
       String alert = m.body().getString("alert");

@@ -3,6 +3,7 @@ package com.reviewpipeline.app;
 import com.reviewpipeline.admin.AdminApiVerticle;
 import com.reviewpipeline.admin.Scaler;
 import com.reviewpipeline.alert.AlertVerticle;
+import com.reviewpipeline.budget.BudgetVerticle;
 import com.reviewpipeline.buffer.BatchBufferVerticle;
 import com.reviewpipeline.buffer.Coalescer;
 import com.reviewpipeline.bus.LocalCodec;
@@ -108,6 +109,7 @@ public final class PipelineApp implements Scaler {
         .compose(v -> config.databaseUrl().isBlank() ? Future.succeededFuture()
             : app.start("store", () -> new StoreVerticle(config, telemetry), 1, false))
         .compose(v -> app.start("alerts", () -> new AlertVerticle(config, config.alerts(), telemetry, membership), 1, false))
+        .compose(v -> app.start("budget", () -> new BudgetVerticle(config, telemetry, membership), 1, false))
         .compose(v -> {
           List<Future<?>> all = new ArrayList<>();
           for (PipelineConfig p : config.pipelines()) {

@@ -76,9 +76,13 @@ public final class BatchBufferVerticle extends VerticleBase {
     this.verdicts = verdicts;
   }
 
+  /** pipeline → tier while its budget's cheaper_tier action holds (kept by the budget verticle). */
+  private io.vertx.core.shareddata.LocalMap<String, String> budgetTiers;
+
   @Override
   public Future<?> start() {
     requests = new ClaudeRequests(app.models(), app.anthropic(), calibration);
+    budgetTiers = vertx.sharedData().getLocalMap(Addresses.BUDGET_TIERS);
     detector = app.containment().enabled() ? new InjectionDetector(app.containment().rules()) : null;
     List<Future<?>> ready = new ArrayList<>();
     for (PipelineConfig pipeline : app.pipelines()) {
@@ -143,7 +147,8 @@ public final class BatchBufferVerticle extends VerticleBase {
       return;
     }
     PipelineEvent event = contain(received);
-    String tier = pipeline.tierFor(event.event());
+    // a pipeline whose budget's cheaper_tier action holds goes to the cheapest tier (README "Budget guardrails")
+    String tier = budgetTiers.getOrDefault(pipeline.name(), pipeline.tierFor(event.event()));
     String key = pipeline.name() + "/" + tier + (event.contained() ? "/contained" : "");
     SmartBuffer buffer = buffers.computeIfAbsent(key, k -> newBuffer(pipeline, tier, event.contained()));
     if (buffer.add(event, requests.itemTokens(app.modelFor(tier), event.event())) == SmartBuffer.AddResult.DUPLICATE) {

@@ -54,6 +54,33 @@ public final class Addresses {
    */
   public static final String CIRCUIT = "pipeline.claude.circuit";
 
+  /**
+   * Local: the cost of one answer (JSON {@code {pipeline, usd}}), from the Claude verticles to this node's budget
+   * verticle, which adds it to the cluster-wide spend of the UTC day.
+   */
+  public static final String SPEND = "pipeline.budget.spend";
+
+  /** Local request/reply: the admin API asks this node's budget verticle ({@code {op: get}} or {@code {op: set, scope, daily_usd}}). */
+  public static final String BUDGETS = "pipeline.budget.api";
+
+  /** Published: check the budgets now (a budget changed through some node's API). */
+  public static final String BUDGET_CHECK = "pipeline.budget.check";
+
+  /**
+   * Name of the cluster-wide shared map of budget pauses ({@code pipeline → pause command}, reason {@code budget}):
+   * ingest instances that start later read it, as they read {@link #ADMIN_PAUSES}.
+   */
+  public static final String BUDGET_PAUSES = "pipeline.budget.pauses";
+
+  /** Name of the cluster-wide shared map of budgets changed at run time ({@code scope → daily USD}). */
+  public static final String BUDGET_LIMITS = "pipeline.budget.limits";
+
+  /**
+   * Name of the node-local map {@code pipeline → tier} of pipelines whose budget's {@code cheaper_tier} action holds:
+   * the buffer routes their reviews to that tier. Each node's budget verticle keeps it from the cluster-wide spend.
+   */
+  public static final String BUDGET_TIERS = "pipeline.budget.tiers";
+
   /** Ack address of one ingest instance: {@code pipeline.ack.<instance-id>}. */
   public static String ack(String instanceId) {
     return "pipeline.ack." + instanceId;

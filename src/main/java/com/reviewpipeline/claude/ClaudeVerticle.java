@@ -80,7 +80,8 @@ public final class ClaudeVerticle extends VerticleBase {
     for (PipelineConfig p : app.pipelines()) {
       readers.put(p.name(), ResponseReader.of(p));
     }
-    accounting = new UsageAccounting(telemetry, calibration, requests, new CostCalculator(app.models()));
+    accounting = new UsageAccounting(telemetry, calibration, requests, new CostCalculator(app.models()),
+        (pipeline, usd) -> vertx.eventBus().send(Addresses.SPEND, new JsonObject().put("pipeline", pipeline).put("usd", usd)));
     held = new HeldBatches(breakers, b -> app.modelFor(b.tier()), settings.maxAttempts(), new HeldBatches.Actions(this::call,
         b -> split(b, b.events()), (events, type, message) -> fail(events, type, message, false), () -> owned++));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.CIRCUIT, m -> held.onSuccess(m.body().getString("pipeline"),

@@ -18,8 +18,12 @@ final class UsageAccounting {
   private final TokenCalibration calibration;
   private final ClaudeRequests requests;
   private final CostCalculator costs;
+  /** Told every answer's (pipeline, cost in USD): the budget guardrails count it. */
+  private final java.util.function.BiConsumer<String, Double> spent;
 
-  UsageAccounting(Telemetry telemetry, TokenCalibration calibration, ClaudeRequests requests, CostCalculator costs) {
+  UsageAccounting(Telemetry telemetry, TokenCalibration calibration, ClaudeRequests requests, CostCalculator costs,
+      java.util.function.BiConsumer<String, Double> spent) {
+    this.spent = spent;
     this.telemetry = telemetry;
     this.calibration = calibration;
     this.requests = requests;
@@ -66,6 +70,7 @@ final class UsageAccounting {
       requests.recordAnswer(model, parsed.answerChars(), usage.outputTokens());
     }
     telemetry.cost(pipeline, model, tier, cost);
+    spent.accept(pipeline, cost);
     long actual = usage.totalInputTokens();
     if (actual > 0) {
       telemetry.tokenEstimateError(model, calibration.record(model, rawEstimate, estimate, actual));

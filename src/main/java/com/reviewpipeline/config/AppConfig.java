@@ -22,7 +22,8 @@ public record AppConfig(
     ClusterSettings cluster,
     ContainmentSettings containment,
     int databaseMaxRowAttempts,
-    VerdictCacheSettings verdictCache) {
+    VerdictCacheSettings verdictCache,
+    BudgetSettings budget) {
 
   public String modelFor(String tier) {
     String model = tiers.get(tier);
@@ -46,57 +47,73 @@ public record AppConfig(
 
   public AppConfig withKafka(KafkaSettings k) {
     return new AppConfig(k, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
   }
 
   public AppConfig withAnthropic(ClaudeSettings a) {
     return new AppConfig(kafka, a, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
   }
 
   public AppConfig withPipelines(List<PipelineConfig> p) {
     return new AppConfig(kafka, anthropic, tiers, models, List.copyOf(p), instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
   }
 
   public AppConfig withInstances(Instances i) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, i, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
   }
 
   public AppConfig withDatabaseUrl(String url) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, url,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
   }
 
   public AppConfig withHttpPort(int port) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, port, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
   }
 
   public AppConfig withAlerts(com.reviewpipeline.config.AlertSettings a) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, a, cluster, containment, databaseMaxRowAttempts, verdictCache);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, a, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
   }
 
   public AppConfig withCluster(ClusterSettings c) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, c, containment, databaseMaxRowAttempts, verdictCache);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, c, containment, databaseMaxRowAttempts, verdictCache, budget);
   }
 
   public AppConfig withContainment(ContainmentSettings c) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, c, databaseMaxRowAttempts, verdictCache);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, c, databaseMaxRowAttempts, verdictCache, budget);
   }
 
   public AppConfig withVerdictCache(VerdictCacheSettings v) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, v);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, v, budget);
+  }
+
+  public AppConfig withBudget(BudgetSettings b) {
+    return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, b);
+  }
+
+  /**
+   * The tier of the pipeline's cheapest model: the lowest output price, then the lowest input price (output tokens
+   * are most of the bill once reviews are batched). Where a budget's {@code cheaper_tier} action sends reviews.
+   */
+  public String cheapestTier() {
+    return tiers.keySet().stream()
+        .min(java.util.Comparator.<String>comparingDouble(t -> models.price(modelFor(t)).output())
+            .thenComparingDouble(t -> models.price(modelFor(t)).input()))
+        .orElseThrow();
   }
 
   public AppConfig withAdminToken(String token) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, token, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
   }
 
   @Override

@@ -220,6 +220,8 @@ public final class ConfigLoader {
     });
     List<PipelineConfig> pipelines = new ArrayList<>();
     JsonArray entries = json.getJsonArray("pipelines");
+    List<String> allNames = entries.stream().filter(JsonObject.class::isInstance)
+        .map(e -> ((JsonObject) e).getString("name")).toList();
     for (int i = 0; i < entries.size(); i++) {
       JsonObject p = PipelineConfig.withEntryDefaults(entries.getJsonObject(i), "pipelines." + i);
       if (!p.getBoolean("enabled")) {
@@ -257,6 +259,7 @@ public final class ConfigLoader {
         ClusterSettings.fromJson(json.getJsonObject("cluster")),
         ContainmentSettings.fromJson(containment, rules),
         positive(json.getJsonObject("database").getInteger("max_row_attempts"), "database.max_row_attempts"),
-        VerdictCacheSettings.fromJson(json.getJsonObject("verdict_cache")));
+        VerdictCacheSettings.fromJson(json.getJsonObject("verdict_cache")),
+        BudgetSettings.fromJson(json.getJsonObject("budget"), allNames));
   }
 }

@@ -20,9 +20,9 @@ final class KnownKeys {
 
   /** Sections whose keys are the operator's names. */
   static final Set<String> NAMED = Set.of("tiers", "models", "alerts.routing_drift.bounds",
-      "alerts.routing_drift.bounds.*");
+      "alerts.routing_drift.bounds.*", "budget.pipelines");
   /** Sections checked elsewhere. */
-  static final Set<String> DELEGATED = Set.of("pipelines[].routing[].when");
+  static final Set<String> DELEGATED = Set.of("pipelines[].routing[].when", "budget.pipelines.*");
 
   private KnownKeys() {}
 

@@ -93,17 +93,23 @@ public final class IngestVerticle extends VerticleBase {
     controlConsumer = vertx.eventBus().consumer(Addresses.CONTROL, msg -> onControl(msg.body()));
     return ackConsumer.completion()
         .compose(v -> controlConsumer.completion())
-        .compose(v -> vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.ADMIN_PAUSES))
+        .compose(v -> startPaused(Addresses.ADMIN_PAUSES))
+        .compose(v -> startPaused(Addresses.BUDGET_PAUSES))
+        .compose(v -> consumer.start())
+        .onSuccess(v -> LOG.info("ingest.started pipeline={} group={} topic={} instance={}",
+            pipeline.name(), pipeline.groupId(), kafka.eventsTopic(), instanceId));
+  }
+
+  /** Obeys a pause kept in the cluster-wide map {@code name} (admin, budget) for this pipeline, if there is one. */
+  private Future<Void> startPaused(String name) {
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(name)
         .compose(pauses -> pauses.get(pipeline.name()))
         .map(pause -> {
           if (pause != null) {
             onControl(pause);
           }
           return null;
-        })
-        .compose(v -> consumer.start())
-        .onSuccess(v -> LOG.info("ingest.started pipeline={} group={} topic={} instance={}",
-            pipeline.name(), pipeline.groupId(), kafka.eventsTopic(), instanceId));
+        });
   }
 
   private void onRecord(KafkaConsumerRecord<byte[], byte[]> record) {

@@ -91,4 +91,25 @@ class BatchBufferVerticleTest {
     assertThat(ctx.awaitCompletion(config.pipelines().get(0).buffer().maxWaitMs() + 10_000, TimeUnit.MILLISECONDS))
         .isTrue();
   }
+  @Test
+  @DisplayName("while a budget's cheaper_tier action holds for the pipeline, a review its routing sends to deep is batched on the tier the budget names")
+  void budgetCheaperTierOverridesRouting(Vertx vertx, VertxTestContext ctx) throws Exception {
+    AppConfig config = TestConfig.load(vertx, new JsonObject());
+    PipelineApp.registerCodecs(vertx);
+    String pipeline = config.pipelines().get(0).name();
+    ReviewEvent longReview = new ReviewEvent("long", "prod", "u", "This kettle is fine. ".repeat(100), 3,
+        "2026-01-01T00:00:00Z", "web");
+    assertThat(config.pipelines().get(0).tierFor(longReview)).as("routing alone").isEqualTo("deep");
+    vertx.sharedData().<String, String>getLocalMap(Addresses.BUDGET_TIERS).put(pipeline, config.cheapestTier());
+    vertx.eventBus().<Batch>localConsumer(Addresses.BATCH_READY, msg -> ctx.verify(() -> {
+      assertThat(msg.body().tier()).isEqualTo("fast");
+      assertThat(msg.body().events()).extracting(e -> e.event().eventId()).containsExactly("long");
+      ctx.completeNow();
+    }));
+    vertx.deployVerticle(new BatchBufferVerticle(config, Telemetries.fresh(), new TokenCalibration(50), new Coalescer()))
+        .onComplete(ctx.succeeding(id -> vertx.eventBus().send(Addresses.events(pipeline),
+            new PipelineEvent(pipeline, longReview, new SourceRef("t", 0, 1, "ack"), 0, 0))));
+    assertThat(ctx.awaitCompletion(config.pipelines().get(0).buffer().maxWaitMs() + 10_000, TimeUnit.MILLISECONDS))
+        .isTrue();
+  }
 }

@@ -130,7 +130,7 @@ class ConfigurationTableTest {
       String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
       if (key.equals("pipelines")) {
         out.add("pipelines[]");
-      } else if (key.equals("models") || key.equals("alerts.routing_drift.bounds")) {
+      } else if (key.equals("models") || key.equals("alerts.routing_drift.bounds") || key.equals("budget.pipelines")) {
         out.add(key + ".*");
       } else if (e.getValue() instanceof JsonObject child) {
         out.addAll(leaves(key, child));
@@ -151,6 +151,10 @@ class ConfigurationTableTest {
     if (key.startsWith("models.*.")) {
       String k = key.substring("models.*.".length());
       return k.equals("price") ? "required" : walk(ModelProfile.ENTRY_DEFAULTS, k);
+    }
+    if (key.startsWith("budget.pipelines.*.")) {
+      // the operator's pipeline names; the entry's keys are checked by BudgetSettings
+      return Set.of("daily_usd", "action").contains(key.substring("budget.pipelines.*.".length())) ? new JsonObject() : null;
     }
     if (key.startsWith("alerts.routing_drift.bounds.")) {
       return shipped.getJsonObject("alerts").getJsonObject("routing_drift").getJsonObject("bounds");

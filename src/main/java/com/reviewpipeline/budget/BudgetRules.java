@@ -1,0 +1,144 @@
+package com.reviewpipeline.budget;
+
+import com.reviewpipeline.config.BudgetSettings;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The budget rules, per UTC day: a budget (the total, or a pipeline's) that reaches its warning share warns once that
+ * day; one that reaches 100% starts its action, which holds until the day changes or the budget is raised above the
+ * spend (or removed). A pipeline's action is the stronger of its own budget's and the total's ({@code pause} over
+ * {@code cheaper_tier}). Plain class on an injected clock; not thread-safe: one verticle owns it.
+ */
+public final class BudgetRules {
+
+  /** What changed: a warning, a budget reached (its action starts), an action lifted, a warning cleared (new day). */
+  public enum Kind { WARNING, REACHED, LIFTED, WARNING_CLEARED }
+
+  /** One change of one budget's state; {@code why} says why an action was lifted. */
+  public record Change(Kind kind, String scope, double spendUsd, double limitUsd, String action, String why) {}
+
+  /** One budget as it stands: its limit (0: none), today's spend and its state. */
+  public record Status(String scope, double limitUsd, double spendUsd, String action, boolean warned, boolean reached) {}
+
+  private final BudgetSettings settings;
+  private final List<String> pipelines;
+  private final Clock clock;
+  private LocalDate day;
+  private final Set<String> warned = new HashSet<>();
+  /** Scopes whose budget is reached today → their action. */
+  private final Map<String, String> reached = new HashMap<>();
+
+  public BudgetRules(BudgetSettings settings, Collection<String> pipelines, Clock clock) {
+    this.settings = settings;
+    this.pipelines = List.copyOf(pipelines);
+    this.clock = clock;
+  }
+
+  /** Today's UTC date by the rules' clock: the day spend is counted under. */
+  public LocalDate today() {
+    return LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
+  }
+
+  /**
+   * Compares today's spend with the budgets.
+   *
+   * @param spendByPipeline USD spent today per pipeline, summed over the cluster
+   * @param changedLimits budgets changed at run time (scope → daily USD), over the configured ones
+   * @return the changes since the last evaluation, in order
+   */
+  public List<Change> evaluate(Map<String, Double> spendByPipeline, Map<String, Double> changedLimits) {
+    List<Change> changes = new ArrayList<>();
+    LocalDate now = today();
+    if (day != null && !day.equals(now)) {
+      new TreeMap<>(reached).forEach((scope, action) -> changes.add(new Change(Kind.LIFTED, scope, 0,
+          limit(scope, changedLimits), action, "the UTC day changed to " + now)));
+      warned.stream().sorted().forEach(scope -> changes.add(new Change(Kind.WARNING_CLEARED, scope, 0,
+          limit(scope, changedLimits), settings.action(scope), "the UTC day changed to " + now)));
+      reached.clear();
+      warned.clear();
+    }
+    day = now;
+    for (String scope : scopes()) {
+      double limit = limit(scope, changedLimits);
+      double spend = spend(scope, spendByPipeline);
+      String action = settings.action(scope);
+      if (limit <= 0) {
+        if (reached.remove(scope) != null) {
+          changes.add(new Change(Kind.LIFTED, scope, spend, limit, action, "the budget was removed"));
+        }
+        continue;
+      }
+      if (spend >= settings.warningShare() * limit && warned.add(scope)) {
+        changes.add(new Change(Kind.WARNING, scope, spend, limit, action, null));
+      }
+      if (spend >= limit && !reached.containsKey(scope)) {
+        reached.put(scope, action);
+        changes.add(new Change(Kind.REACHED, scope, spend, limit, action, null));
+      } else if (spend < limit && reached.containsKey(scope)) {
+        reached.remove(scope);
+        changes.add(new Change(Kind.LIFTED, scope, spend, limit, action, String.format(java.util.Locale.ROOT,
+            "the budget was raised to $%.4f", limit)));
+      }
+    }
+    return changes;
+  }
+
+  /** Per pipeline whose budget (or the total) is reached, the action in force: pause wins over cheaper_tier. */
+  public Map<String, String> actions() {
+    Map<String, String> out = new TreeMap<>();
+    String total = reached.get(BudgetSettings.TOTAL);
+    for (String p : pipelines) {
+      String own = reached.get(p);
+      if (BudgetSettings.PAUSE.equals(own) || BudgetSettings.PAUSE.equals(total)) {
+        out.put(p, BudgetSettings.PAUSE);
+      } else if (own != null || total != null) {
+        out.put(p, BudgetSettings.CHEAPER_TIER);
+      }
+    }
+    return out;
+  }
+
+  /** Every budget with its limit, spend and state, the total first. */
+  public List<Status> status(Map<String, Double> spendByPipeline, Map<String, Double> changedLimits) {
+    List<Status> out = new ArrayList<>();
+    for (String scope : scopes()) {
+      out.add(new Status(scope, limit(scope, changedLimits), spend(scope, spendByPipeline), settings.action(scope),
+          warned.contains(scope), reached.containsKey(scope)));
+    }
+    return out;
+  }
+
+  private List<String> scopes() {
+    List<String> out = new ArrayList<>();
+    out.add(BudgetSettings.TOTAL);
+    out.addAll(pipelines);
+    return out;
+  }
+
+  private double limit(String scope, Map<String, Double> changedLimits) {
+    Double changed = changedLimits.get(scope);
+    return changed != null ? changed : settings.dailyUsd(scope);
+  }
+
+  private double spend(String scope, Map<String, Double> spendByPipeline) {
+    if (BudgetSettings.TOTAL.equals(scope)) {
+      return spendByPipeline.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+    return spendByPipeline.getOrDefault(scope, 0.0);
+  }
+
+  /** For tests and logs: the scopes reached today with their actions. */
+  Map<String, String> reached() {
+    return new LinkedHashMap<>(reached);
+  }
+}

@@ -1,0 +1,255 @@
+package com.reviewpipeline.budget;
+
+import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.Membership;
+import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.config.BudgetSettings;
+import com.reviewpipeline.config.PipelineConfig;
+import com.reviewpipeline.telemetry.Telemetry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.core.shareddata.LocalMap;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Daily budget guardrails (README "Budget guardrails"). Every node adds the cost of each answer to a cluster-wide
+ * counter per UTC day and pipeline ({@code sharedData().getCounter}: Hazelcast when clustered), so the spend is the
+ * cluster's, and it survives the node that spent it. Every {@code check_interval_ms} each node reads those counters and
+ * the budgets changed at run time and runs {@link BudgetRules}: each node routes its own buffers for the
+ * {@code cheaper_tier} action; the oldest member alone raises the alerts and pauses or resumes the pipelines (reason
+ * {@code budget}, kept in {@link Addresses#BUDGET_PAUSES} for ingest instances that start later).
+ */
+public final class BudgetVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BudgetVerticle.class);
+  /** Spend is counted in nano-USD: a Haiku batch costs a few hundred micro-USD, so micro-USD would round too much. */
+  static final double NANOS_PER_USD = 1e9;
+  static final String REASON = "budget";
+
+  private final AppConfig app;
+  private final Telemetry telemetry;
+  private final Membership membership;
+  private final Clock clock;
+  private BudgetRules rules;
+  private BudgetMeters meters;
+  private BudgetSettings settings;
+  private List<String> pipelines;
+  private LocalMap<String, String> tiers;
+  private long timer = -1;
+  private boolean checking;
+
+  public BudgetVerticle(AppConfig app, Telemetry telemetry, Membership membership) {
+    this(app, telemetry, membership, Clock.systemUTC());
+  }
+
+  BudgetVerticle(AppConfig app, Telemetry telemetry, Membership membership, Clock clock) {
+    this.app = app;
+    this.telemetry = telemetry;
+    this.membership = membership;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    settings = app.budget();
+    pipelines = app.pipelines().stream().map(PipelineConfig::name).toList();
+    rules = new BudgetRules(settings, pipelines, clock);
+    meters = new BudgetMeters(telemetry.registry());
+    tiers = vertx.sharedData().getLocalMap(Addresses.BUDGET_TIERS);
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.SPEND, m -> spent(m.body()));
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.BUDGETS, this::api);
+    vertx.eventBus().<JsonObject>consumer(Addresses.BUDGET_CHECK, m -> check());
+    timer = vertx.setPeriodic(settings.checkIntervalMs(), t -> check());
+    LOG.info("budget.started total_usd={} pipelines={} warning_share={} check_interval_ms={}",
+        settings.dailyUsdTotal(), settings.pipelines().keySet(), settings.warningShare(), settings.checkIntervalMs());
+    return Future.succeededFuture();
+  }
+
+  private static String counterName(LocalDate day, String pipeline) {
+    return "pipeline.budget.spend." + day + "." + pipeline;
+  }
+
+  private void spent(JsonObject s) {
+    long nanos = Math.round(s.getDouble("usd", 0.0) * NANOS_PER_USD);
+    if (nanos <= 0) {
+      return;
+    }
+    String pipeline = s.getString("pipeline");
+    vertx.sharedData().getCounter(counterName(rules.today(), pipeline))
+        .compose(c -> c.addAndGet(nanos))
+        .onFailure(err -> LOG.warn("budget.spend.failed pipeline={} usd={} error={}", pipeline, s.getDouble("usd"),
+            err.toString()));
+  }
+
+  /** Today's cluster-wide spend per pipeline and the budgets changed at run time. */
+  private Future<Snapshot> snapshot() {
+    LocalDate day = rules.today();
+    List<Future<Long>> reads = new ArrayList<>();
+    for (String p : pipelines) {
+      reads.add(vertx.sharedData().getCounter(counterName(day, p)).compose(c -> c.get()));
+    }
+    Future<Map<String, Double>> limits = vertx.sharedData().<String, Double>getAsyncMap(Addresses.BUDGET_LIMITS)
+        .compose(AsyncMap::entries);
+    return Future.all(reads).compose(v -> limits).map(changed -> {
+      Map<String, Double> spend = new HashMap<>();
+      for (int i = 0; i < pipelines.size(); i++) {
+        spend.put(pipelines.get(i), reads.get(i).result() / NANOS_PER_USD);
+      }
+      return new Snapshot(day, spend, new HashMap<>(changed));
+    });
+  }
+
+  private record Snapshot(LocalDate day, Map<String, Double> spend, Map<String, Double> limits) {}
+
+  private void check() {
+    if (checking) {
+      return;
+    }
+    checking = true;
+    snapshot().compose(s -> apply(s, rules.evaluate(s.spend(), s.limits())))
+        .onComplete(ar -> {
+          checking = false;
+          if (ar.failed()) {
+            LOG.warn("budget.check.failed error={}", ar.cause().toString());
+          }
+        });
+  }
+
+  private Future<Void> apply(Snapshot s, List<BudgetRules.Change> changes) {
+    for (BudgetRules.Status st : rules.status(s.spend(), s.limits())) {
+      meters.set(st.scope(), st.spendUsd(), st.limitUsd());
+    }
+    Map<String, String> actions = rules.actions();
+    String cheapest = app.cheapestTier();
+    for (String p : pipelines) {
+      if (BudgetSettings.CHEAPER_TIER.equals(actions.get(p))) {
+        if (tiers.put(p, cheapest) == null) {
+          LOG.warn("budget.cheaper_tier pipeline={} tier={}", p, cheapest);
+        }
+      } else if (tiers.remove(p) != null) {
+        LOG.info("budget.cheaper_tier.lifted pipeline={}", p);
+      }
+    }
+    if (!membership.oldest()) {
+      // another member raises the alerts and pauses; this one only routes its own buffers
+      return Future.succeededFuture();
+    }
+    changes.forEach(this::announce);
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.BUDGET_PAUSES)
+        .compose(map -> map.keys().compose(pausedNow -> pauses(map, pausedNow, actions)));
+  }
+
+  /** Brings the budget pauses in line with the actions: pause the pipelines that should be, resume the others. */
+  private Future<Void> pauses(AsyncMap<String, JsonObject> map, Set<String> pausedNow, Map<String, String> actions) {
+    List<Future<?>> all = new ArrayList<>();
+    Set<String> wanted = new HashSet<>();
+    actions.forEach((p, a) -> {
+      if (BudgetSettings.PAUSE.equals(a)) {
+        wanted.add(p);
+      }
+    });
+    for (String p : wanted) {
+      if (!pausedNow.contains(p)) {
+        JsonObject cmd = new JsonObject().put("action", "pause").put("pipeline", p).put("reason", REASON)
+            .put("by", "budget");
+        all.add(map.put(p, cmd).onComplete(ar -> vertx.eventBus().publish(Addresses.CONTROL, cmd)));
+      }
+    }
+    for (String p : pausedNow) {
+      if (!wanted.contains(p)) {
+        all.add(map.remove(p).onComplete(ar -> vertx.eventBus().publish(Addresses.CONTROL, new JsonObject()
+            .put("action", "resume").put("pipeline", p).put("reason", REASON).put("by", "budget"))));
+      }
+    }
+    return Future.all(all).mapEmpty();
+  }
+
+  private void announce(BudgetRules.Change c) {
+    String money = String.format(Locale.ROOT, "$%.4f of $%.4f (%.0f%%)", c.spendUsd(), c.limitUsd(),
+        c.limitUsd() > 0 ? 100 * c.spendUsd() / c.limitUsd() : 0);
+    String what = BudgetSettings.TOTAL.equals(c.scope()) ? "the total daily budget" : "the daily budget of pipeline "
+        + c.scope();
+    switch (c.kind()) {
+      case WARNING -> alert("budget_warning", c.scope(), "warning", false, what + " is at " + money + " today (UTC);"
+          + " at 100% the action is " + c.action());
+      case REACHED -> alert("budget", c.scope(), "critical", false, what + " is reached: " + money + " today (UTC);"
+          + (BudgetSettings.PAUSE.equals(c.action()) ? " consumption paused, events wait in Kafka"
+          : " reviews go to the cheapest tier (" + app.cheapestTier() + ")") + " until the UTC day changes or the"
+          + " budget is raised (PUT /api/budgets/" + c.scope() + ")");
+      case LIFTED -> alert("budget", c.scope(), "critical", true, what + ": action " + c.action() + " lifted, " + c.why());
+      case WARNING_CLEARED -> alert("budget_warning", c.scope(), "warning", true, what + ": " + c.why());
+      default -> { }
+    }
+  }
+
+  private void alert(String type, String scope, String severity, boolean resolved, String message) {
+    LOG.warn("budget.{} scope={} {}", resolved ? "resolved" : type, scope, message);
+    vertx.eventBus().publish(Addresses.ALERTS, new JsonObject().put("type", type).put("key", type + ":" + scope)
+        .put("severity", severity).put("resolved", resolved).put("message", message).put("at", Instant.now().toString()));
+  }
+
+  /** The admin API's requests: {@code {op: get}} and {@code {op: set, scope, daily_usd}}. */
+  private void api(Message<JsonObject> m) {
+    JsonObject req = m.body();
+    if ("set".equals(req.getString("op"))) {
+      String scope = req.getString("scope");
+      if (!BudgetSettings.TOTAL.equals(scope) && !pipelines.contains(scope)) {
+        m.fail(404, "no budget '" + scope + "'; budgets: total and " + pipelines);
+        return;
+      }
+      double usd = req.getDouble("daily_usd");
+      vertx.sharedData().<String, Double>getAsyncMap(Addresses.BUDGET_LIMITS)
+          .compose(map -> map.put(scope, usd))
+          .compose(v -> {
+            // the other nodes check now; this one answers with the state the change produced
+            vertx.eventBus().publish(Addresses.BUDGET_CHECK, new JsonObject().put("scope", scope));
+            return snapshot();
+          })
+          .compose(s -> apply(s, rules.evaluate(s.spend(), s.limits())).map(s))
+          .onSuccess(s -> m.reply(view(s)))
+          .onFailure(err -> m.fail(500, "budget change failed: " + err.getMessage()));
+      return;
+    }
+    snapshot().onSuccess(s -> m.reply(view(s))).onFailure(err -> m.fail(500, "budgets failed: " + err.getMessage()));
+  }
+
+  private JsonObject view(Snapshot s) {
+    JsonArray budgets = new JsonArray();
+    for (BudgetRules.Status st : rules.status(s.spend(), s.limits())) {
+      budgets.add(new JsonObject()
+          .put("scope", st.scope())
+          .put("daily_usd", st.limitUsd())
+          .put("configured_daily_usd", settings.dailyUsd(st.scope()))
+          .put("changed_at_run_time", s.limits().containsKey(st.scope()))
+          .put("spend_today_usd", st.spendUsd())
+          .put("share", st.limitUsd() > 0 ? st.spendUsd() / st.limitUsd() : null)
+          .put("action", st.action())
+          .put("warned", st.warned())
+          .put("reached", st.reached()));
+    }
+    return new JsonObject().put("day", s.day().toString()).put("warning_share", settings.warningShare())
+        .put("cheapest_tier", app.cheapestTier()).put("actions", new JsonObject(new HashMap<>(rules.actions())))
+        .put("budgets", budgets);
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+}
