@@ -8,6 +8,8 @@ package com.reviewpipeline.model;
  * @param resends how often it went back to its buffer because an answer left it out
  * @param contained whether its text looks like an instruction to the model, so that it is judged apart from
  *     ordinary reviews (set where events are routed into batches; README "Prompt-injection containment")
+ * @param rejudge null on its first judgement; else where it is judged again and what it was judged before (a cascade's
+ *     escalation or a shadow sample)
  */
 public record PipelineEvent(
     String pipeline,
@@ -16,19 +18,49 @@ public record PipelineEvent(
     int retryCount,
     long enqueuedAtMs,
     int resends,
-    boolean contained) {
+    boolean contained,
+    Rejudge rejudge) {
 
   public PipelineEvent(String pipeline, ReviewEvent event, SourceRef source, int retryCount, long enqueuedAtMs) {
-    this(pipeline, event, source, retryCount, enqueuedAtMs, 0, false);
+    this(pipeline, event, source, retryCount, enqueuedAtMs, 0, false, null);
+  }
+
+  public PipelineEvent(String pipeline, ReviewEvent event, SourceRef source, int retryCount, long enqueuedAtMs,
+      int resends, boolean contained) {
+    this(pipeline, event, source, retryCount, enqueuedAtMs, resends, contained, null);
   }
 
   public PipelineEvent resent() {
-    return new PipelineEvent(pipeline, event, source, retryCount, enqueuedAtMs, resends + 1, contained);
+    return new PipelineEvent(pipeline, event, source, retryCount, enqueuedAtMs, resends + 1, contained, rejudge);
   }
 
   /** The same event, to be judged apart from ordinary reviews. */
   public PipelineEvent asContained() {
-    return new PipelineEvent(pipeline, event, source, retryCount, enqueuedAtMs, resends, true);
+    return new PipelineEvent(pipeline, event, source, retryCount, enqueuedAtMs, resends, true, rejudge);
+  }
+
+  /** The same event to judge on {@code tier} after {@code verdict}, the earlier ones kept (resends start over). */
+  public PipelineEvent escalated(String tier, Rejudge.Prior verdict) {
+    java.util.List<Rejudge.Prior> prior = new java.util.ArrayList<>(rejudge == null ? java.util.List.of() : rejudge.prior());
+    prior.add(verdict);
+    return new PipelineEvent(pipeline, event, source, retryCount, enqueuedAtMs, 0, contained,
+        new Rejudge(Rejudge.Kind.ESCALATION, tier, java.util.List.copyOf(prior)));
+  }
+
+  /** A copy of the event to judge on {@code tier} for comparison with its published verdict {@code published}. */
+  public PipelineEvent shadow(String tier, Rejudge.Prior published) {
+    return new PipelineEvent(pipeline, event, source, retryCount, enqueuedAtMs, 0, contained,
+        new Rejudge(Rejudge.Kind.SHADOW, tier, java.util.List.of(published)));
+  }
+
+  /** A shadow sample: its verdict is compared, never published, and it never holds its offset. */
+  public boolean isShadow() {
+    return rejudge != null && rejudge.kind() == Rejudge.Kind.SHADOW;
+  }
+
+  /** Judged before by a cascade's first tier: its verdict published will name the earlier ones. */
+  public boolean isEscalated() {
+    return rejudge != null && rejudge.kind() == Rejudge.Kind.ESCALATION;
   }
 
   public String id() {

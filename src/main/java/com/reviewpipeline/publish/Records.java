@@ -5,6 +5,8 @@ import com.reviewpipeline.model.EventResult;
 import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.model.RejectedRecord;
 import com.reviewpipeline.model.ReviewEvent;
+import com.reviewpipeline.model.Rejudge;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -37,6 +39,9 @@ public final class Records {
       out.put("channel", channel); // the review's own source (web, mobile, api); "source" is its Kafka position
     }
     boolean flagged = pipeline.flags(r.verdict());
+    if (r.event().isEscalated()) {
+      out.put("escalated_from", escalatedFrom(pipeline, r.event()));
+    }
     return out
         .put("flagged", flagged)
         .put("contained", r.event().contained())
@@ -51,6 +56,27 @@ public final class Records {
         .put("retry_count", r.event().retryCount())
         .put("source", source(r.event()))
         .put("processed_at", Instant.now().toString());
+  }
+
+  /**
+   * The earlier verdicts of an event a cascade escalated, oldest first: model, tier, why it was escalated, whether it
+   * flagged the review, its documented verdict fields and its cost share (already inside the result's
+   * {@code cost_usd}). Only an escalated event's result has the field.
+   */
+  private static JsonArray escalatedFrom(PipelineConfig pipeline, PipelineEvent e) {
+    JsonArray out = new JsonArray();
+    for (Rejudge.Prior p : e.rejudge().prior()) {
+      JsonObject verdict = new JsonObject();
+      pipeline.verdictFields().forEach(f -> verdict.put(f, p.verdict().getValue(f)));
+      out.add(new JsonObject()
+          .put("model", p.model())
+          .put("tier", p.tier())
+          .put("reason", p.reason())
+          .put("flagged", p.flagged())
+          .put("verdict", verdict)
+          .put("cost_usd", p.costUsd()));
+    }
+    return out;
   }
 
   /** The seed's DLQ payload for an event whose processing failed. */
