@@ -105,6 +105,11 @@ public record CascadeConfig(
 
   private static EscalationRule rule(JsonObject r, String first, String to, Set<String> tiers, List<String> fields,
       String where, String pipeline) {
+    for (String key : r.fieldNames()) {
+      if (!key.equals("tier") && !key.equals("when")) {
+        throw new IllegalArgumentException(where + "unknown key '" + key + "'; a rule has tier and when");
+      }
+    }
     String tier = r.getString("tier", "");
     if (!tier.isEmpty()) {
       requireTier(tiers, tier, where + "tier");
