@@ -164,7 +164,14 @@ public final class ClaudeVerticle extends VerticleBase {
       case HOLD_NO_KEY -> hold(batch, s.attempt(), "no_usable_api_key", NO_KEY, false);
       case SPLIT -> split(batch, batch.events());
       case FAIL_TOO_LARGE -> fail(batch.events(), "request_too_large", error.message(), false);
-      case PIPELINE_FAILURE -> pipelineFailure(s, status, error.message());
+      // the reference tier failing for shadow samples is no reason to pause the pipeline: the samples are dropped
+      case PIPELINE_FAILURE -> {
+        if (batch.events().stream().allMatch(PipelineEvent::isShadow)) {
+          fail(batch.events(), error.type(), error.message(), false);
+        } else {
+          pipelineFailure(s, status, error.message());
+        }
+      }
       case RETRY_RULE -> retryOrFail(batch, s.attempt(), error.type(), error.message(),
           RetryPolicy.retryable(status, resp.getHeader("x-should-retry")), resp);
     }
