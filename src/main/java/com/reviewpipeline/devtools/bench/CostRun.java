@@ -45,9 +45,11 @@ final class CostRun {
   /**
    * @param usdPer1000 every call's cost (first verdicts a cascade escalated, shadow samples) over the published verdicts
    * @param cascade the pipeline's {@code cascade} section of the stats (escalations, shadow agreement); empty when off
+   * @param shadowUsdPer1000 the part of {@code usdPer1000} spent on the shadow reference tier (every call there when
+   *     no published verdict comes from that tier, as in the moderator's cascade; 0 without shadow sampling)
    */
   record Outcome(String name, int events, double inPerEvent, double outPerEvent, double thinkingPerEvent,
-      double usdPer1000, Map<String, Integer> byTier, long requests, JsonObject cascade) {
+      double usdPer1000, Map<String, Integer> byTier, long requests, JsonObject cascade, double shadowUsdPer1000) {
 
     /** Output tokens of the answers' JSON (or tool input) per event: output less thinking. */
     double answerPerEvent() {
@@ -62,12 +64,20 @@ final class CostRun {
           .put("answer_tokens_per_event", BenchFigures.round(answerPerEvent(), 1))
           .put("usd_per_1000", BenchFigures.round(usdPer1000, 4))
           .put("events_by_tier", new JsonObject(new TreeMap<>(byTier))).put("requests", requests)
-          .put("cascade", cascade);
+          .put("cascade", cascade).put("shadow_usd_per_1000", BenchFigures.round(shadowUsdPer1000, 4));
     }
   }
 
   /** An outcome with the verdicts behind it. */
   record Judged(Outcome outcome, List<EventResult> results, PipelineConfig pipeline) {}
+
+  private static double shadowUsd(Telemetry telemetry, PipelineConfig p) {
+    if (p.shadow().sampleShare() == 0) {
+      return 0;
+    }
+    return telemetry.registry().find("claude_cost_usd_total").tag("tier", p.shadow().referenceTier()).counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+  }
 
   private static int outcomes(List<EventResult> results, List<FailedEvents> failures) {
     return results.size() + failures.stream().mapToInt(f -> f.events().size()).sum();
@@ -157,7 +167,8 @@ final class CostRun {
         thinking += sim.stats().getJsonObject("by_model").getJsonObject(model).getLong("thinking_tokens", 0L);
       }
       return new Judged(new Outcome(name, k, in / k, outTok / k, (double) thinking / k, usd / k * 1000, byTier,
-          sim.stats().getLong("requests"), telemetry.cascadeStats().getJsonObject(p.name(), new JsonObject())),
+          sim.stats().getLong("requests"), telemetry.cascadeStats().getJsonObject(p.name(), new JsonObject()),
+          shadowUsd(telemetry, p) / k * 1000),
           List.copyOf(results), p);
     } finally {
       vertx.close().await();

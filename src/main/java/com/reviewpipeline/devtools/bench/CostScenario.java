@@ -33,6 +33,14 @@ final class CostScenario {
     this.runs = new CostRun(bench);
   }
 
+  private static String referenceTier(com.reviewpipeline.config.PipelineConfig p) {
+    return p.shadow().referenceTier().isEmpty() ? "deep" : p.shadow().referenceTier();
+  }
+
+  private static List<String> shadowFields(com.reviewpipeline.config.PipelineConfig p) {
+    return p.shadow().fields().isEmpty() ? p.flagFields() : p.shadow().fields();
+  }
+
   /** Per pair of tiers: samples and each field's agreement, e.g. {@code fast_vs_deep n=1710 is_fake 0.975 ...}. */
   static String shadowLine(JsonObject cascade) {
     JsonObject pairs = cascade.getJsonObject("shadow", new JsonObject()).getJsonObject("pairs", new JsonObject());
@@ -79,14 +87,18 @@ final class CostScenario {
         List.of());
     // what the cascade costs in quality: every published verdict off the reference tier shadowed there
     CostRun.Outcome all = runs.outcome("(a, shadow all) defaults, every verdict also judged on the reference tier", mix,
-        p -> p.withShadow(new ShadowConfig(1.0, p.shadow().referenceTier().isEmpty() ? "deep" : p.shadow().referenceTier(),
-            p.shadow().fields().isEmpty() ? p.flagFields() : p.shadow().fields())), false, List.of());
+        p -> p.withShadow(new ShadowConfig(1.0, referenceTier(p), shadowFields(p))), false, List.of());
     // for reference, not in the ratios: the same defaults pinned to last generation's models and prices
     CostRun.Outcome legacy = runs.outcome("(a, 4.x) defaults on Haiku 4.5 / Sonnet 4.6 / Opus 4.6", mix, p -> p, false,
         List.of("tiers.fast=claude-haiku-4-5", "tiers.balanced=claude-sonnet-4-6", "tiers.deep=claude-opus-4-6"));
     System.out.printf("%-72s %10s %11s %9s %10s %9s %9s  %s%n", "set-up (review-moderator, standard mix)", "in tok/ev",
         "out tok/ev", "think/ev", "answer/ev", "$/1000", "requests", "events by tier");
-    for (CostRun.Outcome o : List.of(a, verbose, b, c, legacy, all)) {
+    // the trade-off: the same cascade escalating only uncertain verdicts, every verdict shadowed to measure it
+    CostRun.Outcome uncertain = runs.outcome("(a, uncertain only, shadow all) cascade escalating low confidence only", mix,
+        p -> p.withCascade(new CascadeConfig(p.cascade().enabled(), p.cascade().firstTier(), p.cascade().escalateTo(),
+            false, p.cascade().confidenceBelow(), p.cascade().rules()))
+            .withShadow(new ShadowConfig(1.0, referenceTier(p), shadowFields(p))), false, List.of());
+    for (CostRun.Outcome o : List.of(a, verbose, b, c, legacy, all, uncertain)) {
       System.out.printf("%-72s %10.1f %11.1f %9.2f %10.1f %9.4f %9d  %s%n", o.name(), o.inPerEvent(), o.outPerEvent(),
           o.thinkingPerEvent(), o.answerPerEvent(), o.usdPer1000(), o.requests(), o.byTier());
     }
@@ -100,11 +112,18 @@ final class CostScenario {
     System.out.printf("RESULT cascade (a): %s of %s first verdicts escalated (%s), by reason %s; shadow samples %s%n",
         a.cascade().getValue("escalated"), a.cascade().getValue("first_verdicts"), a.cascade().getValue("escalation_share"),
         a.cascade().getValue("escalated_by_reason"), shadowLine(a.cascade()));
-    System.out.printf("RESULT shadow agreement of the cascade, every verdict: %s; shadow run $%.4f per 1000 (a: $%.4f)%n",
-        shadowLine(all.cascade()), all.usdPer1000(), a.usdPer1000());
+    System.out.printf("RESULT shadow agreement of the cascade, every verdict: %s; $%.4f per 1000 without the shadows "
+        + "(a: $%.4f, with its 2%% shadows $%.4f of it)%n", shadowLine(all.cascade()), all.usdPer1000() - all.shadowUsdPer1000(),
+        a.usdPer1000(), a.shadowUsdPer1000());
+    System.out.printf("RESULT escalating uncertain verdicts only: %s of %s escalated; agreement %s; $%.4f per 1000 without "
+        + "the shadows: a/b %.3f, a/c %.3f%n", uncertain.cascade().getValue("escalated"),
+        uncertain.cascade().getValue("first_verdicts"), shadowLine(uncertain.cascade()),
+        uncertain.usdPer1000() - uncertain.shadowUsdPer1000(),
+        (uncertain.usdPer1000() - uncertain.shadowUsdPer1000()) / b.usdPer1000(),
+        (uncertain.usdPer1000() - uncertain.shadowUsdPer1000()) / c.usdPer1000());
     return new JsonObject().put("events", n).put("a", a.toJson()).put("b", b.toJson()).put("c", c.toJson())
         .put("a_legacy_models", legacy.toJson()).put("a_verbose_verdicts", verbose.toJson())
-        .put("a_shadow_all", all.toJson())
+        .put("a_shadow_all", all.toJson()).put("a_uncertain_only_shadow_all", uncertain.toJson())
         .put("ratio_a_b", BenchFigures.round(ab, 3)).put("ratio_a_c", BenchFigures.round(ac, 3))
         .put("targets", new JsonObject().put("a_b", "<= 0.25").put("a_c", "<= 0.10"))
         .put("target_met", new JsonObject().put("a_b", ab <= 0.25).put("a_c", ac <= 0.10))
