@@ -44,6 +44,7 @@
       $('models').innerHTML = models.map(([name, m]) => '<div><span class="bar" style="width:' + (200 * (m.processed || 0) / total).toFixed(0) + 'px"></span>'
         + esc(name) + ' — ' + (m.processed || 0) + ' events, $' + (m.cost_usd || 0).toFixed(4) + '</div>').join('');
       renderNodes(stats.nodes || []);
+      renderCascade(stats.cascade || {});
       const lag = await api('GET', '/api/lag');
       const pipelines = await api('GET', '/api/pipelines');
       const groups = new Set(pipelines.pipelines.map((p) => p.group_id));
@@ -68,6 +69,18 @@
       + '<td><button data-action="' + (p.paused ? 'resume' : 'pause') + '">' + (p.paused ? 'Resume' : 'Pause') + '</button></td>'
       + ['max_size', 'max_wait_ms', 'max_tokens'].map((k) => '<td><input type="number" name="' + k + '" value="' + p.buffer[k] + '"></td>').join('')
       + '<td><button data-action="buffer">Apply</button></td></tr>').join('');
+  }
+  function pct(x) { return x == null ? '–' : (100 * x).toFixed(1) + '%'; }
+  function renderCascade(cascade) {
+    const rows = [];
+    Object.entries(cascade).forEach(([name, c]) => {
+      const escalated = c.first_verdicts ? c.escalated + ' of ' + c.first_verdicts + ' (' + pct(c.escalation_share) + ')' : '–';
+      const pairs = Object.entries((c.shadow && c.shadow.pairs) || {});
+      if (pairs.length === 0) { pairs.push(['–', {}]); }
+      pairs.forEach(([pair, p]) => rows.push('<tr data-pipeline="' + esc(name) + '" data-pair="' + esc(pair) + '"><td>' + esc(name) + '</td><td>' + esc(escalated) + '</td><td>' + esc(pair) + '</td><td>' + (p.samples || 0) + '</td><td>'
+        + esc(Object.entries(p.fields || {}).map(([f, v]) => f + ' ' + pct(v.agreement)).join(', ')) + '</td></tr>'));
+    });
+    $('cascade').tBodies[0].innerHTML = rows.length ? rows.join('') : '<tr><td colspan="5" class="muted">no cascade or shadow sampling</td></tr>';
   }
   function renderNodes(nodes) {
     $('nodes').tBodies[0].innerHTML = nodes.map((n) => n.error

@@ -103,7 +103,8 @@ public final class BatchBufferVerticle extends VerticleBase {
    * way in). This node's cache answers at once; only on its miss, and only in a cluster, the members' shared map.
    */
   private void onEvent(PipelineConfig pipeline, PipelineEvent received) {
-    if (verdicts == null || received.rejudge() || received.resends() > 0) {
+    // an escalation or a shadow is a further look at an event just judged: never answered from the cache
+    if (verdicts == null || received.forced() || received.resends() > 0 || received.rejudge() != null) {
       judge(pipeline, received);
       return;
     }
@@ -141,15 +142,19 @@ public final class BatchBufferVerticle extends VerticleBase {
   }
 
   private void judge(PipelineConfig pipeline, PipelineEvent received) {
-    if (!coalescer.admit(received)) {
+    // a shadow sample is a second look at an event already published: no copy waits for it (README "Shadow sampling")
+    if (!received.isShadow() && !coalescer.admit(received)) {
       // another copy of this event is being judged: this one takes its outcome (see Coalescer)
       telemetry.coalesced(pipeline.name());
       return;
     }
     PipelineEvent event = contain(received);
-    // a pipeline whose budget's cheaper_tier action holds goes to the cheapest tier (README "Budget guardrails")
-    String tier = budgetTiers.getOrDefault(pipeline.name(), pipeline.tierFor(event.event()));
-    String key = pipeline.name() + "/" + tier + (event.contained() ? "/contained" : "");
+    // an escalated or shadow event is judged on the tier it was sent to, whatever its routing says; otherwise a
+    // pipeline whose budget's cheaper_tier action holds goes to the cheapest tier (README "Budget guardrails")
+    String tier = event.rejudge() != null ? event.rejudge().tier()
+        : budgetTiers.getOrDefault(pipeline.name(), pipeline.tierFor(event.event()));
+    // shadows apart: a shadow and a re-read copy of its event must never meet as duplicates in one buffer
+    String key = pipeline.name() + "/" + tier + (event.contained() ? "/contained" : "") + (event.isShadow() ? "/shadow" : "");
     SmartBuffer buffer = buffers.computeIfAbsent(key, k -> newBuffer(pipeline, tier, event.contained()));
     if (buffer.add(event, requests.itemTokens(app.modelFor(tier), event.event())) == SmartBuffer.AddResult.DUPLICATE) {
       // the coalescer admits only one copy of an event, so this is that same record again: it is buffered already

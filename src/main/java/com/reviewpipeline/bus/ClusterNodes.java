@@ -133,6 +133,15 @@ public final class ClusterNodes {
       long lookups = h.longValue() + m.longValue();
       o.put("hit_rate", lookups == 0 ? 0.0 : Math.round(h.longValue() * 10_000.0 / lookups) / 10_000.0);
     }
+    // a shadow field's agreement (telemetry's CascadeStats): summed counts, the share recomputed from them
+    if (o.getValue("agree") instanceof Number a && o.getValue("disagree") instanceof Number d) {
+      long total = a.longValue() + d.longValue();
+      o.put("agreement", total == 0 ? null : Math.round(a.doubleValue() / total * 10_000) / 10_000.0);
+    }
+    if (o.getValue("escalated") instanceof Number up && o.getValue("first_verdicts") instanceof Number first) {
+      o.put("escalation_share", first.longValue() == 0 ? null
+          : Math.round(up.doubleValue() / first.longValue() * 10_000) / 10_000.0);
+    }
     o.forEach(e -> {
       if (e.getValue() instanceof JsonObject child) {
         fixRatios(child);

@@ -3,6 +3,7 @@ package com.reviewpipeline.claude;
 import com.reviewpipeline.model.Batch;
 import com.reviewpipeline.model.EventResult;
 import com.reviewpipeline.model.PipelineEvent;
+import com.reviewpipeline.model.Rejudge;
 import com.reviewpipeline.model.Usage;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -37,13 +38,18 @@ public record AnswerPlan(
    */
   /**
    * The results of the answered events: each carries an equal share of the batch's cost and tokens (the request
-   * was one, its items are not billed apart).
+   * was one, its items are not billed apart), plus, for an event a cascade escalated, its earlier verdicts' shares.
    */
   public List<EventResult> results(Batch batch, String model, Usage usage, double cost) {
     int n = batch.size();
     List<EventResult> out = new ArrayList<>();
-    verdicts.forEach((e, verdict) -> out.add(new EventResult(e, verdict, model, batch.tier(), batch.id(), n, cost / n,
-        (double) usage.totalInputTokens() / n, (double) usage.outputTokens() / n)));
+    verdicts.forEach((e, verdict) -> {
+      List<Rejudge.Prior> prior = e.isEscalated() ? e.rejudge().prior() : List.of();
+      out.add(new EventResult(e, verdict, model, batch.tier(), batch.id(), n,
+          cost / n + prior.stream().mapToDouble(Rejudge.Prior::costUsd).sum(),
+          (double) usage.totalInputTokens() / n + prior.stream().mapToDouble(Rejudge.Prior::inputTokens).sum(),
+          (double) usage.outputTokens() / n + prior.stream().mapToDouble(Rejudge.Prior::outputTokens).sum()));
+    });
     return out;
   }
 

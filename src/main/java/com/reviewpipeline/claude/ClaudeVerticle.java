@@ -165,7 +165,14 @@ public final class ClaudeVerticle extends VerticleBase {
       case HOLD_NO_KEY -> hold(batch, s.attempt(), "no_usable_api_key", NO_KEY, false);
       case SPLIT -> split(batch, batch.events());
       case FAIL_TOO_LARGE -> fail(batch.events(), "request_too_large", error.message(), false);
-      case PIPELINE_FAILURE -> pipelineFailure(s, status, error.message());
+      // the reference tier failing for shadow samples is no reason to pause the pipeline: the samples are dropped
+      case PIPELINE_FAILURE -> {
+        if (batch.events().stream().allMatch(PipelineEvent::isShadow)) {
+          fail(batch.events(), error.type(), error.message(), false);
+        } else {
+          pipelineFailure(s, status, error.message());
+        }
+      }
       case RETRY_RULE -> retryOrFail(batch, s.attempt(), error.type(), error.message(),
           RetryPolicy.retryable(status, resp.getHeader("x-should-retry")), resp);
     }
@@ -223,8 +230,13 @@ public final class ClaudeVerticle extends VerticleBase {
     fail(batch.events(), errorType, message, retryable);
   }
 
+  /** Shadow samples that fail are counted and dropped: they hold no offset and their verdict is never published. */
   private void fail(List<PipelineEvent> events, String errorType, String message, boolean retryable) {
-    vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(events, errorType, message, retryable));
+    List<PipelineEvent> real = events.stream().filter(e -> !e.isShadow()).toList();
+    events.stream().filter(PipelineEvent::isShadow).forEach(e -> telemetry.shadowFailed(e.pipeline(), errorType));
+    if (!real.isEmpty()) {
+      vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(real, errorType, message, retryable));
+    }
     owned--;
   }
 
@@ -274,17 +286,22 @@ public final class ClaudeVerticle extends VerticleBase {
   private void execute(Batch batch, String model, AnswerPlan plan, Usage usage, double cost) {
     int n = batch.size();
     PipelineConfig pipeline = app.pipeline(batch.pipeline());
-    List<EventResult> results = plan.results(batch, model, usage, cost);
+    boolean saving = vertx.sharedData().getLocalMap(Addresses.BUDGET_TIERS).containsKey(pipeline.name());
+    Rejudgements next = Rejudgements.of(pipeline, plan.results(batch, model, usage, cost), saving);
+    List<EventResult> results = next.publish();
     results.forEach(r -> telemetry.processed(pipeline.name(), model, batch.tier(), pipeline.flags(r.verdict()), r.event().contained()));
     if (!results.isEmpty()) {
       vertx.eventBus().send(Addresses.RESULTS, new BatchResults(batch.id(), pipeline.name(), results));
     }
+    rejudge(pipeline.name(), next);
     for (List<PipelineEvent> part : plan.splits()) {
       LOG.info("claude.batch.split pipeline={} batch={} events={} part={}", batch.pipeline(), batch.id(), n, part.size());
       owned++;
       call(HeldBatches.sub(batch, part), 1, false);
     }
-    if (plan.fallback() != null) {
+    if (plan.fallback() != null && plan.fallback().isShadow()) {
+      telemetry.shadowFailed(pipeline.name(), "refusal");
+    } else if (plan.fallback() != null) {
       LOG.info("claude.refusal.fallback pipeline={} event={} tier={}", batch.pipeline(), plan.fallback().id(),
           pipeline.refusalFallbackTier());
       owned++;
@@ -299,6 +316,28 @@ public final class ClaudeVerticle extends VerticleBase {
       vertx.eventBus().send(Addresses.events(pipeline.name()), e.resent());
     }
     owned--;
+  }
+
+  /**
+   * Escalated events go back to the buffer for their higher tier, and shadow samples to the reference tier's, both
+   * as a resend does; an escalated event's offset stays held until its last verdict is published.
+   */
+  private void rejudge(String pipeline, Rejudgements next) {
+    if (next.firstVerdicts() > 0) {
+      telemetry.cascadeFirstVerdicts(pipeline, next.firstVerdicts());
+    }
+    for (PipelineEvent e : next.escalate()) {
+      var from = e.rejudge().prior().get(e.rejudge().prior().size() - 1);
+      LOG.debug("claude.cascade.escalated pipeline={} event={} from={} to={} reason={}", pipeline, e.id(), from.tier(),
+          e.rejudge().tier(), from.reason());
+      telemetry.escalated(pipeline, from.tier(), e.rejudge().tier(), from.reason());
+      vertx.eventBus().send(Addresses.events(pipeline), e);
+    }
+    next.comparisons().forEach(c -> telemetry.shadowCompared(pipeline, c.pair(), c.agree()));
+    for (PipelineEvent e : next.shadows()) {
+      telemetry.shadowSampled(pipeline);
+      vertx.eventBus().send(Addresses.events(pipeline), e);
+    }
   }
 
   private void split(Batch batch, List<PipelineEvent> events) {

@@ -13,6 +13,8 @@ import java.util.List;
  * @param refusalFallbackTier where a review refused on its own is tried once more before it is dead-lettered
  *     as {@code refusal} (empty: nowhere)
  * @param mapping how answer items map to the documented verdict fields (the tool file's {@code compact} section)
+ * @param cascade which first verdicts are judged again on a higher tier ({@link CascadeConfig#OFF}: none)
+ * @param shadow which published verdicts are compared with a reference tier's ({@link ShadowConfig#OFF}: none)
  */
 public record PipelineConfig(
     String name,
@@ -26,7 +28,17 @@ public record PipelineConfig(
     int maxOutputTokens,
     BufferConfig buffer,
     String refusalFallbackTier,
-    VerdictMapping mapping) {
+    VerdictMapping mapping,
+    CascadeConfig cascade,
+    ShadowConfig shadow) {
+
+  /** A pipeline without cascade or shadow sampling. */
+  public PipelineConfig(String name, String groupId, String systemPrompt, JsonObject tool, List<String> flagFields,
+      String defaultTier, List<RouteRule> routes, int outputCharsPerItem, int maxOutputTokens, BufferConfig buffer,
+      String refusalFallbackTier, VerdictMapping mapping) {
+    this(name, groupId, systemPrompt, tool, flagFields, defaultTier, routes, outputCharsPerItem, maxOutputTokens, buffer,
+        refusalFallbackTier, mapping, CascadeConfig.OFF, ShadowConfig.OFF);
+  }
 
   /** A pipeline whose answer items are the documented verdict fields already. */
   public PipelineConfig(String name, String groupId, String systemPrompt, JsonObject tool, List<String> flagFields,
@@ -69,7 +81,7 @@ public record PipelineConfig(
 
   public PipelineConfig withGroupId(String group) {
     return new PipelineConfig(name, group, systemPrompt, tool, flagFields, defaultTier, routes, outputCharsPerItem,
-        maxOutputTokens, buffer, refusalFallbackTier, mapping);
+        maxOutputTokens, buffer, refusalFallbackTier, mapping, cascade, shadow);
   }
 
   /** Whether a verdict flags its review: one of the tool file's {@code flag_fields} is true. */
@@ -80,12 +92,22 @@ public record PipelineConfig(
   /** The same pipeline with other routing: no rules sends everything to {@code defaultTier}. */
   public PipelineConfig withRouting(String defaultTier, List<RouteRule> rules) {
     return new PipelineConfig(name, groupId, systemPrompt, tool, flagFields, defaultTier, List.copyOf(rules),
-        outputCharsPerItem, maxOutputTokens, buffer, refusalFallbackTier, mapping);
+        outputCharsPerItem, maxOutputTokens, buffer, refusalFallbackTier, mapping, cascade, shadow);
   }
 
   public PipelineConfig withBuffer(BufferConfig b) {
     return new PipelineConfig(name, groupId, systemPrompt, tool, flagFields, defaultTier, routes, outputCharsPerItem,
-        maxOutputTokens, b, refusalFallbackTier, mapping);
+        maxOutputTokens, b, refusalFallbackTier, mapping, cascade, shadow);
+  }
+
+  public PipelineConfig withCascade(CascadeConfig c) {
+    return new PipelineConfig(name, groupId, systemPrompt, tool, flagFields, defaultTier, routes, outputCharsPerItem,
+        maxOutputTokens, buffer, refusalFallbackTier, mapping, c, shadow);
+  }
+
+  public PipelineConfig withShadow(ShadowConfig s) {
+    return new PipelineConfig(name, groupId, systemPrompt, tool, flagFields, defaultTier, routes, outputCharsPerItem,
+        maxOutputTokens, buffer, refusalFallbackTier, mapping, cascade, s);
   }
 
   /**
@@ -99,7 +121,12 @@ public record PipelineConfig(
       .put("output_chars_per_item", 140)
       .put("max_output_tokens", 4096)
       .put("refusal_fallback_tier", "")
-      .put("buffer", new JsonObject().put("max_size", 20).put("max_wait_ms", 3000).put("max_tokens", 15000));
+      .put("buffer", new JsonObject().put("max_size", 20).put("max_wait_ms", 3000).put("max_tokens", 15000))
+      .put("cascade", new JsonObject().put("enabled", false).put("first_tier", "fast").put("escalate_to", "balanced")
+          .put("escalate_when", new JsonObject().put("flagged", true).put("confidence_below", 0.7)
+              .put("rules", new JsonArray())))
+      .put("shadow", new JsonObject().put("sample_share", 0.0).put("reference_tier", "deep")
+          .put("fields", new JsonArray()));
 
   /** A pipeline entry with the defaults of the keys it leaves out. */
   static JsonObject withEntryDefaults(JsonObject entry, String where) {
@@ -136,7 +163,9 @@ public record PipelineConfig(
         j.getInteger("max_output_tokens"),
         BufferConfig.fromJson(j.getJsonObject("buffer")),
         fallbackTier(j, tiers, name),
-        mapping);
+        mapping,
+        CascadeConfig.fromJson(j.getJsonObject("cascade"), tiers, mapping.fields(), name),
+        ShadowConfig.fromJson(j.getJsonObject("shadow"), tiers, mapping.fields(), flagFields, name));
   }
 
   private static String fallbackTier(JsonObject j, java.util.Set<String> tiers, String name) {

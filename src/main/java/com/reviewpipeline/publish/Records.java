@@ -5,6 +5,8 @@ import com.reviewpipeline.model.EventResult;
 import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.model.RejectedRecord;
 import com.reviewpipeline.model.ReviewEvent;
+import com.reviewpipeline.model.Rejudge;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -42,6 +44,9 @@ public final class Records {
     if (r.cached()) {
       out.put("cached_from", r.cachedFrom());
     }
+    if (r.event().isEscalated()) {
+      out.put("escalated_from", escalatedFrom(pipeline, r.event()));
+    }
     return out
         .put("flagged", flagged)
         .put("contained", r.event().contained())
@@ -59,6 +64,27 @@ public final class Records {
         .put("processed_at", Instant.now().toString());
   }
 
+  /**
+   * The earlier verdicts of an event a cascade escalated, oldest first: model, tier, why it was escalated, whether it
+   * flagged the review, its documented verdict fields and its cost share (already inside the result's
+   * {@code cost_usd}). Only an escalated event's result has the field.
+   */
+  private static JsonArray escalatedFrom(PipelineConfig pipeline, PipelineEvent e) {
+    JsonArray out = new JsonArray();
+    for (Rejudge.Prior p : e.rejudge().prior()) {
+      JsonObject verdict = new JsonObject();
+      pipeline.verdictFields().forEach(f -> verdict.put(f, p.verdict().getValue(f)));
+      out.add(new JsonObject()
+          .put("model", p.model())
+          .put("tier", p.tier())
+          .put("reason", p.reason())
+          .put("flagged", p.flagged())
+          .put("verdict", verdict)
+          .put("cost_usd", p.costUsd()));
+    }
+    return out;
+  }
+
   /** The seed's DLQ payload for an event whose processing failed. */
   public static JsonObject deadLetter(PipelineEvent e, String errorType, String message, int maxRetries,
       boolean exhausted, String nextRetryAt) {
@@ -71,7 +97,7 @@ public final class Records {
             .put("next_retry_at", nextRetryAt))
         .put("pipeline", e.pipeline())
         .put("source", source(e));
-    if (e.rejudge()) {
+    if (e.forced()) {
       // the retry stage sends it back still marked: the operator's request for a new judgment outlives a failure
       out.put("rejudge", true);
     }

@@ -47,6 +47,7 @@ final class StatsDocument {
         .put("rate_limit_waits", (long) t.sum("claude_rate_limit_waits_total"))
         .put("items_resent", (long) t.sum("claude_items_resent_total"))
         .put("retries_scheduled", groupCounter("review_retries_scheduled_total", "topic"))
+        .put("cascade", t.cascadeStats())
         .put("unknown_ids", (long) t.sum("claude_unknown_result_ids_total"))
         .put("alerts", groupCounter("review_alerts_total", "type"))
         .put("api_keys", t.keysView())

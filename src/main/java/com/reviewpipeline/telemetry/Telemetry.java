@@ -34,8 +34,11 @@ public final class Telemetry {
   private final Map<String, Set<String>> pausedReasons = new ConcurrentHashMap<>();
   private final java.util.List<String> uncleanStops = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  private final CascadeStats cascade;
+
   public Telemetry(MeterRegistry registry) {
     this.registry = registry;
+    this.cascade = new CascadeStats(registry);
   }
 
   public MeterRegistry registry() {
@@ -66,6 +69,41 @@ public final class Telemetry {
     if (contained) {
       registry.counter("review_events_contained_total", "pipeline", pipeline).increment();
     }
+  }
+
+  /** A verdict of a cascade's first tier, escalated or not: what the escalation share is of. */
+  public void cascadeFirstVerdicts(String pipeline, int n) {
+    cascade.firstVerdicts(pipeline, n);
+  }
+
+  /** A cascade's first verdict sent to a higher tier ({@code review_escalations_total}). */
+  public void escalated(String pipeline, String from, String to, String reason) {
+    cascade.escalated(pipeline, from, to, reason);
+  }
+
+  /** A published verdict sampled for the reference tier. */
+  public void shadowSampled(String pipeline) {
+    cascade.sampled(pipeline);
+  }
+
+  /** A shadow sample that found no verdict (dropped: it holds no offset). */
+  public void shadowFailed(String pipeline, String errorType) {
+    cascade.failed(pipeline, errorType);
+  }
+
+  /** A shadow verdict compared field by field ({@code review_shadow_agreement_total}). */
+  public void shadowCompared(String pipeline, String pair, Map<String, Boolean> agree) {
+    cascade.compared(pipeline, pair, agree);
+  }
+
+  /** Shadow samples of {@code pipeline} sent, compared and failed (the benchmark waits for the first to settle). */
+  public long[] shadowCounts(String pipeline) {
+    return cascade.shadowCounts(pipeline);
+  }
+
+  /** The {@code cascade} section of {@link #stats()}: escalations and shadow agreement per pipeline. */
+  public JsonObject cascadeStats() {
+    return cascade.toJson();
   }
 
   /** A tier's share of a pipeline's events over the routing-drift window (the node raising service alerts sets it). */

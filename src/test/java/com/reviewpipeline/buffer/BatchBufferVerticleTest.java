@@ -92,14 +92,14 @@ class BatchBufferVerticleTest {
         .isTrue();
   }
   @Test
-  @DisplayName("while a budget's cheaper_tier action holds for the pipeline, a review its routing sends to deep is batched on the tier the budget names")
+  @DisplayName("while a budget's cheaper_tier action holds for the pipeline, a review its routing sends to balanced (mostly non-Latin text) is batched on the tier the budget names")
   void budgetCheaperTierOverridesRouting(Vertx vertx, VertxTestContext ctx) throws Exception {
     AppConfig config = TestConfig.load(vertx, new JsonObject());
     PipelineApp.registerCodecs(vertx);
     String pipeline = config.pipelines().get(0).name();
-    ReviewEvent longReview = new ReviewEvent("long", "prod", "u", "This kettle is fine. ".repeat(100), 3,
+    ReviewEvent longReview = new ReviewEvent("long", "prod", "u", "Этот чайник хороший, пользуюсь каждый день.", 3,
         "2026-01-01T00:00:00Z", "web");
-    assertThat(config.pipelines().get(0).tierFor(longReview)).as("routing alone").isEqualTo("deep");
+    assertThat(config.pipelines().get(0).tierFor(longReview)).as("routing alone").isEqualTo("balanced");
     vertx.sharedData().<String, String>getLocalMap(Addresses.BUDGET_TIERS).put(pipeline, config.cheapestTier());
     vertx.eventBus().<Batch>localConsumer(Addresses.BATCH_READY, msg -> ctx.verify(() -> {
       assertThat(msg.body().tier()).isEqualTo("fast");

@@ -36,23 +36,27 @@ class RoutingTest {
   static final String LONG = "I have used this blender every day for three months. ".repeat(40);
 
   @Test
-  @DisplayName("shipped moderator rules: long to deep, non-Latin to balanced, short clear-cut to fast, short link spam to fast, ambiguous middle rating to the default")
+  @DisplayName("shipped moderator rules: non-Latin to balanced, everything else (long, short, link spam, middle rating) to the cascade's first tier, fast")
   void shippedRules(Vertx vertx) throws Exception {
     PipelineConfig p = TestConfig.load(vertx, new JsonObject()).pipelines().get(0);
+    assertThat(p.cascade().judgesFirst("fast")).isTrue();
     assertThat(LONG.length()).isGreaterThan(1500);
-    assertThat(p.tierFor(review("a", LONG, 5))).isEqualTo("deep");
+    assertThat(p.tierFor(review("a", LONG, 5))).isEqualTo("fast");
     assertThat(p.tierFor(review("b", "Отличный чайник, кипятит быстро, рекомендую всем", 5))).isEqualTo("balanced");
     assertThat(p.tierFor(review("c", "Great kettle, boils fast.", 5))).isEqualTo("fast");
     assertThat(p.tierFor(review("d", "Terrible. Broke in a week.", 1))).isEqualTo("fast");
     assertThat(p.tierFor(review("e", "Cheap watches at www.deals.example use code SAVE50 " + "x".repeat(500), 3))).isEqualTo("fast");
-    assertThat(p.tierFor(review("f", "It is fine I guess, does the job but the lid is flimsy.", 3))).isEqualTo("balanced");
+    assertThat(p.tierFor(review("f", "It is fine I guess, does the job but the lid is flimsy.", 3))).isEqualTo("fast");
   }
 
   @Test
   @DisplayName("one long review among nineteen short ones goes alone to deep; the short ones stay together on fast")
   void oneLongReviewDoesNotPullShortOnesToAnExpensiveTier(Vertx vertx, VertxTestContext ctx) throws Exception {
-    AppConfig config = TestConfig.load(vertx, new JsonObject());
-    String pipeline = config.pipelines().get(0).name();
+    AppConfig shipped = TestConfig.load(vertx, new JsonObject());
+    PipelineConfig routed = shipped.pipelines().get(0).withRouting("fast",
+        List.of(new com.reviewpipeline.config.RouteRule("deep", 1500, null, null, null, null, null)));
+    AppConfig config = shipped.withPipelines(List.of(routed));
+    String pipeline = routed.name();
     PipelineApp.registerCodecs(vertx);
     List<Batch> batches = new ArrayList<>();
     vertx.eventBus().<Batch>localConsumer(Addresses.BATCH_READY, msg -> {

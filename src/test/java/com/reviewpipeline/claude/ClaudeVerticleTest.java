@@ -57,7 +57,11 @@ class ClaudeVerticleTest {
     PipelineApp.registerCodecs(vertx);
     sim = new ClaudeSimulator(0, SimulatorSettings.defaults(5, 0));
     vertx.deployVerticle(sim).toCompletionStage().toCompletableFuture().get();
-    AppConfig base = TestConfig.load(vertx, overrides);
+    AppConfig shipped = TestConfig.load(vertx, overrides);
+    // the verticle's own behaviour: no cascade sending first verdicts to a buffer this test does not deploy
+    AppConfig base = shipped.withPipelines(shipped.pipelines().stream()
+        .map(p -> p.withCascade(com.reviewpipeline.config.CascadeConfig.OFF)
+            .withShadow(com.reviewpipeline.config.ShadowConfig.OFF)).toList());
     config = tweak.apply(base.withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), keys)));
     vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, m -> results.addAll(m.body().results()));
     vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, m -> failures.add(m.body()));

@@ -101,6 +101,8 @@ class AdminUiBrowserTest {
         browser.waitFor("processed to move again", () -> number(browser.text("#processed")) >= before + 200,
             Duration.ofSeconds(60));
         browser.waitFor("the model mix", () -> browser.text("#models").contains("events"), Duration.ofSeconds(10));
+        browser.waitFor("the cascade's escalations", () -> browser.text("#cascade tbody").contains("review-moderator")
+            && browser.text("#cascade tbody").matches("(?s).*\\d+ of \\d+ \\(\\d+\\.\\d%\\).*"), Duration.ofSeconds(10));
         browser.waitFor("the flagged list", () -> ((Number) browser.eval(
             "document.querySelectorAll('#flagged-list tbody tr').length")).intValue() > 0, Duration.ofSeconds(10));
         browser.waitFor("three manual-review rows", () -> ((Number) browser.eval(

@@ -137,12 +137,12 @@ class BudgetTest {
       }
     }
   }
-  /** {@code n} reviews of 1,600+ characters, which the moderator's routing sends to deep; returns their ids. */
+  /** {@code n} mostly non-Latin reviews, which the moderator's routing sends to balanced; returns their ids. */
   static java.util.List<String> produceLong(PipelineHarness h, int n, String prefix) throws Exception {
     java.util.Map<String, String> records = new java.util.LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       String id = prefix + "-" + i + "-" + h.run;
-      String text = ("Review " + i + ": the kettle boils fast, the handle stays cool and the lid closes well. ").repeat(20);
+      String text = "Отзыв " + i + ": чайник быстро кипятит, ручка не нагревается, крышка закрывается хорошо.";
       records.put(id, new com.reviewpipeline.model.ReviewEvent(id, "p-" + i, "u-" + i, text, 3, "2026-11-30T10:00:00Z",
           "web").toJson().encode());
     }
@@ -151,7 +151,7 @@ class BudgetTest {
   }
 
   @Test
-  @DisplayName("a budget with the cheaper_tier action reached: its alert fires, the pipeline keeps consuming and reviews routed to deep are judged on the cheapest tier; raised, routing is back")
+  @DisplayName("a budget with the cheaper_tier action reached: its alert fires, the pipeline keeps consuming and reviews routed to balanced are judged on the cheapest tier, none escalated; raised, routing is back")
   void cheaperTierAction() throws Exception {
     try (WebhookReceiver receiver = new WebhookReceiver()) {
       AlertSettings alerts = AlertSettings.fromJson(new JsonObject()
@@ -173,14 +173,17 @@ class BudgetTest {
         java.util.List<String> cheap = produceLong(h, 30, "cheap");
         await().atMost(Duration.ofSeconds(60)).until(() -> h.resultsById().keySet().containsAll(cheap));
         assertThat(cheap).allSatisfy(id -> assertThat(h.resultsById().get(id)).singleElement()
-            .satisfies(r -> assertThat(r.getString("tier")).as("tier of %s", id).isEqualTo("fast")));
+            .satisfies(r -> {
+              assertThat(r.getString("tier")).as("tier of %s", id).isEqualTo("fast");
+              assertThat(r.containsKey("escalated_from")).as("no escalation while saving").isFalse();
+            }));
         assertThat(node.telemetry().pauseReasons().getOrDefault(MOD, Set.of())).doesNotContain("budget");
 
         assertThat(call("PUT", "/api/budgets/" + MOD, "{\"daily_usd\": 100}").statusCode()).isEqualTo(200);
         java.util.List<String> routed = produceLong(h, 5, "routed");
         await().atMost(Duration.ofSeconds(60)).until(() -> h.resultsById().keySet().containsAll(routed));
         assertThat(routed).allSatisfy(id -> assertThat(h.resultsById().get(id)).singleElement()
-            .satisfies(r -> assertThat(r.getString("tier")).as("tier of %s", id).isEqualTo("deep")));
+            .satisfies(r -> assertThat(r.getString("tier")).as("tier of %s", id).isEqualTo("balanced")));
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.statuses(key).contains("resolved"));
         assertThat(h.dlqRecords()).isEmpty();
       }

@@ -104,7 +104,13 @@ class EndToEndPipelineTest {
         assertThat(r.getDouble("confidence")).isBetween(0.0, 1.0);
         assertThat(r.containsKey("reason")).isTrue();
         ReviewEvent routed = sent.get(r.getString("event_id"));
-        String tier = config.pipelines().get(0).tierFor(routed);
+        PipelineConfig moderator = config.pipelines().get(0);
+        // judged on its routed tier, or, when the cascade escalated its first verdict there, on the escalation tier
+        String tier = r.containsKey("escalated_from") ? moderator.cascade().escalateTo() : moderator.tierFor(routed);
+        if (r.containsKey("escalated_from")) {
+          assertThat(r.getJsonArray("escalated_from").getJsonObject(0).getString("tier"))
+              .isEqualTo(moderator.tierFor(routed)).isEqualTo(moderator.cascade().firstTier());
+        }
         assertThat(r.getString("tier")).as("routed per event").isEqualTo(tier);
         assertThat(r.getString("model")).isEqualTo(config.modelFor(tier));
         assertThat(r.getString("processed_at")).isNotBlank();

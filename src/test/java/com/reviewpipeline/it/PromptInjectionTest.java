@@ -102,8 +102,12 @@ class PromptInjectionTest {
       } else if (r.getBoolean("contained")) {
         assertThat(r.getString("review_text")).as("the standard mix's own instruction spam").startsWith("Ignore previous instructions");
       } else {
+        // published from the cascade's first tier: the simulator's Haiku judges with the lite judge (calm fakes pass)
+        ReviewEvent e = run.sent().get(id);
+        boolean lite = "fast".equals(r.getString("tier"));
         assertThat(r.getBoolean("flagged")).as("%s judged as on its own", r.getString("review_text"))
-            .isEqualTo(flaggedOnTheirOwn(run.sent().get(id)));
+            .isEqualTo(lite ? HEURISTIC.isSpam(e.reviewText()) || HEURISTIC.isAbusive(e.reviewText())
+                || HEURISTIC.isFakeLite(e.reviewText(), e.rating()) : flaggedOnTheirOwn(e));
       }
     }
     Map<String, Set<Boolean>> containedByBatch = run.results().values().stream().collect(Collectors.groupingBy(

@@ -23,7 +23,7 @@ class PipelineEventTest {
     PipelineEvent e = new PipelineEvent("review-moderator", REVIEW, SOURCE, 2, 99L);
     assertThat(e.resends()).isZero();
     assertThat(e.contained()).isFalse();
-    assertThat(e.rejudge()).as("the verdict cache may answer it").isFalse();
+    assertThat(e.forced()).as("the verdict cache may answer it").isFalse();
     assertThat(e.retryCount()).isEqualTo(2);
     assertThat(e.enqueuedAtMs()).isEqualTo(99L);
   }
@@ -34,7 +34,7 @@ class PipelineEventTest {
     PipelineEvent e = new PipelineEvent("review-moderator", REVIEW, SOURCE, 2, 99L);
     PipelineEvent twice = e.resent().resent();
     assertThat(twice.resends()).isEqualTo(2);
-    assertThat(twice).isEqualTo(new PipelineEvent("review-moderator", REVIEW, SOURCE, 2, 99L, 2, false, false));
+    assertThat(twice).isEqualTo(new PipelineEvent("review-moderator", REVIEW, SOURCE, 2, 99L, 2, false, false, null));
     assertThat(e.resends()).as("the original is unchanged").isZero();
   }
 
@@ -43,7 +43,7 @@ class PipelineEventTest {
   void containedIsKeptWhenResent() {
     PipelineEvent e = new PipelineEvent("review-moderator", REVIEW, SOURCE, 1, 99L).resent();
     PipelineEvent contained = e.asContained();
-    assertThat(contained).isEqualTo(new PipelineEvent("review-moderator", REVIEW, SOURCE, 1, 99L, 1, true, false));
+    assertThat(contained).isEqualTo(new PipelineEvent("review-moderator", REVIEW, SOURCE, 1, 99L, 1, true, false, null));
     assertThat(contained.resent().contained()).isTrue();
     assertThat(e.contained()).as("the original is unchanged").isFalse();
   }
@@ -52,7 +52,7 @@ class PipelineEventTest {
   @DisplayName("asRejudged marks the event for a new judgment and keeps everything else, also through a resend and containment")
   void rejudgeIsKeptWhenResentAndContained() {
     PipelineEvent e = new PipelineEvent("review-moderator", REVIEW, SOURCE, 1, 99L).asRejudged();
-    assertThat(e).isEqualTo(new PipelineEvent("review-moderator", REVIEW, SOURCE, 1, 99L, 0, false, true));
-    assertThat(e.resent().asContained().rejudge()).isTrue();
+    assertThat(e).isEqualTo(new PipelineEvent("review-moderator", REVIEW, SOURCE, 1, 99L, 0, false, true, null));
+    assertThat(e.resent().asContained().forced()).isTrue();
   }
 }

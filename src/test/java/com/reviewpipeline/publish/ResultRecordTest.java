@@ -15,14 +15,14 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The record written to {@code review-ai-results} for each verdict ({@link Records#result}). */
-class ResultRecordTest {
+public class ResultRecordTest {
 
   static final ReviewEvent REVIEW = new ReviewEvent("e-42", "p-7", "u-9", "Great kettle, boils fast.", 5,
       "2026-11-26T10:00:00Z", "mobile");
   static final SourceRef SOURCE = new SourceRef("review-events", 3, 1_234L, "pipeline.ack.instance-1");
 
   /** The moderator's item schema, reduced to what the record builder reads: properties and flag fields. */
-  static final PipelineConfig MODERATOR = new PipelineConfig("review-moderator", "review-moderator", "prompt",
+  public static final PipelineConfig MODERATOR = new PipelineConfig("review-moderator", "review-moderator", "prompt",
       new JsonObject().put("name", "record_verdicts").put("input_schema", new JsonObject()
           .put("type", "object")
           .put("properties", new JsonObject().put("results", new JsonObject()
@@ -209,5 +209,27 @@ class ResultRecordTest {
     assertThat(record.getString("event_id")).as("its own event").isEqualTo("e-42");
     assertThat(record.getDouble("cost_usd")).isZero();
     assertThat(record.getJsonObject("usage").getDouble("input_tokens")).isZero();
+  }
+
+  @Test
+  @DisplayName("an escalated result names each earlier verdict (model, tier, reason, flags, its cost share, already in cost_usd); a result judged once has no escalated_from")
+  void escalatedFrom() {
+    assertThat(record(verdict()).containsKey("escalated_from")).isFalse();
+    JsonObject first = verdict().put("is_spam", true).put("confidence", 0.91);
+    PipelineEvent up = new PipelineEvent("review-moderator", REVIEW, SOURCE, 0, 1L).escalated("balanced",
+        new com.reviewpipeline.model.Rejudge.Prior("claude-haiku-5-5", "fast", first, true, "flagged", 0.00001, 90, 8));
+    JsonObject r = Records.result(MODERATOR, new EventResult(up, verdict(), "claude-sonnet-5-5", "balanced", "b-2", 5,
+        0.00021, 190, 16));
+    assertThat(r.getString("model")).isEqualTo("claude-sonnet-5-5");
+    assertThat(r.getDouble("cost_usd")).isEqualTo(0.00021);
+    assertThat(r.getJsonArray("escalated_from")).hasSize(1);
+    JsonObject e = r.getJsonArray("escalated_from").getJsonObject(0);
+    assertThat(e.getString("model")).isEqualTo("claude-haiku-5-5");
+    assertThat(e.getString("tier")).isEqualTo("fast");
+    assertThat(e.getString("reason")).isEqualTo("flagged");
+    assertThat(e.getBoolean("flagged")).isTrue();
+    assertThat(e.getDouble("cost_usd")).isEqualTo(0.00001);
+    assertThat(e.getJsonObject("verdict").getBoolean("is_spam")).isTrue();
+    assertThat(e.getJsonObject("verdict").fieldNames()).doesNotContain("id");
   }
 }

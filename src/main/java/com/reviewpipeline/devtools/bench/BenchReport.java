@@ -40,7 +40,7 @@ final class BenchReport {
       System.out.printf("%-10s %-60s %s%n", "cost", String.format("$%.4f / $%.4f / $%.4f per 1000: a/b %.3f, a/c %.3f",
           c.getJsonObject("a").getDouble("usd_per_1000"), c.getJsonObject("b").getDouble("usd_per_1000"),
           c.getJsonObject("c").getDouble("usd_per_1000"), c.getDouble("ratio_a_b"), c.getDouble("ratio_a_c")),
-          met(c.getJsonObject("target_met").getBoolean("a_b"), "a/b <= 0.33") + ", " + met(c.getJsonObject("target_met").getBoolean("a_c"), "a/c <= 0.10"));
+          met(c.getJsonObject("target_met").getBoolean("a_b"), "a/b <= 0.25") + ", " + met(c.getJsonObject("target_met").getBoolean("a_c"), "a/c <= 0.10"));
     }
     JsonObject k = summary.getJsonObject("containment");
     if (k != null) {

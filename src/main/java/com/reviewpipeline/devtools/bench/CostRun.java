@@ -42,8 +42,14 @@ final class CostRun {
   }
 
   /** One set-up's outcome, per event: tokens, thinking tokens, dollars per 1000, the split over tiers. */
+  /**
+   * @param usdPer1000 every call's cost (first verdicts a cascade escalated, shadow samples) over the published verdicts
+   * @param cascade the pipeline's {@code cascade} section of the stats (escalations, shadow agreement); empty when off
+   * @param shadowUsdPer1000 the part of {@code usdPer1000} spent on the shadow reference tier (every call there when
+   *     no published verdict comes from that tier, as in the moderator's cascade; 0 without shadow sampling)
+   */
   record Outcome(String name, int events, double inPerEvent, double outPerEvent, double thinkingPerEvent,
-      double usdPer1000, Map<String, Integer> byTier, long requests) {
+      double usdPer1000, Map<String, Integer> byTier, long requests, JsonObject cascade, double shadowUsdPer1000) {
 
     /** Output tokens of the answers' JSON (or tool input) per event: output less thinking. */
     double answerPerEvent() {
@@ -57,12 +63,30 @@ final class CostRun {
           .put("thinking_tokens_per_event", BenchFigures.round(thinkingPerEvent, 2))
           .put("answer_tokens_per_event", BenchFigures.round(answerPerEvent(), 1))
           .put("usd_per_1000", BenchFigures.round(usdPer1000, 4))
-          .put("events_by_tier", new JsonObject(new TreeMap<>(byTier))).put("requests", requests);
+          .put("events_by_tier", new JsonObject(new TreeMap<>(byTier))).put("requests", requests)
+          .put("cascade", cascade).put("shadow_usd_per_1000", BenchFigures.round(shadowUsdPer1000, 4));
     }
   }
 
   /** An outcome with the verdicts behind it. */
   record Judged(Outcome outcome, List<EventResult> results, PipelineConfig pipeline) {}
+
+  private static double shadowUsd(Telemetry telemetry, PipelineConfig p) {
+    if (p.shadow().sampleShare() == 0) {
+      return 0;
+    }
+    return telemetry.registry().find("claude_cost_usd_total").tag("tier", p.shadow().referenceTier()).counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+  }
+
+  private static int outcomes(List<EventResult> results, List<FailedEvents> failures) {
+    return results.size() + failures.stream().mapToInt(f -> f.events().size()).sum();
+  }
+
+  private static boolean shadowsPending(Telemetry telemetry, String pipeline) {
+    long[] c = telemetry.shadowCounts(pipeline);
+    return c[1] + c[2] < c[0];
+  }
 
   /** {@link #judged} with the simulator's default knobs, for the figures alone. */
   Outcome outcome(String name, List<ReviewEvent> mix, UnaryOperator<PipelineConfig> shape, boolean articleBatches,
@@ -110,11 +134,22 @@ final class CostRun {
         }
       }
       long deadline = System.currentTimeMillis() + 600_000;
-      while (results.size() + failures.stream().mapToInt(f -> f.events().size()).sum() < mix.size()) {
+      // until every event has its outcome and every shadow sample its comparison (or failure); partial buffers are
+      // flushed only once nothing moved for a second, so escalations and shadows batch as they would in service
+      int seen = -1;
+      long movedAt = System.currentTimeMillis();
+      while (outcomes(results, failures) < mix.size() || shadowsPending(telemetry, p.name())) {
         if (System.currentTimeMillis() > deadline) {
           throw new IllegalStateException(name + ": not every event had an outcome after 10 minutes");
         }
-        vertx.eventBus().publish(Addresses.BUFFER_FLUSH, p.name());
+        int now = outcomes(results, failures) + (int) telemetry.shadowCounts(p.name())[1];
+        if (now != seen) {
+          seen = now;
+          movedAt = System.currentTimeMillis();
+        } else if (System.currentTimeMillis() - movedAt > 1000) {
+          vertx.eventBus().publish(Addresses.BUFFER_FLUSH, p.name());
+          movedAt = System.currentTimeMillis();
+        }
         Thread.sleep(50);
       }
       if (!failures.isEmpty()) {
@@ -123,7 +158,8 @@ final class CostRun {
       int k = results.size();
       double in = results.stream().mapToDouble(EventResult::inputTokens).sum();
       double outTok = results.stream().mapToDouble(EventResult::outputTokens).sum();
-      double usd = results.stream().mapToDouble(EventResult::costUsd).sum();
+      double usd = telemetry.registry().find("claude_cost_usd_total").counters().stream()
+          .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
       Map<String, Integer> byTier = new TreeMap<>();
       results.forEach(r -> byTier.merge(r.tier(), 1, Integer::sum));
       long thinking = 0;
@@ -131,7 +167,9 @@ final class CostRun {
         thinking += sim.stats().getJsonObject("by_model").getJsonObject(model).getLong("thinking_tokens", 0L);
       }
       return new Judged(new Outcome(name, k, in / k, outTok / k, (double) thinking / k, usd / k * 1000, byTier,
-          sim.stats().getLong("requests")), List.copyOf(results), p);
+          sim.stats().getLong("requests"), telemetry.cascadeStats().getJsonObject(p.name(), new JsonObject()),
+          shadowUsd(telemetry, p) / k * 1000),
+          List.copyOf(results), p);
     } finally {
       vertx.close().await();
       simVertx.close().await();

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param betweenToolsMaxEffort the same cap for {@code between_tools}
  * @param forcedToolChoice {@code rejected}, {@code without_thinking} or {@code if_thinking_off}
  * @param thinkingMessages per rejected thinking type, the model's own message where a page quotes one
+ * @param liteJudge the model judges with {@link VerdictHeuristic}'s lite judge (the file's {@code judge: lite}, a
+ *     simulator assumption, not a vendor figure)
  */
 public record ApiModel(
     String id,
@@ -33,7 +35,8 @@ public record ApiModel(
     boolean progressUpdates,
     Sampling sampling,
     boolean prefill,
-    boolean structuredOutputs) {
+    boolean structuredOutputs,
+    boolean liteJudge) {
 
   /**
    * What the model accepts for {@code temperature}, {@code top_p} and {@code top_k}.
@@ -64,7 +67,8 @@ public record ApiModel(
         j.getString("default_effort"), strings(j.getJsonArray("effort_levels")), strings(j.getJsonArray("thinking_types")),
         Map.copyOf(messages), j.getString("disabled_max_effort"), j.getString("between_tools_max_effort"),
         j.getString("forced_tool_choice"), j.getBoolean("progress_updates", false),
-        Sampling.fromJson(j.getJsonObject("sampling")), j.getBoolean("prefill"), j.getBoolean("structured_outputs"));
+        Sampling.fromJson(j.getJsonObject("sampling")), j.getBoolean("prefill"), j.getBoolean("structured_outputs"),
+        "lite".equals(j.getString("judge", "full")));
   }
 
   private static List<String> strings(JsonArray a) {

@@ -265,7 +265,7 @@ public final class ClaudeSimulator extends VerticleBase {
           ? new Answers.Cut(s.truncateAbove(), "max_tokens")
           : s.contextWindowExceededAbove() > 0 && reviews.size() > s.contextWindowExceededAbove()
               ? new Answers.Cut(s.contextWindowExceededAbove(), "model_context_window_exceeded") : null;
-      answer = Answers.build(shape, ReviewBatch.verdicts(reviews, shape.itemSchema(), s, heuristic), reviews.size(),
+      answer = Answers.build(shape, ReviewBatch.verdicts(reviews, shape.itemSchema(), s, heuristic, model.liteJudge()), reviews.size(),
           ReviewBatch.indexOfMarker(reviews, s.refuseMarker()), cut, ThinkingPlan.of(body, model), maxTokens,
           model.tokenRatio());
     }

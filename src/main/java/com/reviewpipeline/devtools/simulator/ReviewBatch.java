@@ -49,6 +49,12 @@ final class ReviewBatch {
    * review's order about the batch when {@code obey_injections} is on.
    */
   static List<Answers.Item> verdicts(JsonArray reviews, JsonObject asked, SimulatorSettings s, VerdictHeuristic heuristic) {
+    return verdicts(reviews, asked, s, heuristic, false);
+  }
+
+  /** The same, judged by the lite judge when {@code lite} (the model's {@code judge: lite}). */
+  static List<Answers.Item> verdicts(JsonArray reviews, JsonObject asked, SimulatorSettings s, VerdictHeuristic heuristic,
+      boolean lite) {
     // compact items are judged on the documented fields, then written in the codes
     boolean compact = CompactVerdicts.asked(asked);
     JsonObject itemSchema = compact ? CompactVerdicts.DOCUMENTED : asked;
@@ -59,7 +65,8 @@ final class ReviewBatch {
         continue;
       }
       int rating = r.getValue("rating") instanceof Number num ? num.intValue() : 3;
-      JsonObject item = heuristic.judge(String.valueOf(r.getValue("id")), r.getString("text", ""), rating, itemSchema);
+      JsonObject item = heuristic.judge(String.valueOf(r.getValue("id")), r.getString("text", ""), rating, itemSchema,
+          lite);
       if (s.invalidEvery() > 0 && n % s.invalidEvery() == 0 && item.containsKey("sentiment")) {
         item.put("sentiment", "ecstatic");
       }

@@ -10,6 +10,12 @@ import java.util.Locale;
  * The simulator's deterministic judge, so tests can assert on verdicts: links and promo codes are
  * spam, insults are abusive, short template superlatives with five stars are fake, sentiment
  * follows the rating nudged by words. It fills whatever fields the request's tool schema has.
+ *
+ * <p>The lite judge, for the models {@code conf/simulator/api-models.json} marks {@code judge: lite} (the small
+ * ones), misses what is subtle, with the same confidence as ever (so a cascade cannot see it and only shadow sampling
+ * measures it): template praise that does not shout ({@code !!}) is not fake to it, and its sentiment follows the
+ * rating alone, blind to words that pull the other way (mixed signals in long reviews). Spam and abuse it calls as
+ * the full judge does. Same review, same verdict: deterministic.
  */
 public final class VerdictHeuristic {
 
@@ -51,6 +57,16 @@ public final class VerdictHeuristic {
     return rating == 5 && text.length() < 120 && containsAny(lower(text), TEMPLATE);
   }
 
+  /** The lite judge's: template praise only when it shouts. */
+  public boolean isFakeLite(String text, int rating) {
+    return isFake(text, rating) && text.contains("!!");
+  }
+
+  /** The lite judge's: the rating alone. */
+  public String sentimentLite(int rating) {
+    return rating >= 4 ? "positive" : rating <= 2 ? "negative" : "neutral";
+  }
+
   public String sentiment(String text, int rating) {
     String lower = lower(text);
     int pos = countWords(lower, POSITIVE);
@@ -66,11 +82,16 @@ public final class VerdictHeuristic {
 
   /** One tool item for review {@code id}, with every property the item schema declares. */
   public JsonObject judge(String id, String text, int rating, JsonObject itemSchema) {
+    return judge(id, text, rating, itemSchema, false);
+  }
+
+  /** The same, by the lite judge when {@code lite} (see the class comment). */
+  public JsonObject judge(String id, String text, int rating, JsonObject itemSchema, boolean lite) {
     JsonObject props = itemSchema.getJsonObject("properties", new JsonObject());
     List<String> required = itemSchema.getJsonArray("required", new JsonArray()).stream().map(String::valueOf).toList();
     boolean spam = isSpam(text);
     boolean abusive = isAbusive(text);
-    boolean fake = isFake(text, rating);
+    boolean fake = lite ? isFakeLite(text, rating) : isFake(text, rating);
     JsonObject out = new JsonObject();
     for (String field : props.fieldNames()) {
       JsonObject schema = props.getJsonObject(field);
@@ -79,7 +100,7 @@ public final class VerdictHeuristic {
         case "is_spam" -> out.put(field, spam);
         case "is_abusive" -> out.put(field, abusive);
         case "is_fake" -> out.put(field, fake);
-        case "sentiment" -> out.put(field, sentiment(text, rating));
+        case "sentiment" -> out.put(field, lite ? sentimentLite(rating) : sentiment(text, rating));
         case "confidence" -> out.put(field, rating == 3 ? 0.62 : 0.91);
         case "reason" -> {
           String reason = spam ? "contains a link, promo code or instructions"

@@ -68,7 +68,7 @@ class CompactAnswersTest {
       out.add(g.next());
     }
     out.add(new ReviewEvent("link", "p", "u", "Best deals at www.cheap.example, you idiots", 1, "2026-01-01T00:00:00Z", "web"));
-    out.add(new ReviewEvent("fake", "p", "u", "Best product ever, highly recommend!", 5, "2026-01-01T00:00:00Z", "web"));
+    out.add(new ReviewEvent("fake", "p", "u", "Best product ever, highly recommend!!", 5, "2026-01-01T00:00:00Z", "web"));
     return out;
   }
 
@@ -112,16 +112,19 @@ class CompactAnswersTest {
       JsonArray items = new JsonObject(answerJson(a.body())).getJsonArray("results");
       assertThat(items).as(model).hasSize(batch.size()).allSatisfy(o ->
           assertThat(((JsonObject) o).fieldNames()).isSubsetOf("i", "f", "s", "c", "r"));
+      // Haiku judges with the lite judge (api-models.json judge: lite): its own fake and sentiment rules
+      boolean lite = model.contains("haiku");
       for (int k = 0; k < batch.size(); k++) {
         ReviewEvent e = batch.get(k);
         JsonObject v = a.parsed().verdicts().get(String.valueOf(k + 1));
         boolean spam = JUDGE.isSpam(e.reviewText());
         boolean abusive = JUDGE.isAbusive(e.reviewText());
-        boolean fake = JUDGE.isFake(e.reviewText(), e.rating());
+        boolean fake = lite ? JUDGE.isFakeLite(e.reviewText(), e.rating()) : JUDGE.isFake(e.reviewText(), e.rating());
         assertThat(v.getBoolean("is_spam")).as(model + " " + e.reviewText()).isEqualTo(spam);
         assertThat(v.getBoolean("is_abusive")).isEqualTo(abusive);
         assertThat(v.getBoolean("is_fake")).isEqualTo(fake);
-        assertThat(v.getString("sentiment")).isEqualTo(JUDGE.sentiment(e.reviewText(), e.rating()));
+        assertThat(v.getString("sentiment")).isEqualTo(lite ? JUDGE.sentimentLite(e.rating())
+            : JUDGE.sentiment(e.reviewText(), e.rating()));
         assertThat(v.getDouble("confidence")).isEqualTo(e.rating() == 3 ? 0.6 : 0.9);
         assertThat(v.containsKey("reason")).as("a reason exactly when flagged").isEqualTo(spam || abusive || fake);
       }

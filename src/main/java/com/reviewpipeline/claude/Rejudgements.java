@@ -1,0 +1,97 @@
+package com.reviewpipeline.claude;
+
+import com.reviewpipeline.config.CascadeConfig;
+import com.reviewpipeline.config.PipelineConfig;
+import com.reviewpipeline.config.ShadowConfig;
+import com.reviewpipeline.model.EventResult;
+import com.reviewpipeline.model.PipelineEvent;
+import com.reviewpipeline.model.Rejudge;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What becomes of a batch's verdicts under its pipeline's cascade and shadow sampling (README "Cascade", "Shadow
+ * sampling"): published, escalated to a higher tier (back to the buffer, the offset still held), or, for a shadow
+ * sample, compared with the published verdict and dropped. Published verdicts that are sampled get a shadow copy for
+ * the reference tier. Plain data, decided without Vert.x so every branch is unit-tested.
+ *
+ * @param publish the verdicts to publish
+ * @param escalate events to judge again, each carrying its earlier verdicts and the tier to judge it on
+ * @param shadows shadow copies of published events, for the reference tier
+ * @param comparisons one per shadow verdict: which fields the reference tier agreed on
+ * @param firstVerdicts verdicts of the cascade's first tier, escalated or not (what the escalation share is of)
+ */
+public record Rejudgements(
+    List<EventResult> publish,
+    List<PipelineEvent> escalate,
+    List<PipelineEvent> shadows,
+    List<Comparison> comparisons,
+    int firstVerdicts) {
+
+  /**
+   * A shadow verdict against the published one.
+   *
+   * @param pair {@code <published tier>_vs_<reference tier>}
+   * @param agree per compared field, whether both verdicts have the same value
+   */
+  public record Comparison(String pair, Map<String, Boolean> agree) {}
+
+  public static Rejudgements of(PipelineConfig pipeline, List<EventResult> results) {
+    return of(pipeline, results, false);
+  }
+
+  /**
+   * @param saving a budget's {@code cheaper_tier} action holds for the pipeline: no verdict is escalated and no shadow
+   *     sampled, since both are further calls (README "Budget guardrails")
+   */
+  public static Rejudgements of(PipelineConfig pipeline, List<EventResult> results, boolean saving) {
+    CascadeConfig cascade = pipeline.cascade();
+    ShadowConfig shadow = pipeline.shadow();
+    List<EventResult> publish = new ArrayList<>();
+    List<PipelineEvent> escalate = new ArrayList<>();
+    List<PipelineEvent> shadows = new ArrayList<>();
+    List<Comparison> comparisons = new ArrayList<>();
+    int first = 0;
+    for (EventResult r : results) {
+      PipelineEvent e = r.event();
+      boolean flagged = pipeline.flags(r.verdict());
+      if (e.isShadow()) {
+        comparisons.add(compare(shadow, e.rejudge().prior().get(0), r));
+        continue;
+      }
+      // an escalated event is judged once more at most: its second verdict is the cascade's last word
+      if (!e.isEscalated() && cascade.judgesFirst(r.tier())) {
+        first++;
+      }
+      CascadeConfig.Escalation up = e.isEscalated() || saving ? null
+          : cascade.escalation(r.tier(), e.event(), r.verdict(), flagged);
+      if (up != null) {
+        escalate.add(e.escalated(up.tier(), prior(r, flagged, up.reason())));
+        continue;
+      }
+      publish.add(r);
+      if (!saving && shadow.sampled(e.id(), r.tier())) {
+        shadows.add(e.shadow(shadow.referenceTier(), prior(r, flagged, "")));
+      }
+    }
+    return new Rejudgements(publish, escalate, shadows, comparisons, first);
+  }
+
+  /** The verdict as an earlier one; its cost is its own share (an escalated result's cost includes its priors'). */
+  private static Rejudge.Prior prior(EventResult r, boolean flagged, String reason) {
+    double before = r.event().rejudge() == null ? 0 : r.event().rejudge().priorCostUsd();
+    return new Rejudge.Prior(r.model(), r.tier(), r.verdict().copy(), flagged, reason, r.costUsd() - before,
+        r.inputTokens(), r.outputTokens());
+  }
+
+  static Comparison compare(ShadowConfig shadow, Rejudge.Prior published, EventResult reference) {
+    Map<String, Boolean> agree = new LinkedHashMap<>();
+    for (String field : shadow.fields()) {
+      agree.put(field, Objects.equals(published.verdict().getValue(field), reference.verdict().getValue(field)));
+    }
+    return new Comparison(published.tier() + "_vs_" + reference.tier(), agree);
+  }
+}
