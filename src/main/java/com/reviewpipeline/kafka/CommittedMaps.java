@@ -66,9 +66,14 @@ final class CommittedMaps implements AutoCloseable {
       for (TopicPartition tp : tps) {
         OffsetAndMetadata c = committed.result().get(tp);
         Long end = ends.result().get(tp);
-        out.put(tp.partition(), c == null ? new OffsetMapCodec.Decoded.None()
+        OffsetMapCodec.Decoded d = c == null ? new OffsetMapCodec.Decoded.None()
             : end == null ? new OffsetMapCodec.Decoded.Ignored("no end offset for the partition")
-            : OffsetMapCodec.decode(c.metadata(), c.offset(), end));
+            : OffsetMapCodec.decode(c.metadata(), c.offset(), end);
+        if (d instanceof OffsetMapCodec.Decoded.None && c != null && end != null && c.offset() <= end) {
+          // no done offsets above it, but the committed offset itself still says what is done below it
+          d = new OffsetMapCodec.Decoded.Map(new OffsetMap(c.offset(), new long[0]));
+        }
+        out.put(tp.partition(), d);
       }
       return out;
     });

@@ -49,7 +49,10 @@ public final class OffsetTracker {
    */
   public boolean skipIfDone(int partition, long offset) {
     PartitionState state = partitions.get(partition);
-    if (state == null || state.loaded == null || !state.loaded.isDone(offset)) {
+    // below the loaded commit's offset is done too: the consumer may have fetched its position from an older commit
+    // (a revoked owner's last commit landing between the two reads) and read from there
+    if (state == null || state.loaded == null
+        || (offset >= state.loaded.base() && !state.loaded.isDone(offset))) {
       return false;
     }
     state.nextToHandOut = Math.max(state.nextToHandOut, offset + 1);
@@ -88,7 +91,9 @@ public final class OffsetTracker {
     }
     long first = state.pending.isEmpty() ? state.nextToHandOut : state.pending.first();
     if (state.loaded != null) {
-      if (first >= state.loaded.end()) {
+      // never behind the commit the partition was loaded with: what lies below it is done
+      first = Math.max(first, state.loaded.base());
+      if (first >= state.loaded.end() && first > state.loaded.base()) {
         state.loaded = null; // every offset the last owner recorded is behind us
       } else if (first >= state.nextToHandOut) {
         first = state.loaded.firstNotDone(first); // done before, not read again yet

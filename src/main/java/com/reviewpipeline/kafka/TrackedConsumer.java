@@ -245,6 +245,8 @@ public final class TrackedConsumer<K, V> {
     }
     if (decoded instanceof OffsetMapCodec.Decoded.Map m) {
       tracker.load(partition, m.map());
+    }
+    if (decoded instanceof OffsetMapCodec.Decoded.Map m && m.map().doneCount() > 0) {
       LOG.info("consumer.offset_map.loaded consumer={} partition={} committed={} done_above={} up_to={}", name,
           partition, m.map().base(), m.map().doneCount(), m.map().end());
     } else if (decoded instanceof OffsetMapCodec.Decoded.Ignored ignored) {

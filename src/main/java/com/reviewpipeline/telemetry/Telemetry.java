@@ -317,7 +317,8 @@ public final class Telemetry {
     return startedAtMs;
   }
 
-  Map<String, java.util.SortedSet<Integer>> assignedPartitions() {
+  /** The partitions each ingest instance owns, by {@code pipeline/instance}. */
+  public Map<String, java.util.SortedSet<Integer>> assignedPartitions() {
     return assignedPartitions;
   }
 

@@ -84,9 +84,9 @@ class ProcessKillTest {
         "kafka.max_poll_records=" + poll,
         "kafka.session_timeout_ms=6000",
         "kafka.commit_interval_ms=200");
-    // calls of 2 s keep thousands of events in flight (read, not done) at any moment
-    try (PipelineHarness h = new PipelineHarness(new JsonObject(), 2000, c -> c)) {
-      Map<String, ReviewEvent> sent = h.produceValid(8000, 43);
+    // calls of 1 s keep hundreds to thousands of events in flight (read, not done) at any moment
+    try (PipelineHarness h = new PipelineHarness(new JsonObject(), 1000, c -> c)) {
+      Map<String, ReviewEvent> sent = h.produceValid(6000, 43);
       long inFlightAtKill;
       int resultsAtKill;
       try (PipelineProcess first = PipelineProcess.start(h, "kill9-1", JVM, sets)) {

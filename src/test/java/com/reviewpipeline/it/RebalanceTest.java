@@ -12,6 +12,7 @@ import com.reviewpipeline.support.PipelineHarness;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +28,16 @@ class RebalanceTest {
         .put("inflight_low_watermark", 150)
         .put("max_poll_records", 100);
     try (PipelineHarness h = new PipelineHarness(kafka, 100, c -> c)) {
-      Map<String, ReviewEvent> sent = new java.util.HashMap<>(h.produceValid(1500, 33));
-
       Instances base = h.config.instances();
       PipelineHarness.Node a = h.startNode(h.config.withInstances(new Instances(2, base.buffer(), base.claude(), base.publisher())));
+      // the events come once both instances own their partitions: the node's own start-up rebalance moves nothing in
+      // flight, so every duplicate below comes from the join or the leave
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
+          a.telemetry().assignedPartitions().size() == 2
+              && a.telemetry().assignedPartitions().values().stream().noneMatch(java.util.Set::isEmpty)
+              && a.telemetry().assignedPartitions().values().stream().mapToInt(java.util.Set::size).sum() == 12);
+      Map<String, ReviewEvent> sent = new java.util.HashMap<>(h.produceValid(1500, 33));
+      Set<String> firstIds = Set.copyOf(sent.keySet());
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> a.telemetry().processed() >= 300);
 
       KafkaTestClient.CommittedDone beforeJoin = h.kafka.committedDone(h.group(), h.events);
@@ -41,6 +48,9 @@ class RebalanceTest {
       sent.putAll(h.produceValid(1500, 34));
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> b.telemetry().processed() > 0);
 
+      // the first events all judged: what is in flight when the first node leaves is the newer events only
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> h.resultsById().keySet().containsAll(firstIds));
       KafkaTestClient.CommittedDone beforeLeave = h.kafka.committedDone(h.group(), h.events);
       h.stopNode(a);
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))

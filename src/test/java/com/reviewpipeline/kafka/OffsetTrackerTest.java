@@ -114,6 +114,22 @@ class OffsetTrackerTest {
     assertThat(t.commitFor(0)).isEqualTo(new OffsetTracker.Commit(110, ""));
   }
 
+  @Test
+  @DisplayName("records below the loaded commit's offset (the consumer's position came from an older commit) are skipped as done, and the commit never moves back")
+  void belowTheLoadedCommitIsDone() {
+    OffsetTracker t = new OffsetTracker();
+    t.load(0, new OffsetMap(120, new long[0])); // committed 120, nothing done above it
+    for (long o = 100; o < 120; o++) {
+      assertThat(t.skipIfDone(0, o)).as("offset %d below the commit", o).isTrue();
+    }
+    assertThat(t.committable(0)).as("not behind the loaded commit").isEqualTo(120);
+    assertThat(t.skipIfDone(0, 120)).isFalse();
+    t.handOut(0, 120);
+    assertThat(t.commitFor(0)).isEqualTo(new OffsetTracker.Commit(120, ""));
+    t.done(0, 120);
+    assertThat(t.committable(0)).isEqualTo(121);
+  }
+
   @RepeatedTest(100)
   @DisplayName("a crash at any point, then a new owner that loads the last commit: no done record is handed out again, every record not done is")
   void handoverNeverRepeatsDoneNeverSkipsOpen(RepetitionInfo info) {

@@ -118,11 +118,12 @@ public final class KafkaTestClient implements AutoCloseable {
         }
       }
     });
-    return new CommittedDone(offsets, maps);
+    return new CommittedDone(offsets, maps, System.currentTimeMillis());
   }
 
-  /** A snapshot of {@link #committedDone}. */
-  public record CommittedDone(Map<Integer, Long> offsets, Map<Integer, com.reviewpipeline.kafka.OffsetMap> maps) {
+  /** A snapshot of {@link #committedDone}, read completely by {@code takenAtMs}. */
+  public record CommittedDone(Map<Integer, Long> offsets, Map<Integer, com.reviewpipeline.kafka.OffsetMap> maps,
+      long takenAtMs) {
     public boolean isDone(int partition, long offset) {
       com.reviewpipeline.kafka.OffsetMap map = maps.get(partition);
       return offset < offsets.getOrDefault(partition, 0L) || (map != null && map.isDone(offset));
