@@ -129,6 +129,9 @@ class ClusterTest {
       List<String> sets = new java.util.ArrayList<>(SETS);
       sets.add("tiers.fast=" + h.config.modelFor("balanced"));
       sets.add("tiers.deep=" + h.config.modelFor("balanced"));
+      // one call per review, as the RPM arithmetic of this test assumes: no cascade escalations, no shadow samples
+      sets.add("pipelines.0.cascade.enabled=false");
+      sets.add("pipelines.0.shadow.sample_share=0");
       // one budget for the key both nodes use, from the start (the API reports it with every answer)
       h.sim.configure(new JsonObject().put("requests_per_minute", RPM));
       int hzA = freePort();
