@@ -1,8 +1,8 @@
 package com.reviewpipeline.devtools.simulator;
 
+import com.reviewpipeline.config.VerdictMapping;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
@@ -34,23 +34,10 @@ final class CompactVerdicts {
 
   /** Whether the item schema asks for compact items. */
   static boolean asked(JsonObject itemSchema) {
-    return properties(itemSchema).containsAll(Set.of("i", "f", "s", "c"));
+    return VerdictMapping.properties(itemSchema).containsAll(Set.of("i", "f", "s", "c"));
   }
 
-  private static Set<String> properties(JsonObject schema) {
-    Set<String> out = new LinkedHashSet<>();
-    if (schema.getValue("properties") instanceof JsonObject props) {
-      out.addAll(props.fieldNames());
-    }
-    if (schema.getValue("anyOf") instanceof JsonArray branches) {
-      branches.forEach(b -> {
-        if (b instanceof JsonObject branch) {
-          out.addAll(properties(branch));
-        }
-      });
-    }
-    return out;
-  }
+
 
   /**
    * The compact form of a documented item. A value the knobs spoiled (a sentiment outside the enum) is kept as it
