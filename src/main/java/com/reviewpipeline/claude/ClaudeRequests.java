@@ -82,6 +82,24 @@ public final class ClaudeRequests {
     return (int) Math.ceil(chars / profile.charsPerToken());
   }
 
+  /**
+   * Tokens of a text as sent: ASCII characters at the profile's characters per token, the rest (other scripts,
+   * emoji) at its non-ASCII figure, and each angle bracket as the six-character escape {@link #escapeMarkup} sends.
+   */
+  static int textTokens(String text, ModelProfile profile) {
+    int ascii = 0;
+    int other = 0;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= 128) {
+        other++;
+      } else {
+        ascii += c == '<' || c == '>' ? 6 : 1;
+      }
+    }
+    return (int) Math.ceil(ascii / profile.charsPerToken() + other / profile.nonAsciiCharsPerToken());
+  }
+
   private int calibrated(String model, int raw) {
     return (int) Math.ceil(raw * calibration.factor(model));
   }
@@ -98,12 +116,13 @@ public final class ClaudeRequests {
     int schema = p.output() == StructuredOutput.JSON_SCHEMA
         ? tokens(pipeline.tool().getJsonObject("input_schema").encode().length(), p)
         : tokens(pipeline.tool().encode().length(), p) + p.toolUseSystemTokens();
-    return schema + tokens(system(p, pipeline).length(), p);
+    return schema + textTokens(system(p, pipeline), p);
   }
 
   /** Whether requests of this pipeline to this model carry a cache marker on the fixed prefix. */
   public boolean cacheable(String model, PipelineConfig pipeline) {
-    return calibrated(model, rawPrefixTokens(model, pipeline)) >= models.of(model).cacheMinTokens();
+    return Math.ceil(rawPrefixTokens(model, pipeline) * calibration.fixedFactor(model, pipeline.name()))
+        >= models.of(model).cacheMinTokens();
   }
 
   int rawFixedTokens(String model, PipelineConfig pipeline) {
@@ -112,7 +131,7 @@ public final class ClaudeRequests {
 
   /** Tokens paid once per request whatever the batch size: system prompt, schema, wrapper, tool-use overhead. */
   public int fixedTokens(String model, PipelineConfig pipeline) {
-    return calibrated(model, rawFixedTokens(model, pipeline));
+    return (int) Math.ceil(rawFixedTokens(model, pipeline) * calibration.fixedFactor(model, pipeline.name()));
   }
 
   /**
@@ -124,16 +143,23 @@ public final class ClaudeRequests {
   }
 
   int rawItemTokens(String model, ReviewEvent event) {
-    return tokens(escapeMarkup(item(event, "000").encode()).length() + 1, models.of(model));
+    return textTokens(item(event, "000").encode(), models.of(model)) + 1;
   }
 
-  /** The uncalibrated input estimate of a whole request: what the calibration compares with usage. */
-  public int rawInputTokens(String model, PipelineConfig pipeline, List<ReviewEvent> events) {
-    int n = rawFixedTokens(model, pipeline);
+  /**
+   * A request's input estimate: the uncalibrated fixed part and reviews (what the calibration compares with usage)
+   * and the calibrated total the request is charged and sized with.
+   */
+  public record InputEstimate(int rawFixed, int rawItems, int tokens) {}
+
+  public InputEstimate inputEstimate(String model, PipelineConfig pipeline, List<ReviewEvent> events) {
+    int items = 0;
     for (ReviewEvent e : events) {
-      n += rawItemTokens(model, e);
+      items += rawItemTokens(model, e);
     }
-    return n;
+    int fixed = rawFixedTokens(model, pipeline);
+    return new InputEstimate(fixed, items, (int) Math.ceil(fixed * calibration.fixedFactor(model, pipeline.name())
+        + items * calibration.factor(model)));
   }
 
   /**

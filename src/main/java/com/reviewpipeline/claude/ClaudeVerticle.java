@@ -55,8 +55,8 @@ public final class ClaudeVerticle extends VerticleBase {
   private UsageAccounting accounting;
 
   /** What one request was sent with, to account for its answer. */
-  private record Sent(Batch batch, int attempt, boolean probe, PipelineConfig pipeline, String model, int rawEstimate,
-      int estimate) {}
+  private record Sent(Batch batch, int attempt, boolean probe, PipelineConfig pipeline, String model,
+      ClaudeRequests.InputEstimate estimate) {}
 
   /** @param shared what every Claude verticle instance of the process shares (keys, circuits, calibration, hold) */
   public ClaudeVerticle(AppConfig app, Telemetry telemetry, ClaudeShared shared) {
@@ -104,9 +104,8 @@ public final class ClaudeVerticle extends VerticleBase {
     }
     List<ReviewEvent> events = batch.events().stream().map(PipelineEvent::event).toList();
     JsonObject body = requests.request(model, pipeline, events);
-    int raw = requests.rawInputTokens(model, pipeline, events);
-    int estimate = (int) Math.ceil(raw * calibration.factor(model));
-    KeyPool.Acquire a = keys.acquire(model, estimate, body.getInteger("max_tokens"));
+    ClaudeRequests.InputEstimate estimate = requests.inputEstimate(model, pipeline, events);
+    KeyPool.Acquire a = keys.acquire(model, estimate.tokens(), body.getInteger("max_tokens"));
     if (a.noUsableKey()) {
       if (probe) {
         breakers.probeFailed(pipeline.name(), model);
@@ -119,7 +118,7 @@ public final class ClaudeVerticle extends VerticleBase {
       vertx.setTimer(a.waitMs(), t -> call(batch, attempt, probe));
       return;
     }
-    send(new Sent(batch, attempt, probe, pipeline, model, raw, estimate), body, a.permit());
+    send(new Sent(batch, attempt, probe, pipeline, model, estimate), body, a.permit());
   }
 
   private void send(Sent s, JsonObject body, KeyPool.Permit permit) {
@@ -262,7 +261,7 @@ public final class ClaudeVerticle extends VerticleBase {
       telemetry.simulatorAnswered();
     }
     closeHeld(pipeline.name(), model);
-    double cost = accounting.account(batch, model, parsed, s.rawEstimate(), s.estimate());
+    double cost = accounting.account(batch, model, parsed, s.estimate());
     execute(batch, model, AnswerPlan.of(batch.events(), parsed, batch.tier(), pipeline.refusalFallbackTier(),
         settings.maxItemResends()), usage, cost);
   }

@@ -8,51 +8,117 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Per model, how far the characters-per-token estimate is from what the API bills: the median of
- * {@code usage} input tokens / raw estimate over the last {@code window} responses. Tokenizers differ by model
+ * Per model, how far the characters-per-token estimate is from what the API bills. Tokenizers differ by model
  * generation (the 5.5 models count about 30% more tokens than 4.x for the same text), so one fixed ratio would
  * make the buffers' token trigger, the limiter's charges and {@code max_tokens} wrong by that much.
+ *
+ * <p>A request is a fixed part (tools or schema, system prompt, wrapper: symbol-dense JSON) plus its reviews
+ * (prose), and the two do not tokenize alike: one ratio for both is right for one batch size only, and a model
+ * that judges single suspected injections and full batches (or two pipelines' prompts) would be misestimated by
+ * a fifth either way. So over the last {@code window} responses of a model the billed tokens are fitted as
+ * {@code fixed(pipeline) + factor * reviews}: one factor for the reviews (least squares within each pipeline's
+ * requests), one billed fixed part per pipeline. Until the batch sizes seen differ enough to separate the two
+ * (or if the fit comes out implausible) the median of billed / raw serves for both.
  * Shared by every buffer and Claude verticle of the process; thread-safe.
  */
 public final class TokenCalibration {
+
+  /** Batch sizes must spread at least this share of their mean (per pipeline) before the fit is trusted. */
+  static final double MIN_SPREAD = 0.05;
 
   private final int window;
   private final Map<String, Model> models = new HashMap<>();
   /** Per tokenizer (a profile's characters per token): billed output / raw estimate of answers without thinking. */
   private final Map<String, Deque<Double>> answers = new HashMap<>();
 
+  private record Sample(String pipeline, long fixed, long items, long actual) {}
+
   private static final class Model {
-    final Deque<Double> ratios = new ArrayDeque<>();
+    final Deque<Sample> samples = new ArrayDeque<>();
     final Deque<Double> errors = new ArrayDeque<>();
-    long samples;
+    long count;
     double factor = 1.0;
+    /** Per pipeline: billed fixed tokens / raw fixed estimate, once the fit separates them. */
+    Map<String, Double> fixedFactors = Map.of();
   }
 
   public TokenCalibration(int window) {
     this.window = window;
   }
 
-  /** What the raw estimate is multiplied by (1.0 until the first response). */
+  /** What the raw estimate of a request's reviews is multiplied by (1.0 until the first response). */
   public synchronized double factor(String model) {
     Model m = models.get(model);
     return m == null ? 1.0 : m.factor;
   }
 
+  /** What the raw estimate of a pipeline's fixed part is multiplied by on this model. */
+  public synchronized double fixedFactor(String model, String pipeline) {
+    Model m = models.get(model);
+    return m == null ? 1.0 : m.fixedFactors.getOrDefault(pipeline, m.factor);
+  }
+
   /**
-   * One response: {@code used} is the estimate that was acted on (raw times the factor at the time), {@code raw}
-   * the uncalibrated estimate, {@code actual} the billed input tokens. Returns the estimate's relative error.
+   * One response: {@code rawFixed} and {@code rawItems} are the uncalibrated estimates of the request's fixed part
+   * and reviews, {@code used} the estimate that was acted on, {@code actual} the billed input tokens. Returns the
+   * estimate's relative error.
    */
-  public synchronized double record(String model, long raw, long used, long actual) {
-    if (raw <= 0 || actual <= 0) {
+  public synchronized double record(String model, String pipeline, long rawFixed, long rawItems, long used,
+      long actual) {
+    if (rawFixed + rawItems <= 0 || actual <= 0) {
       return 0;
     }
     Model m = models.computeIfAbsent(model, k -> new Model());
     double error = (used - actual) / (double) actual;
-    push(m.ratios, actual / (double) raw);
+    m.samples.addLast(new Sample(pipeline, rawFixed, rawItems, actual));
+    while (m.samples.size() > window) {
+      m.samples.removeFirst();
+    }
     push(m.errors, Math.abs(error));
-    m.samples++;
-    m.factor = median(m.ratios);
+    m.count++;
+    fit(m);
     return error;
+  }
+
+  private static void fit(Model m) {
+    Deque<Double> ratios = new ArrayDeque<>();
+    Map<String, double[]> sums = new HashMap<>(); // per pipeline: n, sum items, sum actual, fixed
+    for (Sample s : m.samples) {
+      ratios.add(s.actual / (double) (s.fixed + s.items));
+      double[] a = sums.computeIfAbsent(s.pipeline, k -> new double[4]);
+      a[0]++;
+      a[1] += s.items;
+      a[2] += s.actual;
+      a[3] = s.fixed;
+    }
+    double ratio = median(ratios);
+    double sxx = 0;
+    double sxy = 0;
+    double meanItems = 0;
+    for (Sample s : m.samples) {
+      double[] a = sums.get(s.pipeline);
+      double dx = s.items - a[1] / a[0];
+      sxx += dx * dx;
+      sxy += dx * (s.actual - a[2] / a[0]);
+      meanItems += s.items;
+    }
+    int n = m.samples.size();
+    meanItems /= n;
+    double slope = sxx > 0 ? sxy / sxx : 0;
+    Map<String, Double> fixed = new HashMap<>();
+    boolean separable = n >= 3 && meanItems > 0 && Math.sqrt(sxx / n) >= MIN_SPREAD * meanItems
+        && slope > ratio / 4 && slope < ratio * 4;
+    for (Map.Entry<String, double[]> e : sums.entrySet()) {
+      double[] a = e.getValue();
+      double billedFixed = a[2] / a[0] - slope * a[1] / a[0];
+      if (!separable || a[3] <= 0 || billedFixed <= 0) {
+        separable = false;
+        break;
+      }
+      fixed.put(e.getKey(), billedFixed / a[3]);
+    }
+    m.factor = separable ? slope : ratio;
+    m.fixedFactors = separable ? Map.copyOf(fixed) : Map.of();
   }
 
   private void push(Deque<Double> q, double v) {
@@ -86,13 +152,25 @@ public final class TokenCalibration {
     return q == null || q.isEmpty() ? 1.0 : median(q);
   }
 
-  /** Per model: the factor, responses seen, and the median absolute relative error over the window. */
+  /**
+   * Per model: the reviews' factor, the fixed part's factor per pipeline (once separated), responses seen, and the
+   * median absolute relative error over the window.
+   */
   public synchronized JsonObject describe() {
     JsonObject out = new JsonObject();
-    models.forEach((model, m) -> out.put(model, new JsonObject()
-        .put("factor", Math.round(m.factor * 1000) / 1000.0)
-        .put("samples", m.samples)
-        .put("median_abs_relative_error", Math.round(median(m.errors) * 1000) / 1000.0)));
+    models.forEach((model, m) -> {
+      JsonObject fixed = new JsonObject();
+      m.fixedFactors.forEach((p, f) -> fixed.put(p, round(f)));
+      out.put(model, new JsonObject()
+          .put("factor", round(m.factor))
+          .put("fixed_factor", fixed)
+          .put("samples", m.count)
+          .put("median_abs_relative_error", round(median(m.errors))));
+    });
     return out;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
   }
 }

@@ -33,12 +33,11 @@ final class UsageAccounting {
   /**
    * Books the answer to {@code batch} and returns its cost in USD.
    *
-   * @param rawEstimate the request's uncalibrated input estimate
-   * @param estimate the estimate the request was charged and sized with
+   * @param estimate the request's input estimate, raw and as charged
    */
-  double account(Batch batch, String model, ParsedResponse parsed, int rawEstimate, int estimate) {
+  double account(Batch batch, String model, ParsedResponse parsed, ClaudeRequests.InputEstimate estimate) {
     double cost = costs.cost(model, parsed.usage());
-    book(batch.pipeline(), model, batch.tier(), parsed, cost, rawEstimate, estimate);
+    book(batch.pipeline(), model, batch.tier(), parsed, cost, estimate);
     if (parsed.refused()) {
       LOG.info("claude.batch.refused pipeline={} batch={} events={} answered={} details={}", batch.pipeline(),
           batch.id(), batch.size(), parsed.verdicts().size(), parsed.stopDetails());
@@ -52,11 +51,10 @@ final class UsageAccounting {
   }
 
   /**
-   * @param rawEstimate the request's uncalibrated input estimate
-   * @param estimate the estimate the request was charged and sized with
+   * @param estimate the request's input estimate, raw and as charged
    */
-  void book(String pipeline, String model, String tier, ParsedResponse parsed, double cost, int rawEstimate,
-      int estimate) {
+  void book(String pipeline, String model, String tier, ParsedResponse parsed, double cost,
+      ClaudeRequests.InputEstimate estimate) {
     Usage usage = parsed.usage();
     telemetry.tokens(pipeline, model, "input", usage.inputTokens());
     telemetry.tokens(pipeline, model, "output", usage.outputTokens());
@@ -73,7 +71,8 @@ final class UsageAccounting {
     spent.accept(pipeline, cost);
     long actual = usage.totalInputTokens();
     if (actual > 0) {
-      telemetry.tokenEstimateError(model, calibration.record(model, rawEstimate, estimate, actual));
+      telemetry.tokenEstimateError(model, calibration.record(model, pipeline, estimate.rawFixed(),
+          estimate.rawItems(), estimate.tokens(), actual));
     }
   }
 }

@@ -14,6 +14,8 @@ import java.util.Set;
  * @param thinking the {@code thinking} field sent (or none)
  * @param effort {@code output_config.effort} sent; empty: none (the model's default)
  * @param charsPerToken starting point of the token estimate for this model's tokenizer (calibrated from usage)
+ * @param nonAsciiCharsPerToken the same for characters outside ASCII (other scripts, emoji), which tokenizers split
+ *     much finer than English words; a batch's mix of the two then does not move the calibrated factor
  * @param toolUseSystemTokens tokens the API adds to a request that carries tools
  * @param cacheMinTokens the minimum cacheable prefix; shorter prefixes carry no cache marker
  * @param thinkingAllowanceTokens added to {@code max_tokens} of a model that thinks: thinking counts toward it
@@ -24,6 +26,7 @@ public record ModelProfile(
     Thinking thinking,
     String effort,
     double charsPerToken,
+    double nonAsciiCharsPerToken,
     int toolUseSystemTokens,
     int cacheMinTokens,
     int thinkingAllowanceTokens,
@@ -64,6 +67,7 @@ public record ModelProfile(
       .put("thinking", "omit")
       .put("effort", "")
       .put("chars_per_token", 3.5)
+      .put("non_ascii_chars_per_token", 1.0)
       .put("tool_use_system_tokens", 313)
       .put("cache_min_tokens", 4096)
       .put("thinking_allowance_tokens", 0);
@@ -79,6 +83,10 @@ public record ModelProfile(
     if (cpt <= 0) {
       throw new IllegalArgumentException(where + ".chars_per_token must be positive");
     }
+    double nonAscii = j.getDouble("non_ascii_chars_per_token");
+    if (nonAscii <= 0) {
+      throw new IllegalArgumentException(where + ".non_ascii_chars_per_token must be positive");
+    }
     JsonObject price = j.getJsonObject("price");
     if (price == null) {
       throw new IllegalArgumentException(where + ".price is missing (input, output, cache_write, cache_read)");
@@ -88,6 +96,7 @@ public record ModelProfile(
         parse(Thinking.class, j.getString("thinking"), where + ".thinking"),
         effort,
         cpt,
+        nonAscii,
         j.getInteger("tool_use_system_tokens"),
         j.getInteger("cache_min_tokens"),
         j.getInteger("thinking_allowance_tokens"),

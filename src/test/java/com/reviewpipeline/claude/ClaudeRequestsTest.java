@@ -131,7 +131,7 @@ class ClaudeRequestsTest {
     int item = r.itemTokens("claude-sonnet-5-5", e);
     int fixed = r.fixedTokens("claude-sonnet-5-5", pipeline);
     int max = r.maxTokens("claude-sonnet-5-5", pipeline, 5);
-    calibration.record("claude-sonnet-5-5", 1000, 1000, 1300);
+    calibration.record("claude-sonnet-5-5", pipeline.name(), 400, 600, 1000, 1300);
     assertThat(r.itemTokens("claude-sonnet-5-5", e)).isBetween((int) (item * 1.25), (int) (item * 1.35) + 1);
     assertThat(r.fixedTokens("claude-sonnet-5-5", pipeline)).isBetween((int) (fixed * 1.25), (int) (fixed * 1.35) + 1);
     assertThat(r.itemTokens("claude-haiku-5-5", e)).as("per model").isEqualTo(item);

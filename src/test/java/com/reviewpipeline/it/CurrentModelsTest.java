@@ -72,9 +72,9 @@ class CurrentModelsTest {
         JsonObject e = estimates.getJsonObject(model);
         assertThat(e).as(model).isNotNull();
         if (e.getLong("samples") >= 20) {
-          // the moderator's cascade escalates link spam to balanced: URLs cost more tokens per character than words
-          // (in the simulator's rule as in real tokenizers), so batches of that tier mix two ratios the per-model
-          // calibration averages (README "Cascade"); the first tier judges the ordinary mix
+          // the escalation tier answers about 40 requests here (single suspected injections, escalations, the
+          // analyzer's long reviews), so the first ones, estimated before any calibration, weigh more in its
+          // window's median (README "Token estimates calibrate per model"); measured: 0.11 (0.13 with one ratio)
           double bound = model.equals(h.config.modelFor("balanced")) ? 0.15 : 0.10;
           assertThat(e.getDouble("median_abs_relative_error")).as(model).isLessThanOrEqualTo(bound);
           assertThat(e.getDouble("factor")).as(model + ": the simulator's tokenizer is not the estimate's").isNotEqualTo(1.0);
