@@ -13,6 +13,7 @@ import com.reviewpipeline.cache.VerdictCache;
 import com.reviewpipeline.cache.VerdictLookup;
 import com.reviewpipeline.claude.ClaudeShared;
 import com.reviewpipeline.claude.ClaudeVerticle;
+import com.reviewpipeline.claude.MessageBatchVerticle;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.ingest.IngestVerticle;
@@ -98,13 +99,15 @@ public final class PipelineApp implements Scaler {
       vertx.setPeriodic(2000, t -> claude.keys().peers(membership.size()));
     }
     return vertx.executeBlocking(() -> {
-          Topics.ensure(config.kafka());
+          Topics.ensure(config.kafka(), config.messageBatches().topic());
           return null;
         })
         .compose(v -> verdictCache(vertx, telemetry, membership, config))
         .compose(verdicts -> app.start("publisher", () -> new ResultPublisherVerticle(config, telemetry, coalescer, verdicts), config.instances().publisher(), false)
             .compose(v -> app.start("claude", () -> new ClaudeVerticle(config, telemetry, claude), config.instances().claude(), false))
-            .compose(v -> app.start("buffer", () -> new BatchBufferVerticle(config, telemetry, claude.calibration(), coalescer, verdicts), config.instances().buffer(), false)))
+            // before the buffers and ingest: the Message Batches already submitted are read back first
+            .compose(v -> app.start("message-batches", () -> new MessageBatchVerticle(config, telemetry, claude.ledger()), 1, false))
+            .compose(v -> app.start("buffer", () -> new BatchBufferVerticle(config, telemetry, claude.calibration(), coalescer, verdicts, claude.ledger()), config.instances().buffer(), false)))
         .compose(v -> app.start("retry-scheduler", () -> new RetrySchedulerVerticle(config), 1, false))
         .compose(v -> config.databaseUrl().isBlank() ? Future.succeededFuture()
             : app.start("store", () -> new StoreVerticle(config, telemetry), 1, false))
@@ -113,7 +116,7 @@ public final class PipelineApp implements Scaler {
         .compose(v -> {
           List<Future<?>> all = new ArrayList<>();
           for (PipelineConfig p : config.pipelines()) {
-            all.add(app.start("ingest:" + p.name(), () -> new IngestVerticle(config, telemetry, p), config.instances().ingest(), true));
+            all.add(app.start("ingest:" + p.name(), () -> new IngestVerticle(config, telemetry, p, claude.ledger()), config.instances().ingest(), true));
           }
           return Future.all(all);
         })
@@ -204,7 +207,7 @@ public final class PipelineApp implements Scaler {
   /** Registers the local codecs of every hot-path message type. */
   public static void registerCodecs(Vertx vertx) {
     LocalCodec.registerAll(vertx, List.of(PipelineEvent.class, Batch.class, BatchResults.class, FailedEvents.class,
-        RejectedRecord.class, BatchAck.class));
+        RejectedRecord.class, BatchAck.class, com.reviewpipeline.claude.Deferred.class));
   }
 
 

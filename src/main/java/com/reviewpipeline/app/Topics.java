@@ -56,6 +56,15 @@ public final class Topics {
   }
 
   public static void ensure(KafkaSettings kafka) throws InterruptedException, ExecutionException, TimeoutException {
+    ensure(kafka, null);
+  }
+
+  /**
+   * The product's topics, and {@code compactedTopic} (the Message Batches waited for; null: none) with
+   * {@code cleanup.policy=compact}, one partition: it holds one record per submitted Message Batch until a tombstone.
+   */
+  public static void ensure(KafkaSettings kafka, String compactedTopic)
+      throws InterruptedException, ExecutionException, TimeoutException {
     Properties props = new Properties();
     props.put("bootstrap.servers", kafka.bootstrapServers());
     try (Admin admin = Admin.create(props)) {
@@ -71,6 +80,10 @@ public final class Topics {
           missing.add(new NewTopic(name, partitions, kafka.replicationFactor()));
         }
       });
+      if (compactedTopic != null && !existing.contains(compactedTopic)) {
+        missing.add(new NewTopic(compactedTopic, 1, kafka.replicationFactor())
+            .configs(Map.of("cleanup.policy", "compact")));
+      }
       if (missing.isEmpty()) {
         return;
       }

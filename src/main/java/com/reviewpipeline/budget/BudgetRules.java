@@ -93,16 +93,20 @@ public final class BudgetRules {
     return changes;
   }
 
-  /** Per pipeline whose budget (or the total) is reached, the action in force: pause wins over cheaper_tier. */
+  /**
+   * Per pipeline whose budget (or the total) is reached, the action in force, the stronger of the two: pause, then
+   * cheaper_tier, then batches.
+   */
   public Map<String, String> actions() {
     Map<String, String> out = new TreeMap<>();
     String total = reached.get(BudgetSettings.TOTAL);
     for (String p : pipelines) {
       String own = reached.get(p);
-      if (BudgetSettings.PAUSE.equals(own) || BudgetSettings.PAUSE.equals(total)) {
-        out.put(p, BudgetSettings.PAUSE);
-      } else if (own != null || total != null) {
-        out.put(p, BudgetSettings.CHEAPER_TIER);
+      for (String action : List.of(BudgetSettings.PAUSE, BudgetSettings.CHEAPER_TIER, BudgetSettings.BATCHES)) {
+        if (action.equals(own) || action.equals(total)) {
+          out.put(p, action);
+          break;
+        }
       }
     }
     return out;

@@ -50,6 +50,7 @@ public final class BudgetVerticle extends VerticleBase {
   private BudgetSettings settings;
   private List<String> pipelines;
   private LocalMap<String, String> tiers;
+  private LocalMap<String, String> deferring;
   private long timer = -1;
   private boolean checking;
 
@@ -71,6 +72,7 @@ public final class BudgetVerticle extends VerticleBase {
     rules = new BudgetRules(settings, pipelines, clock);
     meters = new BudgetMeters(telemetry.registry());
     tiers = vertx.sharedData().getLocalMap(Addresses.BUDGET_TIERS);
+    deferring = vertx.sharedData().getLocalMap(Addresses.MESSAGE_BATCH_PIPELINES);
     vertx.eventBus().<JsonObject>localConsumer(Addresses.SPEND, m -> spent(m.body()));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.BUDGETS, this::api);
     vertx.eventBus().<JsonObject>consumer(Addresses.BUDGET_CHECK, m -> check());
@@ -144,6 +146,15 @@ public final class BudgetVerticle extends VerticleBase {
       } else if (tiers.remove(p) != null) {
         LOG.info("budget.cheaper_tier.lifted pipeline={}", p);
       }
+      // the batches action: the pipeline's batches go to the Message Batches API (half price) until the budget
+      // allows again; a pipeline that defers for another reason (always, backlog) keeps that reason
+      if (BudgetSettings.BATCHES.equals(actions.get(p))) {
+        if (deferring.putIfAbsent(p, "budget") == null) {
+          LOG.warn("budget.batches pipeline={} (its batches go to the Message Batches API)", p);
+        }
+      } else if (deferring.remove(p, "budget")) {
+        LOG.info("budget.batches.lifted pipeline={}", p);
+      }
     }
     if (!membership.oldest()) {
       // another member raises the alerts and pauses; this one only routes its own buffers
@@ -189,6 +200,8 @@ public final class BudgetVerticle extends VerticleBase {
           + " at 100% the action is " + c.action());
       case REACHED -> alert("budget", c.scope(), "critical", false, what + " is reached: " + money + " today (UTC);"
           + (BudgetSettings.PAUSE.equals(c.action()) ? " consumption paused, events wait in Kafka"
+          : BudgetSettings.BATCHES.equals(c.action()) ? " batches go to the Message Batches API (half price, answered"
+              + " within 24 h)"
           : " reviews go to the cheapest tier (" + app.cheapestTier() + ")") + " until the UTC day changes or the"
           + " budget is raised (PUT /api/budgets/" + c.scope() + ")");
       case LIFTED -> alert("budget", c.scope(), "critical", true, what + ": action " + c.action() + " lifted, " + c.why());

@@ -53,21 +53,24 @@ public final class BatchBufferVerticle extends VerticleBase {
   private ClaudeRequests requests;
   private final Telemetry telemetry;
   private final VerdictCacheMeters cacheMeters;
+  private final com.reviewpipeline.claude.MessageBatchLedger ledger;
   /** Null when containment is off. */
   private InjectionDetector detector;
 
   /** A buffer without a verdict cache (tools and tests that judge every event). */
   public BatchBufferVerticle(AppConfig app, Telemetry telemetry, TokenCalibration calibration, Coalescer coalescer) {
-    this(app, telemetry, calibration, coalescer, null);
+    this(app, telemetry, calibration, coalescer, null, null);
   }
 
   /**
    * @param calibration the process's token-estimate calibration, shared with the Claude verticles
    * @param coalescer the process's copies-of-one-event registry, shared with the publisher
    * @param verdicts the process's verdict cache, filled by the publisher; null: off
+   * @param ledger the process's submitted Message Batches, whose events read again wait for them; null: none
    */
   public BatchBufferVerticle(AppConfig app, Telemetry telemetry, TokenCalibration calibration, Coalescer coalescer,
-      VerdictLookup verdicts) {
+      VerdictLookup verdicts, com.reviewpipeline.claude.MessageBatchLedger ledger) {
+    this.ledger = ledger;
     this.app = app;
     this.coalescer = coalescer;
     this.calibration = calibration;
@@ -149,6 +152,11 @@ public final class BatchBufferVerticle extends VerticleBase {
       return;
     }
     PipelineEvent event = contain(received);
+    if (ledger != null && ledger.park(event)) {
+      // read again after a restart while a Message Batch holding it runs: it waits for that batch's result
+      LOG.debug("buffer.parked pipeline={} event={} (in a submitted Message Batch)", pipeline.name(), event.id());
+      return;
+    }
     // an escalated or shadow event is judged on the tier it was sent to, whatever its routing says; otherwise a
     // pipeline whose budget's cheaper_tier action holds goes to the cheapest tier (README "Budget guardrails")
     String tier = event.rejudge() != null ? event.rejudge().tier()

@@ -11,6 +11,21 @@ public final class Addresses {
   /** Flushed batches, from the buffer to the Claude verticles (point to point, round robin). */
   public static final String BATCH_READY = "pipeline.batch.ready";
 
+  /**
+   * Local: a batch whose pipeline uses the Message Batches API now, from a Claude verticle to this node's Message
+   * Batch verticle, which submits it with others as one Message Batch (README "Message Batches").
+   */
+  public static final String DEFER = "pipeline.batch.defer";
+
+  /** Local: one request's result from an ended Message Batch, back to a Claude verticle to be answered as usual. */
+  public static final String DEFERRED_ANSWER = "pipeline.batch.deferred-answer";
+
+  /**
+   * Name of the node-local map {@code pipeline → reason} of pipelines whose batches go to the Message Batches API
+   * now ({@code always}, a {@code backlog} above its lag, or a budget's {@code batches} action).
+   */
+  public static final String MESSAGE_BATCH_PIPELINES = "pipeline.message-batches";
+
   /** Successful batch results, from the Claude verticles to the publisher. */
   public static final String RESULTS = "pipeline.results";
 

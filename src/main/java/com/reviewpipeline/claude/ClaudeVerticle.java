@@ -50,6 +50,8 @@ public final class ClaudeVerticle extends VerticleBase {
   private final Telemetry telemetry;
   /** Batches this instance holds that have not reached results or the failure path (incl. waiting on timers). */
   private int owned;
+  private io.vertx.core.shareddata.LocalMap<String, String> deferring;
+  private final MessageBatchLedger ledger;
   private MessageConsumer<Batch> batches;
   private HeldBatches held;
   private UsageAccounting accounting;
@@ -65,6 +67,7 @@ public final class ClaudeVerticle extends VerticleBase {
     this.breakers = shared.breakers();
     this.calibration = shared.calibration();
     this.hold = shared.hold();
+    this.ledger = shared.ledger();
     this.telemetry = telemetry;
   }
 
@@ -87,11 +90,60 @@ public final class ClaudeVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>localConsumer(Addresses.CIRCUIT, m -> held.onSuccess(m.body().getString("pipeline"),
         m.body().getString("model"), m.body().getBoolean("closed")));
     vertx.setPeriodic(Math.min(1000, breakers.probeMs()), t -> tick());
+    deferring = vertx.sharedData().getLocalMap(Addresses.MESSAGE_BATCH_PIPELINES);
+    vertx.eventBus().<Deferred>localConsumer(Addresses.DEFERRED_ANSWER, m -> deferredAnswer(m.body()));
     batches = vertx.eventBus().<Batch>localConsumer(Addresses.BATCH_READY, msg -> {
       owned++;
       call(msg.body(), 1, false);
     });
     return batches.completion();
+  }
+
+  /**
+   * Whether this batch goes to the Message Batches API: its pipeline defers now, it is a first judgement of events
+   * read from Kafka (escalations and shadows, derived from a verdict, are never read again after a restart, so they
+   * are not deferred), and it is not a retry (which goes straight to {@code /v1/messages}).
+   */
+  private boolean defers(Batch batch, int attempt, boolean probe) {
+    return attempt == 1 && !probe && deferring.containsKey(batch.pipeline())
+        && batch.events().stream().allMatch(e -> e.rejudge() == null && !e.forced());
+  }
+
+  /** One request's result from an ended Message Batch: answered as a direct answer would be, at the batch price. */
+  private void deferredAnswer(Deferred d) {
+    owned++;
+    ledger.waiting(d.batch().events(), -1);
+    Batch batch = d.batch();
+    JsonObject result = d.result();
+    String type = result.getString("type", "");
+    switch (type) {
+      case "succeeded" -> {
+        ParsedResponse parsed;
+        try {
+          parsed = parse(batch, d.model(), result.getJsonObject("message"));
+        } catch (ResponseFormatException | ClassCastException e) {
+          LOG.warn("claude.response.invalid pipeline={} batch={} (Message Batch) problem={}", batch.pipeline(),
+              batch.id(), e.getMessage());
+          retryOrFail(batch, 1, "invalid_response", "invalid response: " + e.getMessage(), true, null);
+          return;
+        }
+        answered(batch, d.model(), d.estimate(), parsed, true);
+      }
+      case "errored" -> {
+        JsonObject error = result.getJsonObject("error", new JsonObject()).getJsonObject("error", new JsonObject());
+        String errorType = error.getString("type", "api_error");
+        String message = error.getString("message", "");
+        LOG.warn("claude.message_batch.errored pipeline={} batch={} type={} message={}", batch.pipeline(), batch.id(),
+            errorType, message);
+        // "invalid_request: fix the request"; anything else is retried, directly
+        retryOrFail(batch, 1, errorType, message, !"invalid_request_error".equals(errorType), null);
+      }
+      default -> {
+        LOG.warn("claude.message_batch.{} pipeline={} batch={} events={} (sent again directly)", type, batch.pipeline(),
+            batch.id(), batch.size());
+        retryOrFail(batch, 1, "message_batch_" + type, "Message Batch request " + type, true, null);
+      }
+    }
   }
 
   /** Waits for a key with budget (rate limiter), then sends; a batch of an open circuit is held instead. */
@@ -105,6 +157,12 @@ public final class ClaudeVerticle extends VerticleBase {
     List<ReviewEvent> events = batch.events().stream().map(PipelineEvent::event).toList();
     JsonObject body = requests.request(model, pipeline, events);
     ClaudeRequests.InputEstimate estimate = requests.inputEstimate(model, pipeline, events);
+    if (defers(batch, attempt, probe)) {
+      ledger.waiting(batch.events(), 1);
+      vertx.eventBus().send(Addresses.DEFER, new Deferred(batch, model, body, estimate, null));
+      owned--;
+      return;
+    }
     KeyPool.Acquire a = keys.acquire(model, estimate.tokens(), body.getInteger("max_tokens"));
     if (a.noUsableKey()) {
       if (probe) {
@@ -241,12 +299,9 @@ public final class ClaudeVerticle extends VerticleBase {
 
   private void onSuccess(Sent s, HttpResponse<Buffer> resp, KeyPool.Permit permit) {
     Batch batch = s.batch();
-    PipelineConfig pipeline = s.pipeline();
-    String model = s.model();
     ParsedResponse parsed;
     try {
-      parsed = readers.get(pipeline.name()).read(resp.bodyAsJsonObject(), app.models().of(model).output(),
-          ClaudeRequests.batchIds(batch.size()));
+      parsed = parse(batch, s.model(), resp.bodyAsJsonObject());
     } catch (DecodeException | ResponseFormatException | ClassCastException e) {
       keys.release(permit, 200, null, resp.headers());
       probeDone(s, false);
@@ -255,15 +310,32 @@ public final class ClaudeVerticle extends VerticleBase {
       retryOrFail(batch, s.attempt(), "invalid_response", "invalid response: " + e.getMessage(), true, null);
       return;
     }
-    Usage usage = parsed.usage();
-    keys.release(permit, 200, usage, resp.headers());
+    keys.release(permit, 200, parsed.usage(), resp.headers());
     if (resp.getHeader(Telemetry.SIMULATOR_HEADER) != null) {
       telemetry.simulatorAnswered();
     }
+    answered(batch, s.model(), s.estimate(), parsed, false);
+  }
+
+  private ParsedResponse parse(Batch batch, String model, JsonObject message) {
+    if (message == null) {
+      throw new ResponseFormatException("the body is not a JSON object");
+    }
+    return readers.get(batch.pipeline()).read(message, app.models().of(model).output(),
+        ClaudeRequests.batchIds(batch.size()));
+  }
+
+  /**
+   * A message answering {@code batch}, parsed: accounted (at the Message Batches price when {@code batchApi}),
+   * published, and what it leaves over split, resent or failed.
+   */
+  private void answered(Batch batch, String model, ClaudeRequests.InputEstimate estimate, ParsedResponse parsed,
+      boolean batchApi) {
+    PipelineConfig pipeline = app.pipeline(batch.pipeline());
     closeHeld(pipeline.name(), model);
-    double cost = accounting.account(batch, model, parsed, s.estimate());
+    double cost = accounting.account(batch, model, parsed, estimate, batchApi);
     execute(batch, model, AnswerPlan.of(batch.events(), parsed, batch.tier(), pipeline.refusalFallbackTier(),
-        settings.maxItemResends()), usage, cost);
+        settings.maxItemResends()), parsed.usage(), cost);
   }
 
   /** A success lifts what failures held: the spend-limit pause, and the batches held for this circuit. */

@@ -23,4 +23,9 @@ public final class CostCalculator {
         + usage.cacheCreationInputTokens() * p.cacheWrite()
         + usage.cacheReadInputTokens() * p.cacheRead()) / 1_000_000.0;
   }
+
+  /** The same usage answered through the Message Batches API: every token at the profile's batch share. */
+  public double batchCost(String model, Usage usage) {
+    return cost(model, usage) * models.price(model).batchDiscount();
+  }
 }

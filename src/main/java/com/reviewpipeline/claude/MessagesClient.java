@@ -34,6 +34,56 @@ final class MessagesClient {
         .sendJsonObject(body);
   }
 
+  /** {@code POST /v1/messages/batches}. */
+  Future<HttpResponse<Buffer>> createBatch(JsonObject body, String apiKey) {
+    return client.postAbs(settings.baseUrl() + "/v1/messages/batches")
+        .putHeader("x-api-key", apiKey)
+        .putHeader("anthropic-version", settings.apiVersion())
+        .putHeader("content-type", "application/json")
+        .timeout(Math.max(settings.requestTimeoutMs(), 120_000))
+        .sendJsonObject(body);
+  }
+
+  /** {@code GET /v1/messages/batches/{id}}. */
+  Future<HttpResponse<Buffer>> getBatch(String id, String apiKey) {
+    return client.getAbs(settings.baseUrl() + "/v1/messages/batches/" + id)
+        .putHeader("x-api-key", apiKey)
+        .putHeader("anthropic-version", settings.apiVersion())
+        .timeout(settings.requestTimeoutMs())
+        .send();
+  }
+
+  /**
+   * The JSON Lines at a batch's {@code results_url}. The key is sent only to the configured API's own origin: a
+   * {@code results_url} elsewhere is refused, not followed.
+   */
+  Future<HttpResponse<Buffer>> batchResults(String resultsUrl, String apiKey) {
+    if (!sameOrigin(resultsUrl, settings.baseUrl())) {
+      return Future.failedFuture(new IllegalStateException("results_url is not on the configured API origin "
+          + settings.baseUrl() + ": " + resultsUrl));
+    }
+    return client.getAbs(resultsUrl)
+        .putHeader("x-api-key", apiKey)
+        .putHeader("anthropic-version", settings.apiVersion())
+        .timeout(Math.max(settings.requestTimeoutMs(), 300_000))
+        .send();
+  }
+
+  static boolean sameOrigin(String url, String base) {
+    try {
+      java.net.URI u = java.net.URI.create(url);
+      java.net.URI b = java.net.URI.create(base);
+      return u.getScheme() != null && u.getScheme().equalsIgnoreCase(b.getScheme())
+          && u.getHost() != null && u.getHost().equalsIgnoreCase(b.getHost()) && port(u) == port(b);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static int port(java.net.URI u) {
+    return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+  }
+
   void close() {
     client.close();
   }

@@ -34,9 +34,11 @@ final class UsageAccounting {
    * Books the answer to {@code batch} and returns its cost in USD.
    *
    * @param estimate the request's input estimate, raw and as charged
+   * @param batchApi answered through the Message Batches API: billed at the profile's {@code batch_discount}
    */
-  double account(Batch batch, String model, ParsedResponse parsed, ClaudeRequests.InputEstimate estimate) {
-    double cost = costs.cost(model, parsed.usage());
+  double account(Batch batch, String model, ParsedResponse parsed, ClaudeRequests.InputEstimate estimate,
+      boolean batchApi) {
+    double cost = batchApi ? costs.batchCost(model, parsed.usage()) : costs.cost(model, parsed.usage());
     book(batch.pipeline(), model, batch.tier(), parsed, cost, estimate);
     if (parsed.refused()) {
       LOG.info("claude.batch.refused pipeline={} batch={} events={} answered={} details={}", batch.pipeline(),

@@ -23,7 +23,8 @@ public record AppConfig(
     ContainmentSettings containment,
     int databaseMaxRowAttempts,
     VerdictCacheSettings verdictCache,
-    BudgetSettings budget) {
+    BudgetSettings budget,
+    MessageBatchSettings messageBatches) {
 
   public String modelFor(String tier) {
     String model = tiers.get(tier);
@@ -47,57 +48,62 @@ public record AppConfig(
 
   public AppConfig withKafka(KafkaSettings k) {
     return new AppConfig(k, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget, messageBatches);
   }
 
   public AppConfig withAnthropic(ClaudeSettings a) {
     return new AppConfig(kafka, a, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget, messageBatches);
   }
 
   public AppConfig withPipelines(List<PipelineConfig> p) {
     return new AppConfig(kafka, anthropic, tiers, models, List.copyOf(p), instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget, messageBatches);
   }
 
   public AppConfig withInstances(Instances i) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, i, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget, messageBatches);
   }
 
   public AppConfig withDatabaseUrl(String url) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, url,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget, messageBatches);
   }
 
   public AppConfig withHttpPort(int port) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, port, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget, messageBatches);
   }
 
   public AppConfig withAlerts(com.reviewpipeline.config.AlertSettings a) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, a, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, a, cluster, containment, databaseMaxRowAttempts, verdictCache, budget, messageBatches);
   }
 
   public AppConfig withCluster(ClusterSettings c) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, c, containment, databaseMaxRowAttempts, verdictCache, budget);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, c, containment, databaseMaxRowAttempts, verdictCache, budget, messageBatches);
   }
 
   public AppConfig withContainment(ContainmentSettings c) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, c, databaseMaxRowAttempts, verdictCache, budget);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, c, databaseMaxRowAttempts, verdictCache, budget, messageBatches);
   }
 
   public AppConfig withVerdictCache(VerdictCacheSettings v) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, v, budget);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, v, budget, messageBatches);
   }
 
   public AppConfig withBudget(BudgetSettings b) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, b);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, b, messageBatches);
+  }
+
+  public AppConfig withMessageBatches(MessageBatchSettings m) {
+    return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget, m);
   }
 
   /**
@@ -113,7 +119,7 @@ public record AppConfig(
 
   public AppConfig withAdminToken(String token) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, token, databaseUrl,
-        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget);
+        shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget, messageBatches);
   }
 
   @Override

@@ -23,8 +23,9 @@ public record BudgetSettings(double dailyUsdTotal, double warningShare, String a
   public static final String TOTAL = "total";
   public static final String PAUSE = "pause";
   public static final String CHEAPER_TIER = "cheaper_tier";
-  /** Actions that exist; {@code batches} (Message Batches API, issue 17 item 4) is refused at start until it is built. */
-  public static final Set<String> ACTIONS = Set.of(PAUSE, CHEAPER_TIER);
+  public static final String BATCHES = "batches";
+  /** What a budget at 100% may do: pause, route to the cheapest tier, or send through the Message Batches API. */
+  public static final Set<String> ACTIONS = Set.of(PAUSE, CHEAPER_TIER, BATCHES);
 
   /** @param dailyUsd USD per UTC day (0: none) */
   public record PipelineBudget(double dailyUsd, String action) {}
@@ -105,12 +106,8 @@ public record BudgetSettings(double dailyUsdTotal, double warningShare, String a
 
   private static String action(Object value, String key) {
     String a = String.valueOf(value);
-    if (a.equals("batches")) {
-      throw new IllegalArgumentException(key + ": 'batches' (moving to the Message Batches API) is not available yet;"
-          + " use pause or cheaper_tier");
-    }
     if (!ACTIONS.contains(a)) {
-      throw new IllegalArgumentException(key + " must be pause or cheaper_tier, got '" + a + "'");
+      throw new IllegalArgumentException(key + " must be pause, cheaper_tier or batches, got '" + a + "'");
     }
     return a;
   }

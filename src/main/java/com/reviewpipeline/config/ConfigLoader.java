@@ -260,6 +260,7 @@ public final class ConfigLoader {
         ContainmentSettings.fromJson(containment, rules),
         positive(json.getJsonObject("database").getInteger("max_row_attempts"), "database.max_row_attempts"),
         VerdictCacheSettings.fromJson(json.getJsonObject("verdict_cache")),
-        BudgetSettings.fromJson(json.getJsonObject("budget"), allNames));
+        BudgetSettings.fromJson(json.getJsonObject("budget"), allNames),
+        MessageBatchSettings.fromJson(json.getJsonObject("message_batches"), allNames));
   }
 }

@@ -49,7 +49,16 @@ public final class IngestVerticle extends VerticleBase {
   private MessageConsumer<BatchAck> ackConsumer;
   private MessageConsumer<JsonObject> controlConsumer;
 
+  private final com.reviewpipeline.claude.MessageBatchLedger ledger;
+
   public IngestVerticle(AppConfig app, Telemetry telemetry, PipelineConfig pipeline) {
+    this(app, telemetry, pipeline, null);
+  }
+
+  /** @param ledger the process's Message Batches: events waiting in one do not hold a graceful stop (null: none) */
+  public IngestVerticle(AppConfig app, Telemetry telemetry, PipelineConfig pipeline,
+      com.reviewpipeline.claude.MessageBatchLedger ledger) {
+    this.ledger = ledger;
     this.app = app;
     this.pipeline = pipeline;
     this.telemetry = telemetry;
@@ -222,10 +231,12 @@ public final class IngestVerticle extends VerticleBase {
     return consumer.stopReading()
         .transform(v -> {
           vertx.eventBus().publish(Addresses.BUFFER_FLUSH, pipeline.name());
-          return Drain.until(vertx, () -> consumer.inFlight() == 0, deadline, 50);
+          // events in a submitted Message Batch are not waited for: it may run for hours, its id is durable and a
+          // restart polls it again (their offsets stay uncommitted, so they are read again and wait for it)
+          return Drain.until(vertx, () -> consumer.inFlight() <= deferred(), deadline, 50);
         })
         .compose(drained -> consumer.close().map(committed -> {
-          int abandoned = consumer.inFlight();
+          int abandoned = consumer.inFlight() - deferred();
           if (!drained || abandoned > 0) {
             telemetry.uncleanStop("ingest " + pipeline.name() + ": " + abandoned + " events still in flight at the "
                 + "drain deadline");
@@ -240,6 +251,10 @@ public final class IngestVerticle extends VerticleBase {
           LOG.info("ingest.stopped pipeline={} instance={} in_flight_abandoned={}", pipeline.name(), instanceId,
               consumer.inFlight());
         });
+  }
+
+  private int deferred() {
+    return ledger == null ? 0 : ledger.deferredIn(pipeline.name(), kafka.eventsTopic(), consumer.partitions());
   }
 
   private static String describe(Set<Integer> partitions) {

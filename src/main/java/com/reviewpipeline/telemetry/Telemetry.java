@@ -217,6 +217,17 @@ public final class Telemetry {
     registry.counter("review_alerts_total", "type", type).increment();
   }
 
+  /** Message Batches submitted (README "Message Batches"): {@code claude_message_batches_total} and their requests. */
+  public void messageBatch(String status, int requests) {
+    registry.counter("claude_message_batches_total", "status", status).increment();
+    registry.counter("claude_message_batch_requests_total", "status", status).increment(requests);
+  }
+
+  /** One request's result in an ended Message Batch: succeeded, errored, canceled or expired. */
+  public void messageBatchResult(String type) {
+    registry.counter("claude_message_batch_results_total", "result", type).increment();
+  }
+
   public void resent(String pipeline) {
     registry.counter("claude_items_resent_total", "pipeline", pipeline).increment();
   }

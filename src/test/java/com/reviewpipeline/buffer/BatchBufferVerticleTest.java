@@ -83,7 +83,7 @@ class BatchBufferVerticleTest {
       checkpoint.flag();
     }));
     vertx.deployVerticle(new BatchBufferVerticle(config, telemetry, new TokenCalibration(50), new Coalescer(),
-            new VerdictLookup(cache, null)))
+            new VerdictLookup(cache, null), null))
         .onComplete(ctx.succeeding(id -> {
           vertx.eventBus().send(Addresses.events(pipeline), plain);
           vertx.eventBus().send(Addresses.events(pipeline), rejudge);

@@ -39,12 +39,9 @@ class BudgetSettingsTest {
   }
 
   @Test
-  @DisplayName("the batches action is refused as not available yet; unknown actions, pipelines, keys and bad amounts refuse the start naming the key")
+  @DisplayName("unknown actions, pipelines, keys and bad amounts refuse the start naming the key")
   void badValuesRefused() {
-    refused("budget.action=batches", "budget.action: 'batches' (moving to the Message Batches API) is not available yet");
-    refused(List.of("budget.pipelines.review-moderator.daily_usd=5", "budget.pipelines.review-moderator.action=batches"),
-        "budget.pipelines.review-moderator.action: 'batches' (moving to the Message Batches API) is not available yet");
-    refused("budget.action=stop", "budget.action must be pause or cheaper_tier, got 'stop'");
+    refused("budget.action=stop", "budget.action must be pause, cheaper_tier or batches, got 'stop'");
     refused("budget.daily_usd_total=-1", "budget.daily_usd_total must be 0 (no budget) or a positive amount in USD");
     refused("budget.daily_usd_total=lots", "budget.daily_usd_total must be a number, got 'lots'");
     refused("budget.warning_share=1.5", "budget.warning_share must be a share between 0 and 1");

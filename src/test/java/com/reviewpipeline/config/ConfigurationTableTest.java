@@ -80,6 +80,7 @@ class ConfigurationTableTest {
     List.of("name", "group_id", "prompt_file", "tool_file").forEach(k -> require(missing, "pipelines[]." + k));
     ModelProfile.ENTRY_DEFAULTS.fieldNames().forEach(k -> require(missing, "models.*." + k));
     require(missing, "models.*.price");
+    MessageBatchSettings.ENTRY_DEFAULTS.fieldNames().forEach(k -> require(missing, "message_batches.pipelines.*." + k));
     assertThat(missing).as("declared keys the README's configuration table does not list").isEmpty();
   }
 
@@ -130,7 +131,8 @@ class ConfigurationTableTest {
       String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
       if (key.equals("pipelines")) {
         out.add("pipelines[]");
-      } else if (key.equals("models") || key.equals("alerts.routing_drift.bounds") || key.equals("budget.pipelines")) {
+      } else if (key.equals("models") || key.equals("alerts.routing_drift.bounds") || key.equals("budget.pipelines")
+          || key.equals("message_batches.pipelines")) {
         out.add(key + ".*");
       } else if (e.getValue() instanceof JsonObject child) {
         out.addAll(leaves(key, child));
@@ -155,6 +157,9 @@ class ConfigurationTableTest {
     if (key.startsWith("budget.pipelines.*.")) {
       // the operator's pipeline names; the entry's keys are checked by BudgetSettings
       return Set.of("daily_usd", "action").contains(key.substring("budget.pipelines.*.".length())) ? new JsonObject() : null;
+    }
+    if (key.startsWith("message_batches.pipelines.*.")) {
+      return walk(MessageBatchSettings.ENTRY_DEFAULTS, key.substring("message_batches.pipelines.*.".length()));
     }
     if (key.startsWith("alerts.routing_drift.bounds.")) {
       return shipped.getJsonObject("alerts").getJsonObject("routing_drift").getJsonObject("bounds");

@@ -18,7 +18,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import com.reviewpipeline.model.ReviewEvent;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -185,6 +187,48 @@ class BudgetTest {
         assertThat(routed).allSatisfy(id -> assertThat(h.resultsById().get(id)).singleElement()
             .satisfies(r -> assertThat(r.getString("tier")).as("tier of %s", id).isEqualTo("balanced")));
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.statuses(key).contains("resolved"));
+        assertThat(h.dlqRecords()).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("a budget with the batches action reached: its alert says so, the pipeline keeps consuming and its next reviews are judged through the Message Batches API at the batch price; raised, they are direct calls again")
+  void batchesAction() throws Exception {
+    try (WebhookReceiver receiver = new WebhookReceiver()) {
+      AlertSettings alerts = AlertSettings.fromJson(new JsonObject()
+          .put("webhooks", new JsonArray().add(receiver.url()))
+          .put("check_interval_ms", 300));
+      try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5, c -> TestConfig.withoutVerdictCache(c)
+          .withAdminToken("t").withHttpPort(0).withAlerts(alerts)
+          .withMessageBatches(c.messageBatches().withTimings(300, 200, 5000))
+          .withBudget(c.budget().withPipeline(MOD, 0.002, "batches").withCheckIntervalMs(200)))) {
+        h.sim.configure(new JsonObject().put("batch_processing_ms", 500));
+        h.produceValid(100, 173);
+        PipelineHarness.Node node = h.startNode();
+        AdminApiVerticle admin = new AdminApiVerticle(h.config, node.telemetry());
+        PipelineHarness.await(node.vertx().deployVerticle(admin));
+        port = admin.port();
+        String key = "budget:" + MOD;
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.statuses(key).contains("firing"));
+        assertThat(receiver.messages(key).get(0).getString("text")).contains("Message Batches API");
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.resultsById().size() == 100);
+        long directBefore = h.sim.stats().getLong("requests");
+
+        Map<String, ReviewEvent> later = h.produceValid(50, 174);
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.resultsById().keySet().containsAll(later.keySet()));
+        JsonObject batches = h.sim.stats().getJsonObject("message_batches");
+        assertThat(batches.getLong("requests")).as("the later reviews went through Message Batches").isPositive();
+        assertThat(node.telemetry().pauseReasons().getOrDefault(MOD, Set.of())).doesNotContain("budget");
+
+        assertThat(call("PUT", "/api/budgets/" + MOD, "{\"daily_usd\": 100}").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.statuses(key).contains("resolved"));
+        long requestsAtRaise = h.sim.stats().getJsonObject("message_batches").getLong("requests");
+        Map<String, ReviewEvent> after = h.produceValid(20, 175);
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.resultsById().keySet().containsAll(after.keySet()));
+        assertThat(h.sim.stats().getJsonObject("message_batches").getLong("requests")).as("direct again")
+            .isEqualTo(requestsAtRaise);
+        assertThat(h.sim.stats().getLong("requests")).isGreaterThan(directBefore);
         assertThat(h.dlqRecords()).isEmpty();
       }
     }

@@ -75,9 +75,10 @@ public final class PipelineHarness implements AutoCloseable {
     AppConfig base = allPipelines ? TestConfig.loadAll(simVertx, overrides) : TestConfig.load(simVertx, overrides);
     AppConfig c = base
         .withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), List.of("test-key")))
-        .withPipelines(base.pipelines().stream().map(p -> p.withGroupId(p.groupId() + "-" + run)).toList());
+        .withPipelines(base.pipelines().stream().map(p -> p.withGroupId(p.groupId() + "-" + run)).toList())
+        .withMessageBatches(base.messageBatches().withTopic("message-batches-" + run));
     config = tweak.apply(c);
-    com.reviewpipeline.app.Topics.ensure(config.kafka());
+    com.reviewpipeline.app.Topics.ensure(config.kafka(), config.messageBatches().topic());
   }
 
   public String group() {

@@ -53,6 +53,7 @@ public final class ClaudeSimulator extends VerticleBase {
   private String bindHost = "127.0.0.1";
   private String controlToken = "";
   private HttpServer server;
+  private SimMessageBatches messageBatches;
 
   public ClaudeSimulator(int port, SimulatorSettings initial) {
     this.requestedPort = port;
@@ -137,9 +138,13 @@ public final class ClaudeSimulator extends VerticleBase {
       ctx.next();
     });
     router.route("/_sim/*").handler(new ControlGuard(controlToken));
-    router.route().handler(BodyHandler.create().setBodyLimit(32L * 1024 * 1024));
+    // the Message Batches API takes up to 256 MB per batch, the other endpoints 32 MB
+    router.route("/v1/messages/batches*").handler(BodyHandler.create().setBodyLimit(SimMessageBatches.MAX_BYTES));
+    router.routeWithRegex("^(?!/v1/messages/batches).*").handler(BodyHandler.create().setBodyLimit(32L * 1024 * 1024));
     router.post("/v1/messages").handler(this::messages);
     router.post("/v1/messages/count_tokens").handler(this::countTokens);
+    messageBatches = new SimMessageBatches(vertx, stats, this::batchResult, () -> settings.get());
+    messageBatches.routes(router);
     router.get("/_sim/stats").handler(ctx -> ctx.json(stats()));
     router.get("/_sim/config").handler(ctx -> ctx.json(settings.get().toJson()));
     router.post("/_sim/config").handler(this::configureRoute);
@@ -255,6 +260,23 @@ public final class ClaudeSimulator extends VerticleBase {
       return;
     }
     int maxTokens = body.getInteger("max_tokens");
+    JsonObject message = produce(body, model, s);
+    long outputTokens = message.getJsonObject("usage").getLong("output_tokens");
+    if (budget != null) {
+      if (s.outputTokensPerMinute() > 0) {
+        budget.output().give(maxTokens - outputTokens);
+      }
+      // the budget as it stands when the answer leaves, not as it stood when the request was admitted
+      budget.putHeaders(ctx.response().headers(), s);
+    }
+    stats.status(200);
+    ctx.response().putHeader("request-id", Replies.requestId());
+    ctx.json(message);
+  }
+
+  /** The message the model answers to a request that passed every rule (counted in the stats). */
+  JsonObject produce(JsonObject body, ApiModel model, SimulatorSettings s) {
+    int maxTokens = body.getInteger("max_tokens");
     JsonArray reviews = ReviewBatch.reviews(body);
     Answers.Shape shape = Answers.shape(body, s.textInsteadOfTool());
     Answers.Answer answer;
@@ -277,16 +299,34 @@ public final class ClaudeSimulator extends VerticleBase {
       case PROSE -> "text";
     };
     stats.answered(model.id(), kind, reviews.size(), in, answer.outputTokens(), answer.thinkingTokens());
-    if (budget != null) {
-      if (s.outputTokensPerMinute() > 0) {
-        budget.output().give(maxTokens - answer.outputTokens());
-      }
-      // the budget as it stands when the answer leaves, not as it stood when the request was admitted
-      budget.putHeaders(ctx.response().headers(), s);
+    return Replies.message(model.id(), answer, in, cached);
+  }
+
+  /**
+   * One request of a Message Batch, as the API processes it: its {@code params} checked as {@code /v1/messages}
+   * checks a body (the API validates them only once the batch runs, so a bad request is an {@code errored} result,
+   * not a 400 at creation), then answered. Returns the {@code result} object of its results line.
+   */
+  JsonObject batchResult(JsonObject params, String betaHeader) {
+    SimulatorSettings s = settings.get();
+    ApiError rejected = RequestGate.checkParams(params, s, models);
+    ApiModel model = rejected != null ? null : models.find(params.getString("model")).orElseThrow();
+    if (rejected == null) {
+      rejected = RequestRules.check(params, model, betaHeader);
     }
-    stats.status(200);
-    ctx.response().putHeader("request-id", Replies.requestId());
-    ctx.json(Replies.message(model.id(), answer, in, cached));
+    if (rejected == null && !s.rejectMarker().isEmpty()
+        && ReviewBatch.indexOfMarker(ReviewBatch.reviews(params), s.rejectMarker()) >= 0) {
+      int last = params.getJsonArray("messages").size() - 1;
+      rejected = ApiError.invalidRequest("messages." + last + ".content.0.text: simulated content rejection");
+    }
+    if (rejected != null) {
+      return new JsonObject().put("type", "errored").put("error", new JsonObject().put("type", "error")
+          .put("error", new JsonObject().put("type", rejected.type()).put("message", rejected.message()))
+          .put("request_id", Replies.requestId()));
+    }
+    JsonObject message = produce(params, model, s);
+    message.getJsonObject("usage").put("service_tier", "batch");
+    return new JsonObject().put("type", "succeeded").put("message", message);
   }
 
   @Override

@@ -68,6 +68,23 @@ final class RequestGate {
     return new Admitted(body, known, key);
   }
 
+  /**
+   * The body checks of {@link #admit} without the HTTP ones, for a Message Batch request's {@code params}: null when
+   * they pass.
+   */
+  static ApiError checkParams(JsonObject body, SimulatorSettings s, ApiModels models) {
+    String model = body.getValue("model") instanceof String m ? m : null;
+    boolean maxTokens = body.getValue("max_tokens") instanceof Integer i && i >= 1;
+    boolean conversation = body.getValue("messages") instanceof JsonArray a && !a.isEmpty();
+    if (model == null || !maxTokens || !conversation) {
+      return ApiError.invalidRequest("model, max_tokens (positive integer) and messages are required");
+    }
+    if (s.retiredModels().contains(model) || models.find(model).isEmpty()) {
+      return ApiError.notFound("model: " + model);
+    }
+    return null;
+  }
+
   private static Admitted fail(RoutingContext ctx, SimStats stats, ApiError e) {
     Replies.error(ctx, stats, e, null);
     return null;

@@ -20,6 +20,28 @@ final class SimStats {
   private final Map<String, Counters> byModel = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> answerKinds = new ConcurrentHashMap<>();
+  private final AtomicLong batchesCreated = new AtomicLong();
+  private final AtomicLong batchRequests = new AtomicLong();
+  private final AtomicLong batchRequestsAgain = new AtomicLong();
+  private final Map<String, AtomicLong> batchResults = new ConcurrentHashMap<>();
+  /** Every custom_id received in any Message Batch: one sent again is a request submitted (and billed) twice. */
+  private final java.util.Set<String> customIds = ConcurrentHashMap.newKeySet();
+
+  /** A Message Batch was created with these custom ids. */
+  void batchCreated(java.util.Collection<String> ids) {
+    batchesCreated.incrementAndGet();
+    batchRequests.addAndGet(ids.size());
+    for (String id : ids) {
+      if (!customIds.add(id)) {
+        batchRequestsAgain.incrementAndGet();
+      }
+    }
+  }
+
+  /** One request of a Message Batch ended: succeeded, errored, canceled or expired. */
+  void batchResult(String type) {
+    batchResults.computeIfAbsent(type, k -> new AtomicLong()).incrementAndGet();
+  }
 
   void request() {
     requests.incrementAndGet();
@@ -60,6 +82,17 @@ final class SimStats {
         .put("by_status", byStatus)
         .put("tools", kinds)
         .put("cache_write_tokens", cache.writes.get())
-        .put("cache_read_tokens", cache.reads.get());
+        .put("cache_read_tokens", cache.reads.get())
+        .put("message_batches", messageBatches());
+  }
+
+  private JsonObject messageBatches() {
+    JsonObject results = new JsonObject();
+    batchResults.forEach((type, n) -> results.put(type, n.get()));
+    return new JsonObject()
+        .put("created", batchesCreated.get())
+        .put("requests", batchRequests.get())
+        .put("custom_ids_submitted_again", batchRequestsAgain.get())
+        .put("results", results);
   }
 }

@@ -31,6 +31,8 @@ import java.util.Set;
  * @param retiredModels model ids answered 404 as retired
  * @param cacheMinTokens per model, overrides the model table's minimum prefix a {@code cache_control} marker caches
  * @param invalidEvery give every n-th item a value outside its schema (0: never)
+ * @param batchProcessingMs how long a Message Batch stays {@code in_progress} before it ends with its results
+ * @param batchExpire Message Batches that end now end with every request {@code expired} (as after 24 h)
  * @param obeyInjections behave as a model that falls for prompt injection: when a review of a request tells the model
  *     how to judge the reviews of the batch, every verdict of that request follows it ({@link Obedience})
  */
@@ -59,20 +61,23 @@ public record SimulatorSettings(
     JsonArray retiredModels,
     JsonObject cacheMinTokens,
     int invalidEvery,
-    boolean obeyInjections) {
+    boolean obeyInjections,
+    long batchProcessingMs,
+    boolean batchExpire) {
 
   public static final Set<String> KEYS = Set.of("latency_ms", "jitter_ms", "fail_status", "fail_count",
       "fail_system_contains", "drop_every", "truncate_above", "context_window_exceeded_above", "text_instead_of_tool",
       "malformed_body", "refuse", "refuse_marker", "reject_marker", "hold", "requests_per_minute",
       "input_tokens_per_minute", "output_tokens_per_minute", "spend_limit", "workspace_spend_limit", "unknown_ids",
-      "invalid_keys", "retired_models", "cache_min_tokens", "invalid_every", "obey_injections");
+      "invalid_keys", "retired_models", "cache_min_tokens", "invalid_every", "obey_injections", "batch_processing_ms",
+      "batch_expire");
 
   /** The statuses {@code fail_status} accepts: those with a documented error type (https://platform.claude.com/docs/en/api/errors). */
   public static final Set<Integer> FAIL_STATUSES = Set.of(0, 400, 401, 402, 403, 404, 409, 413, 429, 500, 504, 529);
 
   public static SimulatorSettings defaults(long latencyMs, long jitterMs) {
     return new SimulatorSettings(latencyMs, jitterMs, 0, -1, "", 0, 0, 0, false, false, false, "", "", false,
-        0, 0, 0, false, false, false, new JsonArray(), new JsonArray(), new JsonObject(), 0, false);
+        0, 0, 0, false, false, false, new JsonArray(), new JsonArray(), new JsonObject(), 0, false, 2000, false);
   }
 
   public SimulatorSettings merge(JsonObject j) {
@@ -110,7 +115,9 @@ public record SimulatorSettings(
         j.getJsonArray("retired_models", retiredModels),
         j.getJsonObject("cache_min_tokens", cacheMinTokens),
         j.getInteger("invalid_every", invalidEvery),
-        j.getBoolean("obey_injections", obeyInjections));
+        j.getBoolean("obey_injections", obeyInjections),
+        j.getLong("batch_processing_ms", batchProcessingMs),
+        j.getBoolean("batch_expire", batchExpire));
   }
 
   public JsonObject toJson() {
@@ -139,6 +146,8 @@ public record SimulatorSettings(
         .put("retired_models", retiredModels.copy())
         .put("cache_min_tokens", cacheMinTokens.copy())
         .put("invalid_every", invalidEvery)
-        .put("obey_injections", obeyInjections);
+        .put("obey_injections", obeyInjections)
+        .put("batch_processing_ms", batchProcessingMs)
+        .put("batch_expire", batchExpire);
   }
 }
