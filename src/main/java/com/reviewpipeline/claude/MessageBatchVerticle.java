@@ -50,6 +50,46 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessageBatchVerticle extends VerticleBase {
 
+  /**
+   * Where submitted Message Batches are kept until their results are handled: the compacted topic in service; the
+   * cost bench, which runs without a broker, keeps them in memory.
+   */
+  public interface Store {
+    /** Every batch put and not removed. May block: called off the event loop. */
+    List<MessageBatchLedger.Submitted> load() throws Exception;
+
+    Future<Void> put(MessageBatchLedger.Submitted batch);
+
+    Future<Void> remove(String id);
+
+    default Future<Void> close() {
+      return Future.succeededFuture();
+    }
+  }
+
+  /** A store that forgets everything when the process ends (no restart to resume from). */
+  public static Store inMemory() {
+    Map<String, MessageBatchLedger.Submitted> kept = new java.util.concurrent.ConcurrentHashMap<>();
+    return new Store() {
+      @Override
+      public List<MessageBatchLedger.Submitted> load() {
+        return List.copyOf(kept.values());
+      }
+
+      @Override
+      public Future<Void> put(MessageBatchLedger.Submitted batch) {
+        kept.put(batch.id(), batch);
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Void> remove(String id) {
+        kept.remove(id);
+        return Future.succeededFuture();
+      }
+    };
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(MessageBatchVerticle.class);
 
   private final AppConfig app;
@@ -57,7 +97,8 @@ public final class MessageBatchVerticle extends VerticleBase {
   private final MessageBatchLedger ledger;
   private MessageBatchSettings settings;
   private MessagesClient client;
-  private KafkaProducer<String, String> producer;
+  private Store store;
+  private final boolean inMemory;
   private Admin admin;
   private LocalMap<String, String> deferring;
   private final List<Deferred> gathering = new ArrayList<>();
@@ -68,10 +109,17 @@ public final class MessageBatchVerticle extends VerticleBase {
   private final Map<String, Long> waitingSince = new HashMap<>();
   private boolean lagCheck;
 
+  /** In service: submitted batches kept in the compacted topic {@code message_batches.topic}. */
   public MessageBatchVerticle(AppConfig app, Telemetry telemetry, MessageBatchLedger ledger) {
+    this(app, telemetry, ledger, false);
+  }
+
+  /** @param inMemory keep submitted batches in memory only (the cost bench, which has no broker) */
+  public MessageBatchVerticle(AppConfig app, Telemetry telemetry, MessageBatchLedger ledger, boolean inMemory) {
     this.app = app;
     this.telemetry = telemetry;
     this.ledger = ledger;
+    this.inMemory = inMemory;
   }
 
   @Override
@@ -84,15 +132,9 @@ public final class MessageBatchVerticle extends VerticleBase {
         deferring.put(p.name(), "always");
       }
     }
-    Map<String, String> props = new HashMap<>();
-    props.put("bootstrap.servers", app.kafka().bootstrapServers());
-    props.put("acks", "all");
-    props.put("enable.idempotence", "true");
-    props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-    props.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-    producer = KafkaProducer.create(vertx, props);
+    store = inMemory ? inMemory() : new TopicStore();
     telemetry.registerView("message_batches", this::describe);
-    return vertx.executeBlocking(this::readDurable)
+    return vertx.executeBlocking(store::load)
         .onSuccess(restored -> {
           restored.forEach(ledger::restore);
           if (!restored.isEmpty()) {
@@ -116,35 +158,72 @@ public final class MessageBatchVerticle extends VerticleBase {
         .put("gathering", gathering.size());
   }
 
-  /** Every Message Batch in the compacted topic that has no tombstone yet. Blocking. */
-  private List<MessageBatchLedger.Submitted> readDurable() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", app.kafka().bootstrapServers());
-    p.put("key.deserializer", StringDeserializer.class.getName());
-    p.put("value.deserializer", StringDeserializer.class.getName());
-    p.put("enable.auto.commit", "false");
-    Map<String, MessageBatchLedger.Submitted> latest = new LinkedHashMap<>();
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-      List<TopicPartition> parts = c.partitionsFor(settings.topic(), Duration.ofSeconds(30)).stream()
-          .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        if (System.currentTimeMillis() > deadline) {
-          throw new IllegalStateException("could not read " + settings.topic() + " to its end within 60 s");
+  /** The compacted topic: a record per submitted batch (key: its id), a tombstone once its results are handled. */
+  private final class TopicStore implements Store {
+
+    private final KafkaProducer<String, String> producer;
+
+    TopicStore() {
+      Map<String, String> props = new HashMap<>();
+      props.put("bootstrap.servers", app.kafka().bootstrapServers());
+      props.put("acks", "all");
+      props.put("enable.idempotence", "true");
+      props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+      props.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+      producer = KafkaProducer.create(vertx, props);
+    }
+
+    /** Every Message Batch in the topic that has no tombstone yet. Blocking. */
+    @Override
+    public List<MessageBatchLedger.Submitted> load() {
+      Properties p = new Properties();
+      p.put("bootstrap.servers", app.kafka().bootstrapServers());
+      p.put("key.deserializer", StringDeserializer.class.getName());
+      p.put("value.deserializer", StringDeserializer.class.getName());
+      p.put("enable.auto.commit", "false");
+      p.put("allow.auto.create.topics", "false");
+      Map<String, MessageBatchLedger.Submitted> latest = new LinkedHashMap<>();
+      try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+        List<org.apache.kafka.common.PartitionInfo> infos = c.partitionsFor(settings.topic(), Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+          LOG.warn("message_batches.topic_missing topic={} (nothing to restore)", settings.topic());
+          return List.of();
         }
-        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-          if (r.value() == null) {
-            latest.remove(r.key());
-          } else {
-            latest.put(r.key(), MessageBatchLedger.Submitted.fromJson(new JsonObject(r.value())));
+        List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        Map<TopicPartition, Long> end = c.endOffsets(parts);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+          if (System.currentTimeMillis() > deadline) {
+            throw new IllegalStateException("could not read " + settings.topic() + " to its end within 60 s");
+          }
+          for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+            if (r.value() == null) {
+              latest.remove(r.key());
+            } else {
+              latest.put(r.key(), MessageBatchLedger.Submitted.fromJson(new JsonObject(r.value())));
+            }
           }
         }
       }
+      return List.copyOf(latest.values());
     }
-    return List.copyOf(latest.values());
+
+    @Override
+    public Future<Void> put(MessageBatchLedger.Submitted batch) {
+      return producer.send(KafkaProducerRecord.create(settings.topic(), batch.id(), batch.toJson().encode())).mapEmpty();
+    }
+
+    @Override
+    public Future<Void> remove(String id) {
+      return producer.send(KafkaProducerRecord.create(settings.topic(), id, (String) null)).mapEmpty();
+    }
+
+    @Override
+    public Future<Void> close() {
+      return producer.close();
+    }
   }
 
   private void gather(Deferred d) {
@@ -219,7 +298,7 @@ public final class MessageBatchVerticle extends VerticleBase {
   }
 
   private void writeDurable(MessageBatchLedger.Submitted s, int attempt) {
-    producer.send(KafkaProducerRecord.create(settings.topic(), s.id(), s.toJson().encode())).onFailure(err -> {
+    store.put(s).onFailure(err -> {
       LOG.warn("message_batches.durable.failed id={} attempt={} error={}", s.id(), attempt, err.toString());
       vertx.setTimer(Math.min(30_000, 500L * attempt), t -> writeDurable(s, attempt + 1));
     });
@@ -307,7 +386,7 @@ public final class MessageBatchVerticle extends VerticleBase {
       waiting.remove(s.id());
       waitingSince.remove(s.id());
       ledger.done(s.id());
-      producer.send(KafkaProducerRecord.create(settings.topic(), s.id(), null))
+      store.remove(s.id())
           .onFailure(err -> LOG.warn("message_batches.tombstone.failed id={} error={}", s.id(), err.toString()));
       if (!again.isEmpty()) {
         LOG.warn("message_batches.partly_read_again id={} events={} (judged again directly)", s.id(), again.size());
@@ -356,6 +435,6 @@ public final class MessageBatchVerticle extends VerticleBase {
       admin.close(Duration.ofSeconds(5));
     }
     client.close();
-    return producer.close();
+    return store == null ? Future.succeededFuture() : store.close();
   }
 }

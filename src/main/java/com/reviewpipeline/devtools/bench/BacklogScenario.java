@@ -46,7 +46,7 @@ final class BacklogScenario {
       AppConfig base = bench.config(simVertx, sets);
       ClaudeSimulator sim = new ClaudeSimulator(0, SimulatorSettings.defaults(20, 0).merge(new JsonObject().put("hold", true)));
       simVertx.deployVerticle(sim).await();
-      Topics.ensure(base.kafka());
+      Topics.ensure(base.kafka(), base.messageBatches().topic());
       String events = base.kafka().eventsTopic();
       long p0 = System.currentTimeMillis();
       clients.produceBacklog(events, n, "bk-", 14);

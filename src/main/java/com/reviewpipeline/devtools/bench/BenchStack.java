@@ -96,7 +96,7 @@ final class BenchStack implements AutoCloseable {
     ClaudeSimulator sim = new ClaudeSimulator(0, SimulatorSettings.defaults(0, 0).merge(simSettings));
     simVertx.deployVerticle(sim).await();
     AppConfig config = base.withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), List.of("sk-bench-key")));
-    Topics.ensure(config.kafka());
+    Topics.ensure(config.kafka(), config.messageBatches().topic());
     return new Stack(simVertx, sim, vertx, config, telemetry);
   }
 

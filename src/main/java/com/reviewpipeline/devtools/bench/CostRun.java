@@ -123,6 +123,11 @@ final class CostRun {
       TokenCalibration calibration = shared.calibration();
       vertx.deployVerticle(() -> new ClaudeVerticle(config, telemetry, shared),
           new DeploymentOptions().setInstances(2)).await();
+      if (!com.reviewpipeline.config.MessageBatchSettings.OFF.equals(config.messageBatches().mode(p.name()))) {
+        // the backlog set-up: no broker here, so the submitted batches are kept in memory
+        vertx.deployVerticle(new com.reviewpipeline.claude.MessageBatchVerticle(config, telemetry, shared.ledger(), true))
+            .await();
+      }
       long t0 = System.currentTimeMillis();
       if (articleBatches) {
         ArticleRouting.sendBatches(vertx, config, p, calibration, mix, t0);
@@ -167,7 +172,8 @@ final class CostRun {
         thinking += sim.stats().getJsonObject("by_model").getJsonObject(model).getLong("thinking_tokens", 0L);
       }
       return new Judged(new Outcome(name, k, in / k, outTok / k, (double) thinking / k, usd / k * 1000, byTier,
-          sim.stats().getLong("requests"), telemetry.cascadeStats().getJsonObject(p.name(), new JsonObject()),
+          sim.stats().getLong("requests") + sim.stats().getJsonObject("message_batches").getLong("requests"),
+          telemetry.cascadeStats().getJsonObject(p.name(), new JsonObject()),
           shadowUsd(telemetry, p) / k * 1000),
           List.copyOf(results), p);
     } finally {

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Scenario 5, cost: one mix of reviews through the buffer and the Claude verticles (no Kafka) under six set-ups,
+ * Scenario 5, cost: one mix of reviews through the buffer and the Claude verticles (no Kafka) under eight set-ups,
  * with the simulator's token counts and the models' list prices. Targets: the defaults (a) at most a quarter of the
  * article's set-up (b) and a tenth of batch size 1 (c) per 1000 events. The defaults with the documented verdict
  * fields as the answer schema give the output tokens compact verdicts save ("answer/ev": the simulator's
@@ -88,6 +88,11 @@ final class CostScenario {
     // what the cascade costs in quality: every published verdict off the reference tier shadowed there
     CostRun.Outcome all = runs.outcome("(a, shadow all) defaults, every verdict also judged on the reference tier", mix,
         p -> p.withShadow(new ShadowConfig(1.0, referenceTier(p), shadowFields(p))), false, List.of());
+    // (d) a backlog through the Message Batches API: the defaults, first judgements submitted as Message Batches (half
+    // price); escalations and shadow samples stay direct calls
+    CostRun.Outcome d = runs.judged("(d) backlog: defaults through the Message Batches API", mix, p -> p, false,
+        List.of("message_batches.pipelines.review-moderator.mode=always", "message_batches.collect_ms=300",
+            "message_batches.poll_interval_ms=100"), new JsonObject().put("batch_processing_ms", 300)).outcome();
     // for reference, not in the ratios: the same defaults pinned to last generation's models and prices
     CostRun.Outcome legacy = runs.outcome("(a, 4.x) defaults on Haiku 4.5 / Sonnet 4.6 / Opus 4.6", mix, p -> p, false,
         List.of("tiers.fast=claude-haiku-4-5", "tiers.balanced=claude-sonnet-4-6", "tiers.deep=claude-opus-4-6"));
@@ -98,7 +103,7 @@ final class CostScenario {
         p -> p.withCascade(new CascadeConfig(p.cascade().enabled(), p.cascade().firstTier(), p.cascade().escalateTo(),
             false, p.cascade().confidenceBelow(), p.cascade().rules()))
             .withShadow(new ShadowConfig(1.0, referenceTier(p), shadowFields(p))), false, List.of());
-    for (CostRun.Outcome o : List.of(a, verbose, b, c, legacy, all, uncertain)) {
+    for (CostRun.Outcome o : List.of(a, verbose, b, c, d, legacy, all, uncertain)) {
       System.out.printf("%-72s %10.1f %11.1f %9.2f %10.1f %9.4f %9d  %s%n", o.name(), o.inPerEvent(), o.outPerEvent(),
           o.thinkingPerEvent(), o.answerPerEvent(), o.usdPer1000(), o.requests(), o.byTier());
     }
@@ -109,6 +114,8 @@ final class CostScenario {
     double ac = a.usdPer1000() / c.usdPer1000();
     System.out.printf("RESULT cost a/b %.3f (target <= 0.25: %s), a/c %.3f (target <= 0.10: %s)%n", ab, ab <= 0.25 ? "met" : "NOT met",
         ac, ac <= 0.10 ? "met" : "NOT met");
+    System.out.printf("RESULT backlog (d) through Message Batches: $%.4f per 1000, d/a %.3f, d/b %.3f, d/c %.3f%n",
+        d.usdPer1000(), d.usdPer1000() / a.usdPer1000(), d.usdPer1000() / b.usdPer1000(), d.usdPer1000() / c.usdPer1000());
     System.out.printf("RESULT cascade (a): %s of %s first verdicts escalated (%s), by reason %s; shadow samples %s%n",
         a.cascade().getValue("escalated"), a.cascade().getValue("first_verdicts"), a.cascade().getValue("escalation_share"),
         a.cascade().getValue("escalated_by_reason"), shadowLine(a.cascade()));
@@ -121,7 +128,7 @@ final class CostScenario {
         uncertain.usdPer1000() - uncertain.shadowUsdPer1000(),
         (uncertain.usdPer1000() - uncertain.shadowUsdPer1000()) / b.usdPer1000(),
         (uncertain.usdPer1000() - uncertain.shadowUsdPer1000()) / c.usdPer1000());
-    return new JsonObject().put("events", n).put("a", a.toJson()).put("b", b.toJson()).put("c", c.toJson())
+    return new JsonObject().put("events", n).put("a", a.toJson()).put("b", b.toJson()).put("c", c.toJson()).put("d_message_batches", d.toJson())
         .put("a_legacy_models", legacy.toJson()).put("a_verbose_verdicts", verbose.toJson())
         .put("a_shadow_all", all.toJson()).put("a_uncertain_only_shadow_all", uncertain.toJson())
         .put("ratio_a_b", BenchFigures.round(ab, 3)).put("ratio_a_c", BenchFigures.round(ac, 3))

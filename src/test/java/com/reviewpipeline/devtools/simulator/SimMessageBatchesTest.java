@@ -60,6 +60,8 @@ class SimMessageBatchesTest {
   @Test
   @DisplayName("a Message Batch is in_progress, then ended; its results, matched by custom_id in any order, hold a message per valid request and an errored invalid_request or not_found result for a bad one")
   void createPollAndReadResults() {
+    // long enough that the batch is surely still running when its results are first asked for
+    sim.configure(new JsonObject().put("batch_processing_ms", 2500));
     MessageBatch created = client.messages().batches().create(BatchCreateParams.builder()
         .addRequest(request("req-1", "claude-haiku-5-5"))
         .addRequest(request("req_2", "claude-sonnet-5-5"))
