@@ -20,9 +20,10 @@ final class KnownKeys {
 
   /** Sections whose keys are the operator's names. */
   static final Set<String> NAMED = Set.of("tiers", "models", "alerts.routing_drift.bounds",
-      "alerts.routing_drift.bounds.*", "budget.pipelines");
+      "alerts.routing_drift.bounds.*", "budget.pipelines", "message_batches.pipelines");
   /** Sections checked elsewhere. */
-  static final Set<String> DELEGATED = Set.of("pipelines[].routing[].when", "budget.pipelines.*");
+  static final Set<String> DELEGATED = Set.of("pipelines[].routing[].when", "budget.pipelines.*",
+      "message_batches.pipelines.*");
 
   private KnownKeys() {}
 
