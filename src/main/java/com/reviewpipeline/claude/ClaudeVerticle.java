@@ -100,13 +100,14 @@ public final class ClaudeVerticle extends VerticleBase {
   }
 
   /**
-   * Whether this batch goes to the Message Batches API: its pipeline defers now, it is a first judgement of events
-   * read from Kafka (escalations and shadows, derived from a verdict, are never read again after a restart, so they
-   * are not deferred), and it is not a retry (which goes straight to {@code /v1/messages}).
+   * Whether this batch goes to the Message Batches API: its pipeline defers now, it is not a retry (which goes
+   * straight to {@code /v1/messages}), and it holds first judgements or cascade escalations. Shadow samples and
+   * {@code rejudge} replays stay direct: after a restart the event read again would be taken for the shadow's request
+   * and its comparison published as a verdict, and a replay asks for a judgement now.
    */
   private boolean defers(Batch batch, int attempt, boolean probe) {
     return attempt == 1 && !probe && deferring.containsKey(batch.pipeline())
-        && batch.events().stream().allMatch(e -> e.rejudge() == null && !e.forced());
+        && batch.events().stream().allMatch(e -> !e.isShadow() && !e.forced());
   }
 
   /** One request's result from an ended Message Batch: answered as a direct answer would be, at the batch price. */
