@@ -63,6 +63,10 @@ public record MessageBatchSettings(String topic, long collectMs, int maxRequests
     return new MessageBatchSettings(t, collectMs, maxRequests, pollIntervalMs, lagCheckMs, restoreGraceMs, pipelines);
   }
 
+  public MessageBatchSettings withLagCheckMs(long ms) {
+    return new MessageBatchSettings(topic, collectMs, maxRequests, pollIntervalMs, ms, restoreGraceMs, pipelines);
+  }
+
   public MessageBatchSettings withTimings(long collect, long poll, long grace) {
     return new MessageBatchSettings(topic, collect, maxRequests, poll, lagCheckMs, grace, pipelines);
   }

@@ -80,6 +80,40 @@ class MessageBatchesTest {
     }
   }
 
+  @Test
+  @DisplayName("backlog mode: a pipeline whose lag is above backlog_lag defers to Message Batches, and calls directly again once the lag is below it; every event judged once")
+  void backlogModeFollowsTheLag() throws Exception {
+    try (PipelineHarness h = new PipelineHarness(new JsonObject()
+        .put("inflight_high_watermark", 6000).put("inflight_low_watermark", 5000), 5, c -> c
+        .withPipelines(c.pipelines().stream().map(p -> p.withCascade(CascadeConfig.OFF).withShadow(ShadowConfig.OFF)).toList())
+        .withMessageBatches(c.messageBatches()
+            .withPipeline(c.pipelines().get(0).name(), MessageBatchSettings.BACKLOG, 1000)
+            .withTimings(300, 200, 5000).withLagCheckMs(200)))) {
+      h.sim.configure(new JsonObject().put("batch_processing_ms", 1000));
+      // a backlog of 3,000 before the pipeline starts: above the threshold
+      Map<String, ReviewEvent> sent = new java.util.HashMap<>(h.produceValid(3000, 18));
+      PipelineHarness.Node node = h.startNode();
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+          .until(() -> h.resultsById().keySet().containsAll(sent.keySet()));
+      long deferred = batches(h).getLong("requests");
+      await().atMost(Duration.ofSeconds(10)).until(() -> !node.telemetry().stats().getJsonObject("message_batches")
+          .getJsonArray("deferring").contains(h.config.pipelines().get(0).name()));
+      long directBefore = h.sim.stats().getLong("requests");
+      // a trickle below the threshold: direct calls, none deferred
+      Map<String, ReviewEvent> trickle = h.produceValid(100, 19);
+      sent.putAll(trickle);
+      await().atMost(Duration.ofSeconds(60)).until(() -> h.resultsById().keySet().containsAll(trickle.keySet()));
+      System.out.printf("backlog mode: %d requests through Message Batches while the lag was above 1,000; the trickle: "
+          + "%d direct requests, %d more deferred%n", deferred, h.sim.stats().getLong("requests") - directBefore,
+          batches(h).getLong("requests") - deferred);
+      assertThat(deferred).as("the backlog went through Message Batches").isPositive();
+      assertThat(batches(h).getLong("requests")).as("nothing deferred below the threshold").isEqualTo(deferred);
+      assertThat(h.sim.stats().getLong("requests")).as("the trickle was called directly").isGreaterThan(directBefore);
+      Outcomes.read(h).assertExactlyOneOutcomePerPipeline(sent.keySet(), Outcomes.Kind.RESULT);
+      assertThat(batches(h).getLong("custom_ids_submitted_again")).isZero();
+    }
+  }
+
   private static JsonObject batches(PipelineHarness h) {
     return h.sim.stats().getJsonObject("message_batches");
   }
