@@ -101,6 +101,15 @@ final class CostRun {
    */
   Judged judged(String name, List<ReviewEvent> mix, UnaryOperator<PipelineConfig> shape, boolean articleBatches,
       List<String> sets, JsonObject knobs) throws Exception {
+    return judged(name, mix, shape, articleBatches, sets, knobs, 0);
+  }
+
+  /**
+   * @param ratePerSecond events sent per second through the buffer (0: all at once); with the buffer's wait time
+   *     scaled by the same factor as the rate, a stream is compressed in time without changing how batches fill
+   */
+  Judged judged(String name, List<ReviewEvent> mix, UnaryOperator<PipelineConfig> shape, boolean articleBatches,
+      List<String> sets, JsonObject knobs, double ratePerSecond) throws Exception {
     Vertx vertx = Vertx.vertx();
     Vertx simVertx = Vertx.vertx();
     try {
@@ -135,6 +144,13 @@ final class CostRun {
         vertx.deployVerticle(new BatchBufferVerticle(config, telemetry, calibration, new com.reviewpipeline.buffer.Coalescer())).await();
         int i = 0;
         for (ReviewEvent e : mix) {
+          if (ratePerSecond > 0) {
+            long due = t0 + Math.round(i * 1000 / ratePerSecond);
+            long wait = due - System.currentTimeMillis();
+            if (wait > 0) {
+              Thread.sleep(wait);
+            }
+          }
           vertx.eventBus().send(Addresses.events(p.name()), new PipelineEvent(p.name(), e, new SourceRef("bench", 0, i++, "none"), 0, t0));
         }
       }
