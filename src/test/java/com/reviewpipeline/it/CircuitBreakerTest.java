@@ -37,7 +37,7 @@ class CircuitBreakerTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"404 not_found_error", "400 workspace spend limit"})
-  @DisplayName("every request fails for 15 s, then the API is healthy: the pipeline pauses, one alert fires and resolves, nothing is dead-lettered, every event is judged")
+  @DisplayName("every request fails for 10 s, then the API is healthy: the pipeline pauses, one alert fires and resolves, nothing is dead-lettered, every event is judged")
   void pipelineLevelFailurePausesInsteadOfDeadLettering(String failure) throws Exception {
     JsonObject fault = failure.startsWith("404")
         ? new JsonObject().put("fail_status", 404).put("fail_count", -1)
@@ -71,8 +71,8 @@ class CircuitBreakerTest {
       // while paused, new events wait in Kafka: only probes reach the API
       sent.putAll(h.produceValid(200, 92));
       long consumedAtOpen = node.telemetry().stats().getJsonObject("totals").getLong("consumed");
-      await().pollDelay(Duration.ofMillis(Math.max(0, 15_000 - (System.currentTimeMillis() - outageStart))))
-          .atMost(Duration.ofSeconds(25)).until(() -> true);
+      await().pollDelay(Duration.ofMillis(Math.max(0, 10_000 - (System.currentTimeMillis() - outageStart))))
+          .atMost(Duration.ofSeconds(20)).until(() -> true);
       long openMs = System.currentTimeMillis() - openedAt;
       long probes = failures(h, failure) - failedWhenOpened;
       System.out.printf("%s: open %d ms, %d probes, consumed while open: %d%n", failure, openMs, probes,

@@ -32,7 +32,7 @@ class ClusterTest {
 
   static final List<String> JVM = List.of("-Xmx256m");
   static final int RPM = 120;
-  static final int RATE_LIMITED_EVENTS = 160;
+  static final int RATE_LIMITED_EVENTS = 135;
   static final List<String> SETS = List.of(
       "kafka.session_timeout_ms=6000",
       "kafka.commit_interval_ms=1000",
@@ -220,7 +220,7 @@ class ClusterTest {
           JsonObject before = h.sim.stats();
           long t0 = System.nanoTime();
           h.produceValid(RATE_LIMITED_EVENTS, 805);
-          // at the budget's refill rate alone this takes RATE_LIMITED_EVENTS / (RPM / 60) = 80 s; after a 429 a node
+          // at the budget's refill rate alone this takes RATE_LIMITED_EVENTS / (RPM / 60) = 68 s; after a 429 a node
           // uses half its share until accepted requests win it back, so allow three times that
           try {
             await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500))

@@ -133,7 +133,7 @@ class DeliveryTest {
   }
 
   @Test
-  @DisplayName("the database gone for 15 s under load: the sink pauses with its in-flight records bounded, resumes, and every verdict is stored; nothing in sink_failures")
+  @DisplayName("the database gone for 10 s under load: the sink pauses with its in-flight records bounded, resumes, and every verdict is stored; nothing in sink_failures")
   void databaseOutage() throws Exception {
     DatabaseUrl direct = DatabaseUrl.parse(db);
     try (TcpProxy proxy = new TcpProxy(direct.host(), direct.port());
@@ -150,8 +150,8 @@ class DeliveryTest {
       Map<String, ReviewEvent> during = h.produceValid(1000, 802);
       String duringIds = ids(during, null);
       java.util.concurrent.atomic.AtomicLong maxInFlight = new java.util.concurrent.atomic.AtomicLong();
-      // for 15 s: nothing reaches the database, and the sink's held records are watched
-      await().pollInterval(Duration.ofMillis(250)).during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(25))
+      // for 10 s: nothing reaches the database, and the sink's held records are watched
+      await().pollInterval(Duration.ofMillis(250)).during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20))
           .until(() -> {
             maxInFlight.accumulateAndGet((long) node.telemetry().registry().get("review_sink_in_flight")
                 .tag("table", "moderation_results").gauge().value(), Math::max);
@@ -167,7 +167,7 @@ class DeliveryTest {
           .until(() -> count("SELECT count(*) FROM moderation_results WHERE event_id IN (" + duringIds + ")") == 1000);
       Outcomes.assertOffsetsAtEnd(h.kafka, h.results, h.config.kafka().storeGroup());
       assertThat(count("SELECT count(*) FROM sink_failures")).isZero();
-      System.out.printf("database outage: 15 s, sink in flight at most %d, lag at the end of it %d%n", maxInFlight.get(),
+      System.out.printf("database outage: 10 s, sink in flight at most %d, lag at the end of it %d%n", maxInFlight.get(),
           lag);
     }
   }
