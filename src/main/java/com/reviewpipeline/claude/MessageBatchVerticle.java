@@ -252,6 +252,13 @@ public final class MessageBatchVerticle extends VerticleBase {
   }
 
   private void submit(List<Deferred> batch, int attempt) {
+    if (app.anthropic().apiKeys().isEmpty()) {
+      JsonObject error = new JsonObject().put("type", "errored").put("error", new JsonObject().put("type", "error")
+          .put("error", new JsonObject().put("type", "authentication_error")
+              .put("message", "no API key configured for the Message Batches API")));
+      batch.forEach(d -> vertx.eventBus().send(Addresses.DEFERRED_ANSWER, d.answered(d.batch(), error)));
+      return;
+    }
     JsonArray requests = new JsonArray();
     for (Deferred d : batch) {
       requests.add(new JsonObject().put("custom_id", d.batch().id()).put("params", d.params()));
@@ -316,6 +323,9 @@ public final class MessageBatchVerticle extends VerticleBase {
 
   private void poll(MessageBatchLedger.Submitted s) {
     client.getBatch(s.id(), key()).compose(resp -> {
+      if (resp.statusCode() == 404) {
+        return Future.succeededFuture(resp);
+      }
       if (resp.statusCode() != 200) {
         return Future.failedFuture("status " + resp.statusCode() + ": " + ApiError.of(resp).message());
       }
@@ -330,6 +340,8 @@ public final class MessageBatchVerticle extends VerticleBase {
       polling.remove(s.id());
       if (ar.failed()) {
         LOG.warn("message_batches.poll.failed id={} error={}", s.id(), String.valueOf(ar.cause().getMessage()));
+      } else if (ar.result() != null && ar.result().statusCode() == 404) {
+        gone(s);
       } else if (ar.result() != null) {
         ended(s, ar.result());
       }
@@ -357,6 +369,23 @@ public final class MessageBatchVerticle extends VerticleBase {
     waitingSince.put(s.id(), System.currentTimeMillis());
     LOG.info("message_batches.ended id={} requests={}", s.id(), s.requests().size());
     handOver(s);
+  }
+
+  /**
+   * The API does not know the batch (another workspace or key, or deleted): nothing will come from it, so its events
+   * here are judged again directly and the rest, read again later, are judged as any event.
+   */
+  private void gone(MessageBatchLedger.Submitted s) {
+    LOG.error("message_batches.unknown id={} requests={} (the API answers 404: its events are judged directly)",
+        s.id(), s.requests().size());
+    List<PipelineEvent> again = new ArrayList<>();
+    s.requests().forEach(r -> again.addAll(ledger.present(r)));
+    waiting.remove(s.id());
+    waitingSince.remove(s.id());
+    ledger.done(s.id());
+    store.remove(s.id()).onFailure(err -> LOG.warn("message_batches.tombstone.failed id={} error={}", s.id(), err.toString()));
+    ledger.waiting(again, -1);
+    again.forEach(e -> vertx.eventBus().send(Addresses.events(e.pipeline()), e.resent()));
   }
 
   /** Hands every result whose events are here to a Claude verticle; the batch is done once none is left. */
