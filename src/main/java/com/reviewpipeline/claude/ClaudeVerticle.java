@@ -50,11 +50,13 @@ public final class ClaudeVerticle extends VerticleBase {
   private final Telemetry telemetry;
   /** Batches this instance holds that have not reached results or the failure path (incl. waiting on timers). */
   private int owned;
+  /** Pipelines whose batches go to the Message Batches API now, and the batches waiting there. */
   private io.vertx.core.shareddata.LocalMap<String, String> deferring;
   private final MessageBatchLedger ledger;
   private MessageConsumer<Batch> batches;
   private HeldBatches held;
   private UsageAccounting accounting;
+  private RejudgeSender rejudges;
 
   /** What one request was sent with, to account for its answer. */
   private record Sent(Batch batch, int attempt, boolean probe, PipelineConfig pipeline, String model,
@@ -76,6 +78,7 @@ public final class ClaudeVerticle extends VerticleBase {
     settings = app.anthropic();
     client = new MessagesClient(vertx, settings);
     requests = new ClaudeRequests(app.models(), settings, calibration);
+    rejudges = new RejudgeSender(vertx.eventBus(), telemetry);
     retryPolicy = new RetryPolicy(settings.backoffInitialMs(), settings.backoffMaxMs());
     telemetry.registerKeys(keys::describe);
     telemetry.registerView("circuit_breakers", breakers::describe);
@@ -99,52 +102,28 @@ public final class ClaudeVerticle extends VerticleBase {
     return batches.completion();
   }
 
-  /**
-   * Whether this batch goes to the Message Batches API: its pipeline defers now, it is not a retry (which goes
-   * straight to {@code /v1/messages}), and it holds first judgements or cascade escalations. Shadow samples and
-   * {@code rejudge} replays stay direct: after a restart the event read again would be taken for the shadow's request
-   * and its comparison published as a verdict, and a replay asks for a judgement now.
-   */
-  private boolean defers(Batch batch, int attempt, boolean probe) {
-    return attempt == 1 && !probe && deferring.containsKey(batch.pipeline())
-        && batch.events().stream().allMatch(e -> !e.isShadow() && !e.forced());
-  }
-
   /** One request's result from an ended Message Batch: answered as a direct answer would be, at the batch price. */
   private void deferredAnswer(Deferred d) {
     owned++;
     ledger.waiting(d.batch().events(), -1);
     Batch batch = d.batch();
-    JsonObject result = d.result();
-    String type = result.getString("type", "");
-    switch (type) {
-      case "succeeded" -> {
-        ParsedResponse parsed;
-        try {
-          parsed = parse(batch, d.model(), result.getJsonObject("message"));
-        } catch (ResponseFormatException | ClassCastException e) {
-          LOG.warn("claude.response.invalid pipeline={} batch={} (Message Batch) problem={}", batch.pipeline(),
-              batch.id(), e.getMessage());
-          retryOrFail(batch, 1, "invalid_response", "invalid response: " + e.getMessage(), true, null);
-          return;
-        }
-        answered(batch, d.model(), d.estimate(), parsed, true);
+    if (d.succeeded()) {
+      ParsedResponse parsed;
+      try {
+        parsed = parse(batch, d.model(), d.result().getJsonObject("message"));
+      } catch (ResponseFormatException | ClassCastException e) {
+        LOG.warn("claude.response.invalid pipeline={} batch={} (Message Batch) problem={}", batch.pipeline(),
+            batch.id(), e.getMessage());
+        retryOrFail(batch, 1, "invalid_response", "invalid response: " + e.getMessage(), true, null);
+        return;
       }
-      case "errored" -> {
-        JsonObject error = result.getJsonObject("error", new JsonObject()).getJsonObject("error", new JsonObject());
-        String errorType = error.getString("type", "api_error");
-        String message = error.getString("message", "");
-        LOG.warn("claude.message_batch.errored pipeline={} batch={} type={} message={}", batch.pipeline(), batch.id(),
-            errorType, message);
-        // "invalid_request: fix the request"; anything else is retried, directly
-        retryOrFail(batch, 1, errorType, message, !"invalid_request_error".equals(errorType), null);
-      }
-      default -> {
-        LOG.warn("claude.message_batch.{} pipeline={} batch={} events={} (sent again directly)", type, batch.pipeline(),
-            batch.id(), batch.size());
-        retryOrFail(batch, 1, "message_batch_" + type, "Message Batch request " + type, true, null);
-      }
+      answered(batch, d.model(), d.estimate(), parsed, true);
+      return;
     }
+    LOG.warn("claude.message_batch.not_succeeded pipeline={} batch={} events={} type={} message={}", batch.pipeline(),
+        batch.id(), batch.size(), d.errorType(), d.errorMessage());
+    // errored with invalid_request: the request must be fixed (dead-lettered); anything else is retried, directly
+    retryOrFail(batch, 1, d.errorType(), d.errorMessage(), !"invalid_request_error".equals(d.errorType()), null);
   }
 
   /** Waits for a key with budget (rate limiter), then sends; a batch of an open circuit is held instead. */
@@ -158,7 +137,8 @@ public final class ClaudeVerticle extends VerticleBase {
     List<ReviewEvent> events = batch.events().stream().map(PipelineEvent::event).toList();
     JsonObject body = requests.request(model, pipeline, events);
     ClaudeRequests.InputEstimate estimate = requests.inputEstimate(model, pipeline, events);
-    if (defers(batch, attempt, probe)) {
+    // a retry goes straight to /v1/messages; see Deferred#eligible for which batches may wait
+    if (attempt == 1 && !probe && deferring.containsKey(batch.pipeline()) && Deferred.eligible(batch)) {
       ledger.waiting(batch.events(), 1);
       vertx.eventBus().send(Addresses.DEFER, new Deferred(batch, model, body, estimate, null));
       owned--;
@@ -326,19 +306,6 @@ public final class ClaudeVerticle extends VerticleBase {
         ClaudeRequests.batchIds(batch.size()));
   }
 
-  /**
-   * A message answering {@code batch}, parsed: accounted (at the Message Batches price when {@code batchApi}),
-   * published, and what it leaves over split, resent or failed.
-   */
-  private void answered(Batch batch, String model, ClaudeRequests.InputEstimate estimate, ParsedResponse parsed,
-      boolean batchApi) {
-    PipelineConfig pipeline = app.pipeline(batch.pipeline());
-    closeHeld(pipeline.name(), model);
-    double cost = accounting.account(batch, model, parsed, estimate, batchApi);
-    execute(batch, model, AnswerPlan.of(batch.events(), parsed, batch.tier(), pipeline.refusalFallbackTier(),
-        settings.maxItemResends()), parsed.usage(), cost);
-  }
-
   /** A success lifts what failures held: the spend-limit pause, and the batches held for this circuit. */
   private void closeHeld(String pipeline, String model) {
     String lifted = hold.lift();
@@ -355,9 +322,16 @@ public final class ClaudeVerticle extends VerticleBase {
     }
   }
 
-  private void execute(Batch batch, String model, AnswerPlan plan, Usage usage, double cost) {
+  /** A parsed answer: accounted (batch price if {@code batchApi}), published, the rest split, resent or failed. */
+  private void answered(Batch batch, String model, ClaudeRequests.InputEstimate estimate, ParsedResponse parsed,
+      boolean batchApi) {
     int n = batch.size();
     PipelineConfig pipeline = app.pipeline(batch.pipeline());
+    closeHeld(pipeline.name(), model);
+    double cost = accounting.account(batch, model, parsed, estimate, batchApi);
+    AnswerPlan plan = AnswerPlan.of(batch.events(), parsed, batch.tier(), pipeline.refusalFallbackTier(),
+        settings.maxItemResends());
+    Usage usage = parsed.usage();
     boolean saving = vertx.sharedData().getLocalMap(Addresses.BUDGET_TIERS).containsKey(pipeline.name());
     Rejudgements next = Rejudgements.of(pipeline, plan.results(batch, model, usage, cost), saving);
     List<EventResult> results = next.publish();
@@ -365,7 +339,7 @@ public final class ClaudeVerticle extends VerticleBase {
     if (!results.isEmpty()) {
       vertx.eventBus().send(Addresses.RESULTS, new BatchResults(batch.id(), pipeline.name(), results));
     }
-    rejudge(pipeline.name(), next);
+    rejudges.send(pipeline.name(), next);
     for (List<PipelineEvent> part : plan.splits()) {
       LOG.info("claude.batch.split pipeline={} batch={} events={} part={}", batch.pipeline(), batch.id(), n, part.size());
       owned++;
@@ -388,28 +362,6 @@ public final class ClaudeVerticle extends VerticleBase {
       vertx.eventBus().send(Addresses.events(pipeline.name()), e.resent());
     }
     owned--;
-  }
-
-  /**
-   * Escalated events go back to the buffer for their higher tier, and shadow samples to the reference tier's, both
-   * as a resend does; an escalated event's offset stays held until its last verdict is published.
-   */
-  private void rejudge(String pipeline, Rejudgements next) {
-    if (next.firstVerdicts() > 0) {
-      telemetry.cascadeFirstVerdicts(pipeline, next.firstVerdicts());
-    }
-    for (PipelineEvent e : next.escalate()) {
-      var from = e.rejudge().prior().get(e.rejudge().prior().size() - 1);
-      LOG.debug("claude.cascade.escalated pipeline={} event={} from={} to={} reason={}", pipeline, e.id(), from.tier(),
-          e.rejudge().tier(), from.reason());
-      telemetry.escalated(pipeline, from.tier(), e.rejudge().tier(), from.reason());
-      vertx.eventBus().send(Addresses.events(pipeline), e);
-    }
-    next.comparisons().forEach(c -> telemetry.shadowCompared(pipeline, c.pair(), c.agree()));
-    for (PipelineEvent e : next.shadows()) {
-      telemetry.shadowSampled(pipeline);
-      vertx.eventBus().send(Addresses.events(pipeline), e);
-    }
   }
 
   private void split(Batch batch, List<PipelineEvent> events) {

@@ -11,7 +11,36 @@ import io.vertx.core.json.JsonObject;
 public record Deferred(Batch batch, String model, JsonObject params, ClaudeRequests.InputEstimate estimate,
     JsonObject result) {
 
+  /**
+   * Whether a batch of a deferring pipeline may go to the Message Batches API: first judgements and cascade
+   * escalations may. Shadow samples and {@code rejudge} replays stay direct: after a restart the event read again
+   * would be taken for the shadow's request and its comparison published as a verdict, and a replay asks for a
+   * judgement now.
+   */
+  static boolean eligible(Batch batch) {
+    return batch.events().stream().allMatch(e -> !e.isShadow() && !e.forced());
+  }
+
   public Deferred answered(Batch withEvents, JsonObject r) {
     return new Deferred(withEvents, model, null, estimate, r);
+  }
+
+  boolean succeeded() {
+    return "succeeded".equals(result.getString("type"));
+  }
+
+  /** Of a result that did not succeed: the error's type, or {@code message_batch_canceled} / {@code _expired}. */
+  String errorType() {
+    String type = result.getString("type", "");
+    return "errored".equals(type) ? error().getString("type", "api_error") : "message_batch_" + type;
+  }
+
+  String errorMessage() {
+    String type = result.getString("type", "");
+    return "errored".equals(type) ? error().getString("message", "") : "Message Batch request " + type;
+  }
+
+  private JsonObject error() {
+    return result.getJsonObject("error", new JsonObject()).getJsonObject("error", new JsonObject());
   }
 }

@@ -15,8 +15,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,10 +25,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,46 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessageBatchVerticle extends VerticleBase {
 
-  /**
-   * Where submitted Message Batches are kept until their results are handled: the compacted topic in service; the
-   * cost bench, which runs without a broker, keeps them in memory.
-   */
-  public interface Store {
-    /** Every batch put and not removed. May block: called off the event loop. */
-    List<MessageBatchLedger.Submitted> load() throws Exception;
-
-    Future<Void> put(MessageBatchLedger.Submitted batch);
-
-    Future<Void> remove(String id);
-
-    default Future<Void> close() {
-      return Future.succeededFuture();
-    }
-  }
-
-  /** A store that forgets everything when the process ends (no restart to resume from). */
-  public static Store inMemory() {
-    Map<String, MessageBatchLedger.Submitted> kept = new java.util.concurrent.ConcurrentHashMap<>();
-    return new Store() {
-      @Override
-      public List<MessageBatchLedger.Submitted> load() {
-        return List.copyOf(kept.values());
-      }
-
-      @Override
-      public Future<Void> put(MessageBatchLedger.Submitted batch) {
-        kept.put(batch.id(), batch);
-        return Future.succeededFuture();
-      }
-
-      @Override
-      public Future<Void> remove(String id) {
-        kept.remove(id);
-        return Future.succeededFuture();
-      }
-    };
-  }
-
   private static final Logger LOG = LoggerFactory.getLogger(MessageBatchVerticle.class);
 
   private final AppConfig app;
@@ -97,7 +51,7 @@ public final class MessageBatchVerticle extends VerticleBase {
   private final MessageBatchLedger ledger;
   private MessageBatchSettings settings;
   private MessagesClient client;
-  private Store store;
+  private MessageBatchStore store;
   private final boolean inMemory;
   private Admin admin;
   private LocalMap<String, String> deferring;
@@ -132,7 +86,7 @@ public final class MessageBatchVerticle extends VerticleBase {
         deferring.put(p.name(), "always");
       }
     }
-    store = inMemory ? inMemory() : new TopicStore();
+    store = inMemory ? MessageBatchStore.inMemory() : new MessageBatchStore.Topic(vertx, app.kafka(), settings.topic());
     telemetry.registerView("message_batches", this::describe);
     return vertx.executeBlocking(store::load)
         .onSuccess(restored -> {
@@ -156,74 +110,6 @@ public final class MessageBatchVerticle extends VerticleBase {
   private JsonObject describe() {
     return ledger.describe().put("deferring", new JsonArray(List.copyOf(deferring.keySet())))
         .put("gathering", gathering.size());
-  }
-
-  /** The compacted topic: a record per submitted batch (key: its id), a tombstone once its results are handled. */
-  private final class TopicStore implements Store {
-
-    private final KafkaProducer<String, String> producer;
-
-    TopicStore() {
-      Map<String, String> props = new HashMap<>();
-      props.put("bootstrap.servers", app.kafka().bootstrapServers());
-      props.put("acks", "all");
-      props.put("enable.idempotence", "true");
-      props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-      props.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-      producer = KafkaProducer.create(vertx, props);
-    }
-
-    /** Every Message Batch in the topic that has no tombstone yet. Blocking. */
-    @Override
-    public List<MessageBatchLedger.Submitted> load() {
-      Properties p = new Properties();
-      p.put("bootstrap.servers", app.kafka().bootstrapServers());
-      p.put("key.deserializer", StringDeserializer.class.getName());
-      p.put("value.deserializer", StringDeserializer.class.getName());
-      p.put("enable.auto.commit", "false");
-      p.put("allow.auto.create.topics", "false");
-      Map<String, MessageBatchLedger.Submitted> latest = new LinkedHashMap<>();
-      try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-        List<org.apache.kafka.common.PartitionInfo> infos = c.partitionsFor(settings.topic(), Duration.ofSeconds(30));
-        if (infos == null || infos.isEmpty()) {
-          LOG.warn("message_batches.topic_missing topic={} (nothing to restore)", settings.topic());
-          return List.of();
-        }
-        List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-        c.assign(parts);
-        c.seekToBeginning(parts);
-        Map<TopicPartition, Long> end = c.endOffsets(parts);
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-          if (System.currentTimeMillis() > deadline) {
-            throw new IllegalStateException("could not read " + settings.topic() + " to its end within 60 s");
-          }
-          for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-            if (r.value() == null) {
-              latest.remove(r.key());
-            } else {
-              latest.put(r.key(), MessageBatchLedger.Submitted.fromJson(new JsonObject(r.value())));
-            }
-          }
-        }
-      }
-      return List.copyOf(latest.values());
-    }
-
-    @Override
-    public Future<Void> put(MessageBatchLedger.Submitted batch) {
-      return producer.send(KafkaProducerRecord.create(settings.topic(), batch.id(), batch.toJson().encode())).mapEmpty();
-    }
-
-    @Override
-    public Future<Void> remove(String id) {
-      return producer.send(KafkaProducerRecord.create(settings.topic(), id, (String) null)).mapEmpty();
-    }
-
-    @Override
-    public Future<Void> close() {
-      return producer.close();
-    }
   }
 
   private void gather(Deferred d) {

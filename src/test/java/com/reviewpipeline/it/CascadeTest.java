@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * The moderator's cascade against a real broker and the simulator (whose Haiku judges with the lite judge): which
  * reviews escalate, what is published, and that an escalated review whose second call fails takes the failure path.
  */
-@IntegrationTest
+@IntegrationTest(beside = true)
 class CascadeTest {
 
   /** The shipped cascade (fast first, flagged or confidence below 0.7 to balanced), plus one rule to deep. */

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The whole pipeline against a real KRaft broker and the Claude API simulator. */
-@IntegrationTest
+@IntegrationTest(beside = true)
 class EndToEndPipelineTest {
 
   Vertx vertx;

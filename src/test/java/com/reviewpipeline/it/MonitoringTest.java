@@ -22,7 +22,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The article's two monitoring figures: the cost and model-mix summary per interval, and the routing-drift alert. */
-@IntegrationTest
+@IntegrationTest(beside = true)
 class MonitoringTest {
 
   static final String PIPELINE = "review-moderator";

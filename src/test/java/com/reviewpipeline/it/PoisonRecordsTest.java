@@ -23,7 +23,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** A corpus of bad records mixed with valid events: every bad one is dead-lettered with its reason, nothing blocks. */
-@IntegrationTest
+@IntegrationTest(beside = true)
 class PoisonRecordsTest {
 
   private static byte[] utf8(String s) {

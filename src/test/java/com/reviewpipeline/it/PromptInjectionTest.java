@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * {@code obey_injections}): 1,000 reviews of the standard mix, every fifth replaced by an ordinary review carrying an
  * instruction about the batch in one of the load generator's phrasings.
  */
-@IntegrationTest
+@IntegrationTest(beside = true)
 class PromptInjectionTest {
 
   static final int EVENTS = 1000;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * template praise): agreement exported in /api/stats and Prometheus, shadow verdicts never published, and a failing
  * reference tier never holding back a real verdict.
  */
-@IntegrationTest
+@IntegrationTest(beside = true)
 class ShadowSamplingTest {
 
   static final List<String> IDS = List.of("clear", "calm-fake", "spam", "cyrillic");

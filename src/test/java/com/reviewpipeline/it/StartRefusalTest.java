@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * exit code 2 and a message on stderr naming what to set, with no secret printed. None of them gets as far as
  * connecting to anything.
  */
-@IntegrationTest
+@IntegrationTest(beside = true)
 class StartRefusalTest {
 
   static final String ADMIN_TOKEN = "admin-token-never-printed";

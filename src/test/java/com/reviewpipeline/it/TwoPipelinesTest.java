@@ -18,7 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** review-moderator and review-analyzer as two consumer groups over one events topic. */
-@IntegrationTest
+@IntegrationTest(beside = true)
 class TwoPipelinesTest {
 
   @Test
