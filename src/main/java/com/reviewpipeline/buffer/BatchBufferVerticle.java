@@ -199,7 +199,8 @@ public final class BatchBufferVerticle extends VerticleBase {
     Batch batch = new Batch(UUID.randomUUID().toString(), pipeline.name(), tier, flush.events(), flush.trigger(),
         flush.estimatedInputTokens());
     telemetry.batchFlushed(pipeline.name(), tier, flush.trigger().label(), batch.size());
-    vertx.eventBus().send(Addresses.BATCH_READY, batch);
+    // acknowledged: a Claude instance stopping during a scale-down must not swallow it
+    com.reviewpipeline.bus.Handoff.send(vertx, Addresses.BATCH_READY, batch);
   }
 
   /** New buffer settings at run time: current buffers of the pipeline flush now, new ones use the settings. */

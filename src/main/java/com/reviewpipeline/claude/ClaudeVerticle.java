@@ -2,6 +2,7 @@ package com.reviewpipeline.claude;
 
 import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.bus.Drain;
+import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.ClaudeSettings;
 import com.reviewpipeline.config.PipelineConfig;
@@ -94,8 +95,9 @@ public final class ClaudeVerticle extends VerticleBase {
         m.body().getString("model"), m.body().getBoolean("closed")));
     vertx.setPeriodic(Math.min(1000, breakers.probeMs()), t -> tick());
     deferring = vertx.sharedData().getLocalMap(Addresses.MESSAGE_BATCH_PIPELINES);
-    vertx.eventBus().<Deferred>localConsumer(Addresses.DEFERRED_ANSWER, m -> deferredAnswer(m.body()));
+    vertx.eventBus().<Deferred>localConsumer(Addresses.DEFERRED_ANSWER, this::deferredAnswer);
     batches = vertx.eventBus().<Batch>localConsumer(Addresses.BATCH_READY, msg -> {
+      msg.reply(null); // received (Handoff): the sender does not send it again
       owned++;
       call(msg.body(), 1, false);
     });
@@ -103,7 +105,9 @@ public final class ClaudeVerticle extends VerticleBase {
   }
 
   /** One request's result from an ended Message Batch: answered as a direct answer would be, at the batch price. */
-  private void deferredAnswer(Deferred d) {
+  private void deferredAnswer(io.vertx.core.eventbus.Message<Deferred> m) {
+    m.reply(null); // received (Handoff): not sent again
+    Deferred d = m.body();
     owned++;
     ledger.waiting(d.batch().events(), -1);
     Batch batch = d.batch();
@@ -137,7 +141,6 @@ public final class ClaudeVerticle extends VerticleBase {
     List<ReviewEvent> events = batch.events().stream().map(PipelineEvent::event).toList();
     JsonObject body = requests.request(model, pipeline, events);
     ClaudeRequests.InputEstimate estimate = requests.inputEstimate(model, pipeline, events);
-    // a retry goes straight to /v1/messages; see Deferred#eligible for which batches may wait
     if (attempt == 1 && !probe && deferring.containsKey(batch.pipeline()) && Deferred.eligible(batch)) {
       ledger.waiting(batch.events(), 1);
       vertx.eventBus().send(Addresses.DEFER, new Deferred(batch, model, body, estimate, null));
@@ -237,10 +240,7 @@ public final class ClaudeVerticle extends VerticleBase {
     held.tick(System.currentTimeMillis());
   }
 
-  /**
-   * A condition no retry fixes but an operator does (spend limit, no valid key): pause every
-   * pipeline, raise an alert, keep the batch and probe again later. Nothing is dead-lettered.
-   */
+  /** What an operator fixes, not a retry (spend limit, no valid key): pause all, alert, keep the batch, probe later. */
   private void hold(Batch batch, int attempt, String reason, String message, boolean blockKeys) {
     long probeMs = settings.spendLimitProbeMs();
     if (blockKeys) {
@@ -325,7 +325,6 @@ public final class ClaudeVerticle extends VerticleBase {
   /** A parsed answer: accounted (batch price if {@code batchApi}), published, the rest split, resent or failed. */
   private void answered(Batch batch, String model, ClaudeRequests.InputEstimate estimate, ParsedResponse parsed,
       boolean batchApi) {
-    int n = batch.size();
     PipelineConfig pipeline = app.pipeline(batch.pipeline());
     closeHeld(pipeline.name(), model);
     double cost = accounting.account(batch, model, parsed, estimate, batchApi);
@@ -341,7 +340,7 @@ public final class ClaudeVerticle extends VerticleBase {
     }
     rejudges.send(pipeline.name(), next);
     for (List<PipelineEvent> part : plan.splits()) {
-      LOG.info("claude.batch.split pipeline={} batch={} events={} part={}", batch.pipeline(), batch.id(), n, part.size());
+      LOG.info("claude.batch.split pipeline={} batch={} events={} part={}", batch.pipeline(), batch.id(), batch.size(), part.size());
       owned++;
       call(HeldBatches.sub(batch, part), 1, false);
     }
@@ -384,7 +383,7 @@ public final class ClaudeVerticle extends VerticleBase {
       // batches held for a circuit cannot finish here: the instances that stay take them (on a scale-down), or,
       // when the process stops, they stay uncommitted and are read again
       List<Batch> handedOn = held == null ? List.of() : held.drain();
-      handedOn.forEach(b -> vertx.eventBus().send(Addresses.BATCH_READY, b));
+      handedOn.forEach(b -> Handoff.send(vertx, Addresses.BATCH_READY, b));
       owned -= handedOn.size();
       return Drain.until(vertx, () -> owned <= 0, deadline, 20);
     }).onComplete(v -> {

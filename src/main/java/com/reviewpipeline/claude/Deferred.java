@@ -12,7 +12,8 @@ public record Deferred(Batch batch, String model, JsonObject params, ClaudeReque
     JsonObject result) {
 
   /**
-   * Whether a batch of a deferring pipeline may go to the Message Batches API: first judgements and cascade
+   * Whether a batch of a deferring pipeline may go to the Message Batches API (on its first attempt: a retry goes
+   * straight to {@code /v1/messages}): first judgements and cascade
    * escalations may. Shadow samples and {@code rejudge} replays stay direct: after a restart the event read again
    * would be taken for the shadow's request and its comparison published as a verdict, and a replay asks for a
    * judgement now.

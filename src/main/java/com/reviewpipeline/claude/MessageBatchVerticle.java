@@ -142,7 +142,7 @@ public final class MessageBatchVerticle extends VerticleBase {
       JsonObject error = new JsonObject().put("type", "errored").put("error", new JsonObject().put("type", "error")
           .put("error", new JsonObject().put("type", "authentication_error")
               .put("message", "no API key configured for the Message Batches API")));
-      batch.forEach(d -> vertx.eventBus().send(Addresses.DEFERRED_ANSWER, d.answered(d.batch(), error)));
+      batch.forEach(d -> com.reviewpipeline.bus.Handoff.send(vertx, Addresses.DEFERRED_ANSWER, d.answered(d.batch(), error)));
       return;
     }
     JsonArray requests = new JsonArray();
@@ -167,7 +167,7 @@ public final class MessageBatchVerticle extends VerticleBase {
         JsonObject error = new JsonObject().put("type", "errored").put("error", new JsonObject().put("type", "error")
             .put("error", new JsonObject().put("type", retryable ? "api_error" : "invalid_request_error")
                 .put("message", "Message Batch not created: " + problem)));
-        batch.forEach(d -> vertx.eventBus().send(Addresses.DEFERRED_ANSWER, d.answered(d.batch(), error)));
+        batch.forEach(d -> com.reviewpipeline.bus.Handoff.send(vertx, Addresses.DEFERRED_ANSWER, d.answered(d.batch(), error)));
       }
     });
   }
@@ -289,7 +289,7 @@ public final class MessageBatchVerticle extends VerticleBase {
         open.remove(r.customId());
         Batch b = new Batch(r.customId(), r.pipeline(), r.tier(), events,
             com.reviewpipeline.model.FlushTrigger.COUNT, r.tokens());
-        vertx.eventBus().send(Addresses.DEFERRED_ANSWER, new Deferred(b, r.model(), null,
+        com.reviewpipeline.bus.Handoff.send(vertx, Addresses.DEFERRED_ANSWER, new Deferred(b, r.model(), null,
             new ClaudeRequests.InputEstimate(r.rawFixed(), r.rawItems(), r.tokens()), result));
       } else if (late) {
         // after a restart: the events not read again were done before it; those read again are judged anew
