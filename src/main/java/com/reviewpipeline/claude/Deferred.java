@@ -26,6 +26,12 @@ public record Deferred(Batch batch, String model, JsonObject params, ClaudeReque
     return new Deferred(withEvents, model, null, estimate, r);
   }
 
+  /** An {@code errored} result as the API writes it: {@code {type: errored, error: {type: error, error: {type, message}}}}. */
+  static JsonObject errored(String type, String message) {
+    return new JsonObject().put("type", "errored").put("error", new JsonObject().put("type", "error")
+        .put("error", new JsonObject().put("type", type).put("message", message)));
+  }
+
   boolean succeeded() {
     return "succeeded".equals(result.getString("type"));
   }

@@ -139,10 +139,7 @@ public final class MessageBatchVerticle extends VerticleBase {
 
   private void submit(List<Deferred> batch, int attempt) {
     if (app.anthropic().apiKeys().isEmpty()) {
-      JsonObject error = new JsonObject().put("type", "errored").put("error", new JsonObject().put("type", "error")
-          .put("error", new JsonObject().put("type", "authentication_error")
-              .put("message", "no API key configured for the Message Batches API")));
-      batch.forEach(d -> com.reviewpipeline.bus.Handoff.send(vertx, Addresses.DEFERRED_ANSWER, d.answered(d.batch(), error)));
+      answerAll(batch, Deferred.errored("authentication_error", "no API key configured for the Message Batches API"));
       return;
     }
     JsonArray requests = new JsonArray();
@@ -163,13 +160,15 @@ public final class MessageBatchVerticle extends VerticleBase {
       if (retryable && attempt < app.anthropic().maxAttempts()) {
         vertx.setTimer(Math.min(60_000, 1000L << Math.min(6, attempt)), t -> submit(batch, attempt + 1));
       } else {
-        // each request is answered as errored: the Claude verticle's failure path decides (retry directly or DLQ)
-        JsonObject error = new JsonObject().put("type", "errored").put("error", new JsonObject().put("type", "error")
-            .put("error", new JsonObject().put("type", retryable ? "api_error" : "invalid_request_error")
-                .put("message", "Message Batch not created: " + problem)));
-        batch.forEach(d -> com.reviewpipeline.bus.Handoff.send(vertx, Addresses.DEFERRED_ANSWER, d.answered(d.batch(), error)));
+        // each request is answered as errored and so retried directly: a refused envelope (too large, say) is no
+        // verdict on the reviews, so nothing is dead-lettered for it; a bad request fails again on its own
+        answerAll(batch, Deferred.errored("api_error", "Message Batch not created (status " + status + "): " + problem));
       }
     });
+  }
+
+  private void answerAll(List<Deferred> batch, JsonObject result) {
+    batch.forEach(d -> com.reviewpipeline.bus.Handoff.send(vertx, Addresses.DEFERRED_ANSWER, d.answered(d.batch(), result)));
   }
 
   private void submitted(String id, List<Deferred> batch) {
@@ -246,9 +245,8 @@ public final class MessageBatchVerticle extends VerticleBase {
     for (MessageBatchLedger.Request r : s.requests()) {
       JsonObject result = byId.get(r.customId());
       // a request the results do not list is answered as errored: retried directly, never lost
-      open.put(r.customId(), result != null ? result : new JsonObject().put("type", "errored").put("error",
-          new JsonObject().put("type", "error").put("error", new JsonObject().put("type", "api_error")
-              .put("message", "no result for custom_id " + r.customId() + " in Message Batch " + s.id()))));
+      open.put(r.customId(), result != null ? result
+          : Deferred.errored("api_error", "no result for custom_id " + r.customId() + " in Message Batch " + s.id()));
     }
     byId.values().forEach(r -> telemetry.messageBatchResult(r.getString("type", "unknown")));
     waiting.put(s.id(), open);
