@@ -235,17 +235,20 @@ public final class IngestVerticle extends VerticleBase {
           // restart polls it again (their offsets stay uncommitted, so they are read again and wait for it)
           return Drain.until(vertx, () -> consumer.inFlight() <= deferred(), deadline, 50);
         })
-        .compose(drained -> consumer.close().map(committed -> {
-          int abandoned = consumer.inFlight() - deferred();
-          if (!drained || abandoned > 0) {
-            telemetry.uncleanStop("ingest " + pipeline.name() + ": " + abandoned + " events still in flight at the "
-                + "drain deadline");
-          }
-          if (!committed) {
-            telemetry.uncleanStop("ingest " + pipeline.name() + ": the final commit failed");
-          }
-          return null;
-        }))
+        .compose(drained -> {
+          int waiting = deferred(); // counted before closing: a closed consumer owns no partitions
+          return consumer.close().map(committed -> {
+            int abandoned = consumer.inFlight() - waiting;
+            if (!drained || abandoned > 0) {
+              telemetry.uncleanStop("ingest " + pipeline.name() + ": " + abandoned + " events still in flight at the "
+                  + "drain deadline");
+            }
+            if (!committed) {
+              telemetry.uncleanStop("ingest " + pipeline.name() + ": the final commit failed");
+            }
+            return null;
+          });
+        })
         .onComplete(v -> {
           telemetry.unregisterInFlight(pipeline.name(), instanceId);
           LOG.info("ingest.stopped pipeline={} instance={} in_flight_abandoned={}", pipeline.name(), instanceId,

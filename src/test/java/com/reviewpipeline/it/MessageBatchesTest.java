@@ -43,7 +43,12 @@ class MessageBatchesTest {
               .getJsonObject("message_batches", new JsonObject()).getInteger("gathering", 1) == 0);
       long submittedBefore = batches(h).getLong("created");
       long resultsBefore = h.resultsById().size();
+      long stopStarted = System.nanoTime();
       h.stopNode(first);
+      double stopS = (System.nanoTime() - stopStarted) / 1e9;
+      // events waiting in a submitted Message Batch do not hold a graceful stop, nor make it unclean
+      assertThat(first.telemetry().uncleanStops()).as("a clean stop").isEmpty();
+      assertThat(stopS).as("the stop did not wait for the batches, which run 6 s").isLessThan(6.0);
       System.out.printf("restart: %d Message Batches (%d requests) submitted, %d results published before it%n",
           submittedBefore, batches(h).getLong("requests"), resultsBefore);
       assertThat(batches(h).getJsonObject("results").isEmpty()).as("the batches were still running at the restart").isTrue();
