@@ -23,6 +23,12 @@ import java.util.Map;
  */
 public final class TokenCalibration {
 
+  /**
+   * Answers a model needs before its estimates count as calibrated: the median error reported covers the estimates
+   * made after that many (the first ones start from the profile's characters per token).
+   */
+  static final int WARMUP = 10;
+
   /** Batch sizes must spread at least this share of their mean (per pipeline) before the fit is trusted. */
   static final double MIN_SPREAD = 0.05;
 
@@ -74,7 +80,9 @@ public final class TokenCalibration {
     while (m.samples.size() > window) {
       m.samples.removeFirst();
     }
-    push(m.errors, Math.abs(error));
+    if (m.count >= WARMUP) {
+      push(m.errors, Math.abs(error));
+    }
     m.count++;
     fit(m);
     return error;
@@ -165,7 +173,7 @@ public final class TokenCalibration {
           .put("factor", round(m.factor))
           .put("fixed_factor", fixed)
           .put("samples", m.count)
-          .put("median_abs_relative_error", round(median(m.errors))));
+          .put("median_abs_relative_error", m.errors.isEmpty() ? null : round(median(m.errors))));
     });
     return out;
   }

@@ -72,9 +72,10 @@ class CurrentModelsTest {
         JsonObject e = estimates.getJsonObject(model);
         assertThat(e).as(model).isNotNull();
         if (e.getLong("samples") >= 20) {
-          // the escalation tier answers about 40 requests here (single suspected injections, escalations, the
-          // analyzer's long reviews), so the first ones, estimated before any calibration, weigh more in its
-          // window's median (README "Token estimates calibrate per model"); measured: 0.11 (0.13 with one ratio)
+          // the median over the estimates made once the model had answers to calibrate from (README "Token estimates
+          // calibrate per model"). The escalation tier sees about 40 requests of three shapes (single suspected
+          // injections, escalations, the analyzer's long reviews), too few for the fit to settle: measured 0.07 to
+          // 0.09 there, 0.02 on the first tier
           double bound = model.equals(h.config.modelFor("balanced")) ? 0.15 : 0.10;
           assertThat(e.getDouble("median_abs_relative_error")).as(model).isLessThanOrEqualTo(bound);
           assertThat(e.getDouble("factor")).as(model + ": the simulator's tokenizer is not the estimate's").isNotEqualTo(1.0);
