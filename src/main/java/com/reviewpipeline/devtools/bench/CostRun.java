@@ -49,7 +49,8 @@ final class CostRun {
    *     no published verdict comes from that tier, as in the moderator's cascade; 0 without shadow sampling)
    */
   record Outcome(String name, int events, double inPerEvent, double outPerEvent, double thinkingPerEvent,
-      double usdPer1000, Map<String, Integer> byTier, long requests, JsonObject cascade, double shadowUsdPer1000) {
+      double usdPer1000, Map<String, Integer> byTier, long requests, JsonObject cascade, double shadowUsdPer1000,
+      JsonObject usdPer1000ByTier, JsonObject simulatorByModel) {
 
     /** Output tokens of the answers' JSON (or tool input) per event: output less thinking. */
     double answerPerEvent() {
@@ -64,7 +65,8 @@ final class CostRun {
           .put("answer_tokens_per_event", BenchFigures.round(answerPerEvent(), 1))
           .put("usd_per_1000", BenchFigures.round(usdPer1000, 4))
           .put("events_by_tier", new JsonObject(new TreeMap<>(byTier))).put("requests", requests)
-          .put("cascade", cascade).put("shadow_usd_per_1000", BenchFigures.round(shadowUsdPer1000, 4));
+          .put("cascade", cascade).put("shadow_usd_per_1000", BenchFigures.round(shadowUsdPer1000, 4))
+          .put("usd_per_1000_by_tier", usdPer1000ByTier).put("simulator_by_model", simulatorByModel);
     }
   }
 
@@ -187,10 +189,14 @@ final class CostRun {
       for (String model : sim.stats().getJsonObject("by_model").fieldNames()) {
         thinking += sim.stats().getJsonObject("by_model").getJsonObject(model).getLong("thinking_tokens", 0L);
       }
+      // every call's dollars by the tier that made it (first verdicts, escalations, shadows)
+      JsonObject usdByTier = new JsonObject();
+      telemetry.registry().find("claude_cost_usd_total").counters().forEach(c -> usdByTier.put(c.getId().getTag("tier"),
+          BenchFigures.round(usdByTier.getDouble(c.getId().getTag("tier"), 0.0) + c.count() / k * 1000, 4)));
       return new Judged(new Outcome(name, k, in / k, outTok / k, (double) thinking / k, usd / k * 1000, byTier,
           sim.stats().getLong("requests") + sim.stats().getJsonObject("message_batches").getLong("requests"),
           telemetry.cascadeStats().getJsonObject(p.name(), new JsonObject()),
-          shadowUsd(telemetry, p) / k * 1000),
+          shadowUsd(telemetry, p) / k * 1000, usdByTier, sim.stats().getJsonObject("by_model")),
           List.copyOf(results), p);
     } finally {
       vertx.close().await();
