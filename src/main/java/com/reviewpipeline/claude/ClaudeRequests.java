@@ -34,6 +34,11 @@ public final class ClaudeRequests {
   /** Per pipeline (by identity: pipelines are immutable) and model: the uncalibrated prefix tokens. */
   private final Map<PipelineConfig, Map<String, Integer>> prefixTokens =
       java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+  /** Per pipeline tool (by identity): the strict tool and the strict schema built from it, built once. */
+  private final Map<JsonObject, JsonObject> strictTools =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+  private final Map<JsonObject, JsonObject> strictSchemas =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   public ClaudeRequests(ModelProfiles models, ClaudeSettings settings, TokenCalibration calibration) {
     this.models = models;
@@ -143,7 +148,36 @@ public final class ClaudeRequests {
   }
 
   int rawItemTokens(String model, ReviewEvent event) {
-    return textTokens(item(event, "000").encode(), models.of(model)) + 1;
+    return itemTokens(event, models.of(model)) + 1;
+  }
+
+  /** The JSON an item is sent as, {@code {"id":"000","text":"...","rating":N}}, less its text. */
+  private static final int ITEM_FRAME_CHARS = "{\"id\":\"000\",\"text\":\"\",\"rating\":}".length();
+
+  /**
+   * {@link #textTokens} of {@code item(event, "000").encode()}, counted without encoding it (this runs for every
+   * review the buffer takes and again when its request is built): the text as JSON escapes it (a quote or backslash
+   * as two characters, a control character as two or six), angle brackets as {@link #escapeMarkup} sends them.
+   */
+  static int itemTokens(ReviewEvent event, ModelProfile profile) {
+    String text = event.reviewText();
+    int ascii = ITEM_FRAME_CHARS + Integer.toString(event.rating()).length();
+    int other = 0;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= 128) {
+        other++;
+      } else if (c == '<' || c == '>') {
+        ascii += 6;
+      } else if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') {
+        ascii += 2;
+      } else if (c < 0x20) {
+        ascii += 6;
+      } else {
+        ascii++;
+      }
+    }
+    return (int) Math.ceil(ascii / profile.charsPerToken() + other / profile.nonAsciiCharsPerToken());
   }
 
   /**
@@ -212,17 +246,19 @@ public final class ClaudeRequests {
         .put("system", new JsonArray().add(system));
     JsonObject outputConfig = new JsonObject();
     switch (profile.output()) {
+      // the tool and the schema are shared by every request of the pipeline: bodies are only encoded, never changed
       case FORCED_TOOL -> body
-          .put("tools", new JsonArray().add(pipeline.tool().copy()))
+          .put("tools", new JsonArray().add(pipeline.tool()))
           .put("tool_choice", new JsonObject().put("type", "tool").put("name", pipeline.toolName()));
       case AUTO_TOOL -> body
-          .put("tools", new JsonArray().add(pipeline.tool().copy()
-              .put("input_schema", StrictSchema.of(pipeline.tool().getJsonObject("input_schema")))
-              .put("strict", true)))
+          .put("tools", new JsonArray().add(strictTools.computeIfAbsent(pipeline.tool(), t -> t.copy()
+              .put("input_schema", StrictSchema.of(t.getJsonObject("input_schema")))
+              .put("strict", true))))
           .put("tool_choice", new JsonObject().put("type", "auto"));
       case JSON_SCHEMA -> outputConfig.put("format", new JsonObject()
           .put("type", "json_schema")
-          .put("schema", StrictSchema.of(pipeline.tool().getJsonObject("input_schema"))));
+          .put("schema", strictSchemas.computeIfAbsent(pipeline.tool(),
+              t -> StrictSchema.of(t.getJsonObject("input_schema")))));
     }
     switch (profile.thinking()) {
       case DISABLED -> body.put("thinking", new JsonObject().put("type", "disabled"));

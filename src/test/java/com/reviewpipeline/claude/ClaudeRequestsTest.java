@@ -159,4 +159,24 @@ class ClaudeRequestsTest {
     assertThat(items.getJsonObject(1).getString("id")).isEqualTo("2");
     assertThat(body.getJsonArray("messages")).hasSize(1);
   }
+
+  @Test
+  @DisplayName("an item's tokens counted without encoding it equal the count of its encoded JSON, for random texts")
+  void itemTokensWithoutEncodingMatchTheEncodedItem() {
+    java.util.Random random = new java.util.Random(16);
+    String alphabet = "abc XYZ 019 \"\\<>/\n\r\t\b\f\u0001\u001f\u00e9\u4e2d\ud83d\ude00.,!?{}[]:";
+    for (String model : List.of("claude-haiku-5-5", "claude-sonnet-5-5", "claude-haiku-4-5")) {
+      com.reviewpipeline.config.ModelProfile profile = config.models().of(model);
+      for (int n = 0; n < 2000; n++) {
+        StringBuilder text = new StringBuilder();
+        for (int k = random.nextInt(400); k > 0; k--) {
+          text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        ReviewEvent event = new ReviewEvent("e" + n, "p", "u", text.toString(), 1 + random.nextInt(5),
+            "2026-01-01T00:00:00Z", "web");
+        assertThat(ClaudeRequests.itemTokens(event, profile)).as("%s: %s", model, text)
+            .isEqualTo(ClaudeRequests.textTokens(ClaudeRequests.item(event, "000").encode(), profile));
+      }
+    }
+  }
 }

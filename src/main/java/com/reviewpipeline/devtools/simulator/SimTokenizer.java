@@ -82,15 +82,43 @@ public final class SimTokenizer {
       n += FORMAT_OVERHEAD;
     }
     for (Object m : body.getJsonArray("messages", new JsonArray())) {
-      n += raw(contentText(((JsonObject) m).getValue("content")));
+      n += rawContent(((JsonObject) m).getValue("content"));
     }
     return n;
   }
 
   static long rawTool(JsonObject tool) {
+    if (!tool.containsKey("cache_control")) {
+      return raw(tool.encode());
+    }
     JsonObject copy = tool.copy();
     copy.remove("cache_control");
     return raw(copy.encode());
+  }
+
+  /**
+   * {@code raw(contentText(content))} without building the text: the blocks are joined by spaces, which end a run
+   * and count nothing, so the text's tokens are the sum of its blocks' tokens.
+   */
+  static long rawContent(Object content) {
+    if (content instanceof String s) {
+      return raw(s);
+    }
+    if (!(content instanceof JsonArray blocks)) {
+      return 0;
+    }
+    long n = 0;
+    for (Object o : blocks) {
+      if (o instanceof JsonObject b) {
+        switch (b.getString("type", "")) {
+          case "text" -> n += raw(b.getString("text", ""));
+          case "tool_use" -> n += raw(String.valueOf(b.getValue("input")));
+          case "tool_result" -> n += rawContent(b.getValue("content"));
+          default -> { }
+        }
+      }
+    }
+    return n;
   }
 
   static int toolSystemTokens(JsonObject body) {
