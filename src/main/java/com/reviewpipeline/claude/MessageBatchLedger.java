@@ -1,6 +1,7 @@
 package com.reviewpipeline.claude;
 
 import com.reviewpipeline.model.PipelineEvent;
+import com.reviewpipeline.model.Rejudge;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -21,20 +22,49 @@ public final class MessageBatchLedger {
    * One request of a Message Batch: one of our batches (custom_id = its id), with what answering it needs.
    *
    * @param eventIds the request's reviews in order (the answer refers to them by position)
+   * @param escalations by event id, the earlier verdicts of the request's cascade escalations: an event read again
+   *     after a restart is published with them ({@code escalated_from}, their cost in {@code cost_usd})
    */
   public record Request(String customId, String pipeline, String tier, String model, List<String> eventIds,
-      int rawFixed, int rawItems, int tokens) {
+      int rawFixed, int rawItems, int tokens, Map<String, Rejudge> escalations) {
+
+    public Request(String customId, String pipeline, String tier, String model, List<String> eventIds, int rawFixed,
+        int rawItems, int tokens) {
+      this(customId, pipeline, tier, model, eventIds, rawFixed, rawItems, tokens, Map.of());
+    }
+
+    /** The request of {@code events}: the escalated ones keep their earlier verdicts. */
+    static Map<String, Rejudge> escalationsOf(List<PipelineEvent> events) {
+      Map<String, Rejudge> out = new LinkedHashMap<>();
+      events.stream().filter(PipelineEvent::isEscalated).forEach(e -> out.put(e.id(), e.rejudge()));
+      return Map.copyOf(out);
+    }
 
     JsonObject toJson() {
-      return new JsonObject().put("custom_id", customId).put("pipeline", pipeline).put("tier", tier).put("model", model)
-          .put("event_ids", new JsonArray(eventIds)).put("raw_fixed", rawFixed).put("raw_items", rawItems)
-          .put("tokens", tokens);
+      JsonObject j = new JsonObject().put("custom_id", customId).put("pipeline", pipeline).put("tier", tier)
+          .put("model", model).put("event_ids", new JsonArray(eventIds)).put("raw_fixed", rawFixed)
+          .put("raw_items", rawItems).put("tokens", tokens);
+      if (!escalations.isEmpty()) {
+        JsonObject e = new JsonObject();
+        escalations.forEach((id, r) -> e.put(id, r.toJson()));
+        j.put("escalations", e);
+      }
+      return j;
     }
 
     static Request fromJson(JsonObject j) {
+      Map<String, Rejudge> escalations = new LinkedHashMap<>();
+      j.getJsonObject("escalations", new JsonObject())
+          .forEach(e -> escalations.put(e.getKey(), Rejudge.fromJson((JsonObject) e.getValue())));
       return new Request(j.getString("custom_id"), j.getString("pipeline"), j.getString("tier"), j.getString("model"),
           j.getJsonArray("event_ids").stream().map(String::valueOf).toList(), j.getInteger("raw_fixed"),
-          j.getInteger("raw_items"), j.getInteger("tokens"));
+          j.getInteger("raw_items"), j.getInteger("tokens"), Map.copyOf(escalations));
+    }
+
+    /** An event read again, as the request judges it: with its earlier verdicts when it was escalated. */
+    PipelineEvent asSubmitted(PipelineEvent readAgain) {
+      Rejudge r = escalations.get(readAgain.id());
+      return r == null ? readAgain : readAgain.withRejudge(r);
     }
   }
 
@@ -145,7 +175,7 @@ public final class MessageBatchLedger {
       if (e == null) {
         return null;
       }
-      out.add(e);
+      out.add(r.asSubmitted(e));
     }
     return out;
   }
@@ -160,7 +190,7 @@ public final class MessageBatchLedger {
     for (String id : r.eventIds()) {
       PipelineEvent e = parked.get(key(r.pipeline(), id));
       if (e != null) {
-        out.add(e);
+        out.add(r.asSubmitted(e));
       }
     }
     return out;

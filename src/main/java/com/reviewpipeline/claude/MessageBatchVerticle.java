@@ -178,7 +178,7 @@ public final class MessageBatchVerticle extends VerticleBase {
       Batch b = d.batch();
       requests.add(new MessageBatchLedger.Request(b.id(), b.pipeline(), b.tier(), d.model(),
           b.events().stream().map(PipelineEvent::id).toList(), d.estimate().rawFixed(), d.estimate().rawItems(),
-          d.estimate().tokens()));
+          d.estimate().tokens(), MessageBatchLedger.Request.escalationsOf(b.events())));
       events.put(b.id(), b.events());
     }
     MessageBatchLedger.Submitted s = new MessageBatchLedger.Submitted(id, System.currentTimeMillis(), List.copyOf(requests));

@@ -55,6 +55,11 @@ public record PipelineEvent(
         new Rejudge(Rejudge.Kind.ESCALATION, tier, java.util.List.copyOf(prior)));
   }
 
+  /** The same event with {@code rejudge} (restored from a durable record after a restart). */
+  public PipelineEvent withRejudge(Rejudge rejudge) {
+    return new PipelineEvent(pipeline, event, source, retryCount, enqueuedAtMs, resends, contained, forced, rejudge);
+  }
+
   /** A copy of the event to judge on {@code tier} for comparison with its published verdict {@code published}. */
   public PipelineEvent shadow(String tier, Rejudge.Prior published) {
     return new PipelineEvent(pipeline, event, source, retryCount, enqueuedAtMs, 0, contained, forced,

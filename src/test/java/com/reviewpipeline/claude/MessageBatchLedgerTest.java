@@ -54,6 +54,31 @@ class MessageBatchLedgerTest {
   }
 
   @Test
+  @DisplayName("an escalation restored after a restart keeps its earlier verdicts: the event read again is answered, and published, as escalated from them")
+  void restoredEscalationKeepsItsEarlierVerdicts() {
+    com.reviewpipeline.model.Rejudge.Prior first = new com.reviewpipeline.model.Rejudge.Prior("claude-haiku-5-5", "fast",
+        new JsonObject().put("is_spam", true).put("confidence", 0.9), true, "flagged", 0.00002, 90, 30);
+    PipelineEvent escalated = event("e1", 0, 3).escalated("balanced", first);
+    List<PipelineEvent> sent = List.of(escalated, event("e2", 0, 4));
+    MessageBatchLedger.Request request = new MessageBatchLedger.Request("b9", "mod", "balanced", "claude-sonnet-5-5",
+        List.of("e1", "e2"), 500, 80, 600, MessageBatchLedger.Request.escalationsOf(sent));
+    MessageBatchLedger.Submitted s = MessageBatchLedger.Submitted.fromJson(new JsonObject(
+        new MessageBatchLedger.Submitted("msgbatch_9", 1000, List.of(request)).toJson().encode()));
+    assertThat(s.requests().get(0)).as("the durable record round-trips").isEqualTo(request);
+    assertThat(s.requests().get(0).escalations()).containsOnlyKeys("e1");
+
+    MessageBatchLedger ledger = new MessageBatchLedger();
+    ledger.restore(s);
+    assertThat(ledger.park(event("e1", 0, 3))).isTrue();
+    assertThat(ledger.park(event("e2", 0, 4))).isTrue();
+    List<PipelineEvent> answered = ledger.events(s.requests().get(0));
+    assertThat(answered.get(0).isEscalated()).isTrue();
+    assertThat(answered.get(0).rejudge()).isEqualTo(escalated.rejudge());
+    assertThat(answered.get(1).rejudge()).as("a first judgement stays one").isNull();
+    assertThat(ledger.present(s.requests().get(0)).get(0).rejudge()).isEqualTo(escalated.rejudge());
+  }
+
+  @Test
   @DisplayName("a batch this process submitted answers with the events it sent; waiting counts go up and down per partition")
   void submittedBatchHoldsItsEvents() {
     MessageBatchLedger ledger = new MessageBatchLedger();
