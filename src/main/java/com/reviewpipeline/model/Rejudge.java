@@ -43,6 +43,12 @@ public record Rejudge(Kind kind, String tier, List<Prior> prior) {
     return new Rejudge(Kind.valueOf(j.getString("kind", Kind.ESCALATION.name())), j.getString("tier"), List.copyOf(p));
   }
 
+  /** The same verdicts with no cost or tokens: what a coalesced copy, billed nothing, carries. */
+  public Rejudge unbilled() {
+    return new Rejudge(kind, tier, prior.stream().map(p -> new Prior(p.model(), p.tier(), p.verdict(), p.flagged(),
+        p.reason(), 0, 0, 0)).toList());
+  }
+
   public double priorCostUsd() {
     return prior.stream().mapToDouble(Prior::costUsd).sum();
   }

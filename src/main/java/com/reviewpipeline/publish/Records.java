@@ -101,6 +101,11 @@ public final class Records {
       // the retry stage sends it back still marked: the operator's request for a new judgment outlives a failure
       out.put("rejudge", true);
     }
+    if (e.isEscalated()) {
+      // a failed escalation is retried on its escalation tier with its earlier verdicts, not judged from the first
+      // tier again (that call is paid already)
+      out.put("escalation", e.rejudge().toJson());
+    }
     return out;
   }
 

@@ -88,8 +88,13 @@ public final class ResultPublisherVerticle extends VerticleBase {
       done.add(r.event().source());
       for (PipelineEvent copy : coalescer.resolve(r.event())) {
         // the same verdict under the copy's own offset, billed once (to the judged copy)
-        EventResult same = new EventResult(r.event().contained() ? copy.asContained() : copy, r.verdict().copy(),
-            r.model(), r.tier(), r.batchId(), r.batchSize(), 0, 0, 0);
+        PipelineEvent as = r.event().contained() ? copy.asContained() : copy;
+        if (r.event().isEscalated()) {
+          // the same earlier verdicts, at no cost of its own (escalated_from[].cost_usd stays inside cost_usd, 0)
+          as = as.withRejudge(r.event().rejudge().unbilled());
+        }
+        EventResult same = new EventResult(as, r.verdict().copy(), r.model(), r.tier(), r.batchId(), r.batchSize(),
+            0, 0, 0);
         writes.add(send(kafka.resultsTopic(), copy.id(), Records.result(pipeline, same).put("coalesced", true)));
         done.add(copy.source());
       }

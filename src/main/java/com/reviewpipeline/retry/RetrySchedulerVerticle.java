@@ -10,6 +10,7 @@ import com.reviewpipeline.ingest.ParseResult;
 import com.reviewpipeline.ingest.ReviewEventParser;
 import com.reviewpipeline.model.BatchAck;
 import com.reviewpipeline.model.PipelineEvent;
+import com.reviewpipeline.model.Rejudge;
 import com.reviewpipeline.model.RejectedRecord;
 import com.reviewpipeline.model.SourceRef;
 import io.vertx.core.Future;
@@ -161,6 +162,17 @@ public final class RetrySchedulerVerticle extends VerticleBase {
               System.currentTimeMillis());
           // an operator's request for a new judgment travels with the retry record (Records.deadLetter)
           PipelineEvent event = payload.getBoolean("rejudge", false) ? first.asRejudged() : first;
+          // a failed cascade escalation goes back to its escalation tier with its earlier verdicts (Records.deadLetter)
+          if (payload.getValue("escalation") instanceof JsonObject escalation) {
+            Rejudge r = Rejudge.fromJson(escalation);
+            if (r.kind() == Rejudge.Kind.ESCALATION && app.tiers().containsKey(r.tier())) {
+              event = event.withRejudge(r);
+            } else {
+              // a tier no longer configured (or not an escalation): judged from its first tier, as before
+              LOG.warn("retry.escalation.ignored pipeline={} event={} kind={} tier={}", pipelineName, event.id(),
+                  r.kind(), r.tier());
+            }
+          }
           if (pipeline != null) {
             vertx.eventBus().send(Addresses.events(pipeline.name()), event);
           } else {

@@ -100,9 +100,19 @@ class DeliveryTest {
         JsonObject twin = results.get(r.getString("event_id")).stream().filter(x -> !x.getBoolean("coalesced", false))
             .findFirst().orElseThrow();
         assertThat(r.getBoolean("is_spam")).as("the twin's verdict").isEqualTo(twin.getBoolean("is_spam"));
+        // a copy of an escalated twin names the same earlier verdicts, at no cost of its own
+        assertThat(r.containsKey("escalated_from")).as("escalated like its twin").isEqualTo(twin.containsKey("escalated_from"));
+        if (twin.containsKey("escalated_from")) {
+          assertThat(r.getJsonArray("escalated_from").stream().map(p -> ((JsonObject) p).getString("tier")).toList())
+              .isEqualTo(twin.getJsonArray("escalated_from").stream().map(p -> ((JsonObject) p).getString("tier")).toList());
+          assertThat(r.getJsonArray("escalated_from")).allSatisfy(p -> assertThat(((JsonObject) p).getDouble("cost_usd")).isZero());
+        }
       }
-      System.out.printf("coalescing: events=%d copies=%d coalesced=%d judged=%d%n", sent.size(), 800,
-          coalesced.size(), 800 - coalesced.size());
+      long escalatedCopies = coalesced.stream().filter(r -> r.containsKey("escalated_from")).count();
+      assertThat(escalatedCopies).as("copies of escalated twins (the moderator's cascade escalates about a third)")
+          .isPositive();
+      System.out.printf("coalescing: events=%d copies=%d coalesced=%d (of escalated twins %d) judged=%d%n", sent.size(),
+          800, coalesced.size(), escalatedCopies, 800 - coalesced.size());
     }
   }
 

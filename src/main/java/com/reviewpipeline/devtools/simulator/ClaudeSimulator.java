@@ -240,7 +240,8 @@ public final class ClaudeSimulator extends VerticleBase {
       return;
     }
     // matched on the system prompt, which every request carries, not on a tool name json_schema requests lack
-    boolean matches = s.failSystemContains().isEmpty() || SimTokenizer.systemText(body).contains(s.failSystemContains());
+    boolean matches = (s.failSystemContains().isEmpty() || SimTokenizer.systemText(body).contains(s.failSystemContains()))
+        && (s.failModels().isEmpty() || s.failModels().contains(body.getString("model")));
     if (s.failStatus() != 0 && matches && (s.failCount() < 0 || failed.getAndIncrement() < s.failCount())) {
       if (s.failStatus() == 429) {
         ctx.response().putHeader("retry-after", "1");

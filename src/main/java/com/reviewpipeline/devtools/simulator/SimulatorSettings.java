@@ -11,6 +11,7 @@ import java.util.Set;
  * @param failStatus answer every matching request with this HTTP status and its documented error type (0: never)
  * @param failCount how many requests to fail (-1: all)
  * @param failSystemContains fail only requests whose system prompt contains this text (empty: any)
+ * @param failModels fail only requests for these model ids (empty: any)
  * @param dropEvery answer without every n-th item (0: never)
  * @param truncateAbove stop with max_tokens after this many items when a batch has more (0: never)
  * @param contextWindowExceededAbove the same with stop_reason model_context_window_exceeded (0: never)
@@ -42,6 +43,7 @@ public record SimulatorSettings(
     int failStatus,
     int failCount,
     String failSystemContains,
+    JsonArray failModels,
     int dropEvery,
     int truncateAbove,
     int contextWindowExceededAbove,
@@ -66,7 +68,7 @@ public record SimulatorSettings(
     boolean batchExpire) {
 
   public static final Set<String> KEYS = Set.of("latency_ms", "jitter_ms", "fail_status", "fail_count",
-      "fail_system_contains", "drop_every", "truncate_above", "context_window_exceeded_above", "text_instead_of_tool",
+      "fail_system_contains", "fail_models", "drop_every", "truncate_above", "context_window_exceeded_above", "text_instead_of_tool",
       "malformed_body", "refuse", "refuse_marker", "reject_marker", "hold", "requests_per_minute",
       "input_tokens_per_minute", "output_tokens_per_minute", "spend_limit", "workspace_spend_limit", "unknown_ids",
       "invalid_keys", "retired_models", "cache_min_tokens", "invalid_every", "obey_injections", "batch_processing_ms",
@@ -76,7 +78,7 @@ public record SimulatorSettings(
   public static final Set<Integer> FAIL_STATUSES = Set.of(0, 400, 401, 402, 403, 404, 409, 413, 429, 500, 504, 529);
 
   public static SimulatorSettings defaults(long latencyMs, long jitterMs) {
-    return new SimulatorSettings(latencyMs, jitterMs, 0, -1, "", 0, 0, 0, false, false, false, "", "", false,
+    return new SimulatorSettings(latencyMs, jitterMs, 0, -1, "", new JsonArray(), 0, 0, 0, false, false, false, "", "", false,
         0, 0, 0, false, false, false, new JsonArray(), new JsonArray(), new JsonObject(), 0, false, 2000, false);
   }
 
@@ -96,6 +98,7 @@ public record SimulatorSettings(
         status,
         j.getInteger("fail_count", failCount),
         j.getString("fail_system_contains", failSystemContains),
+        j.getJsonArray("fail_models", failModels),
         j.getInteger("drop_every", dropEvery),
         j.getInteger("truncate_above", truncateAbove),
         j.getInteger("context_window_exceeded_above", contextWindowExceededAbove),
@@ -127,6 +130,7 @@ public record SimulatorSettings(
         .put("fail_status", failStatus)
         .put("fail_count", failCount)
         .put("fail_system_contains", failSystemContains)
+        .put("fail_models", failModels)
         .put("drop_every", dropEvery)
         .put("truncate_above", truncateAbove)
         .put("context_window_exceeded_above", contextWindowExceededAbove)
