@@ -1,6 +1,7 @@
 package com.reviewpipeline.buffer;
 
 import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.bus.Drain;
 import com.reviewpipeline.cache.VerdictCache;
 import com.reviewpipeline.cache.VerdictKeys;
@@ -141,7 +142,7 @@ public final class BatchBufferVerticle extends VerticleBase {
         result.event().contained());
     LOG.debug("buffer.cached pipeline={} event={} key={} scope={} cached_from={}", pipeline.name(), event.id(),
         hit.key().kind().label(), scope, result.cachedFrom());
-    vertx.eventBus().send(Addresses.RESULTS, new BatchResults("cached", pipeline.name(), List.of(result)));
+    Handoff.send(vertx, Addresses.RESULTS, new BatchResults("cached", pipeline.name(), List.of(result)));
   }
 
   private void judge(PipelineConfig pipeline, PipelineEvent received) {
@@ -200,7 +201,7 @@ public final class BatchBufferVerticle extends VerticleBase {
         flush.estimatedInputTokens());
     telemetry.batchFlushed(pipeline.name(), tier, flush.trigger().label(), batch.size());
     // acknowledged: a Claude instance stopping during a scale-down must not swallow it
-    com.reviewpipeline.bus.Handoff.send(vertx, Addresses.BATCH_READY, batch);
+    Handoff.send(vertx, Addresses.BATCH_READY, batch);
   }
 
   /** New buffer settings at run time: current buffers of the pipeline flush now, new ones use the settings. */

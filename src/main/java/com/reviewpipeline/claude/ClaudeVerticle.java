@@ -273,7 +273,7 @@ public final class ClaudeVerticle extends VerticleBase {
     List<PipelineEvent> real = events.stream().filter(e -> !e.isShadow()).toList();
     events.stream().filter(PipelineEvent::isShadow).forEach(e -> telemetry.shadowFailed(e.pipeline(), errorType));
     if (!real.isEmpty()) {
-      vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(real, errorType, message, retryable));
+      Handoff.send(vertx, Addresses.FAILURES, new FailedEvents(real, errorType, message, retryable));
     }
     owned--;
   }
@@ -336,7 +336,7 @@ public final class ClaudeVerticle extends VerticleBase {
     List<EventResult> results = next.publish();
     results.forEach(r -> telemetry.processed(pipeline.name(), model, batch.tier(), pipeline.flags(r.verdict()), r.event().contained()));
     if (!results.isEmpty()) {
-      vertx.eventBus().send(Addresses.RESULTS, new BatchResults(batch.id(), pipeline.name(), results));
+      Handoff.send(vertx, Addresses.RESULTS, new BatchResults(batch.id(), pipeline.name(), results));
     }
     rejudges.send(pipeline.name(), next);
     for (List<PipelineEvent> part : plan.splits()) {

@@ -1,6 +1,7 @@
 package com.reviewpipeline.ingest;
 
 import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.bus.Drain;
 import com.reviewpipeline.bus.Headers;
 import com.reviewpipeline.config.AppConfig;
@@ -143,7 +144,7 @@ public final class IngestVerticle extends VerticleBase {
       vertx.eventBus().send(Addresses.events(pipeline.name()),
           "true".equalsIgnoreCase(header(record, Headers.REJUDGE)) ? event.asRejudged() : event);
     } else if (parsed instanceof ParseResult.Malformed bad) {
-      vertx.eventBus().send(Addresses.REJECTED,
+      Handoff.send(vertx, Addresses.REJECTED,
           new RejectedRecord(pipeline.name(), source, record.key(), record.value(), bad.reason()));
     }
   }
@@ -152,11 +153,11 @@ public final class IngestVerticle extends VerticleBase {
     telemetry.consumed(pipeline.name());
     ParseResult parsed = parser.parse(record.value());
     if (parsed instanceof ParseResult.Valid valid) {
-      vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(List.of(new PipelineEvent(named, valid.event(), source,
+      Handoff.send(vertx, Addresses.FAILURES, new FailedEvents(List.of(new PipelineEvent(named, valid.event(), source,
           0, System.currentTimeMillis())), "unknown_pipeline",
           "the replay names pipeline '" + named + "', which is not enabled", false));
     } else if (parsed instanceof ParseResult.Malformed bad) {
-      vertx.eventBus().send(Addresses.REJECTED,
+      Handoff.send(vertx, Addresses.REJECTED,
           new RejectedRecord(pipeline.name(), source, record.key(), record.value(), bad.reason()));
     }
   }

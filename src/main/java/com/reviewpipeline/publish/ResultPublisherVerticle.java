@@ -74,9 +74,19 @@ public final class ResultPublisherVerticle extends VerticleBase {
     props.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     producer = KafkaProducer.create(vertx, props);
     return Future.all(
-        vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, m -> publishResults(m.body())).completion(),
-        vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, m -> publishFailures(m.body())).completion(),
-        vertx.eventBus().<RejectedRecord>localConsumer(Addresses.REJECTED, m -> publishRejected(m.body())).completion());
+        // acknowledged on receipt (bus/Handoff): a send routed to an instance stopping in a scale-down is sent again
+        vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, m -> {
+          m.reply(null);
+          publishResults(m.body());
+        }).completion(),
+        vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, m -> {
+          m.reply(null);
+          publishFailures(m.body());
+        }).completion(),
+        vertx.eventBus().<RejectedRecord>localConsumer(Addresses.REJECTED, m -> {
+          m.reply(null);
+          publishRejected(m.body());
+        }).completion());
   }
 
   private void publishResults(BatchResults batch) {

@@ -1,6 +1,7 @@
 package com.reviewpipeline.retry;
 
 import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.KafkaSettings.RetryStage;
 import com.reviewpipeline.config.PipelineConfig;
@@ -177,7 +178,7 @@ public final class RetrySchedulerVerticle extends VerticleBase {
             vertx.eventBus().send(Addresses.events(pipeline.name()), event);
           } else {
             // its pipeline is gone: one DLQ record with its original event, replayable once the pipeline is back
-            vertx.eventBus().send(Addresses.FAILURES, new FailedEvents(List.of(event), "unknown_pipeline",
+            Handoff.send(vertx, Addresses.FAILURES, new FailedEvents(List.of(event), "unknown_pipeline",
                 "the retry names pipeline '" + pipelineName + "', which is not enabled", false));
           }
           return;
@@ -188,7 +189,7 @@ public final class RetrySchedulerVerticle extends VerticleBase {
       }
       LOG.warn("retry.record.unusable topic={} partition={} offset={} problem={}", rec.topic(), rec.partition(),
           rec.offset(), problem);
-      vertx.eventBus().send(Addresses.REJECTED, new RejectedRecord("retry", source,
+      Handoff.send(vertx, Addresses.REJECTED, new RejectedRecord("retry", source,
           rec.key() == null ? null : rec.key().getBytes(StandardCharsets.UTF_8),
           rec.value() == null ? null : rec.value().getBytes(StandardCharsets.UTF_8), problem));
     }

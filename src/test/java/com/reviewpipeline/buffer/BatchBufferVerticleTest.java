@@ -70,6 +70,7 @@ class BatchBufferVerticleTest {
     PipelineEvent rejudge = new PipelineEvent(pipeline, review, new SourceRef("t", 0, 2, "ack"), 0, 0).asRejudged();
     var checkpoint = ctx.checkpoint(2);
     vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, msg -> ctx.verify(() -> {
+      msg.reply(null);
       EventResult r = msg.body().results().get(0);
       assertThat(r.event().source().offset()).as("only the plain copy is answered").isEqualTo(1);
       assertThat(r.cachedFrom()).isEqualTo("judged-1");

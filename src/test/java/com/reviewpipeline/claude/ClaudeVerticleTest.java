@@ -63,8 +63,14 @@ class ClaudeVerticleTest {
         .map(p -> p.withCascade(com.reviewpipeline.config.CascadeConfig.OFF)
             .withShadow(com.reviewpipeline.config.ShadowConfig.OFF)).toList());
     config = tweak.apply(base.withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), keys)));
-    vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, m -> results.addAll(m.body().results()));
-    vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, m -> failures.add(m.body()));
+    vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, m -> {
+        m.reply(null);
+        results.addAll(m.body().results());
+      });
+    vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, m -> {
+        m.reply(null);
+        failures.add(m.body());
+      });
     vertx.eventBus().<PipelineEvent>localConsumer(Addresses.events(PIPELINE), m -> resent.add(m.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL, m -> control.add(m.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, m -> alerts.add(m.body()));

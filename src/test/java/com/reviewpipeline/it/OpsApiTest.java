@@ -126,7 +126,7 @@ class OpsApiTest {
   }
 
   @Test
-  @DisplayName("instance counts change at run time while events flow (Claude up and down, ingest up and down) without losing an event or judging again what the commits recorded as done, duplicates within the in-flight bounds of the consumers that gave up partitions; bad counts 400, unknown verticle 404")
+  @DisplayName("instance counts change at run time while events flow (Claude up and down, ingest up and down, publishers up and down) without losing an event or judging again what the commits recorded as done, duplicates within the in-flight bounds of the consumers that gave up partitions; bad counts 400, unknown verticle 404")
   void scalingWhileEventsFlowLosesNothing() throws Exception {
     // a window smaller than the 1,500 events, so that the duplicate bound below says something
     JsonObject kafka = new JsonObject()
@@ -166,6 +166,9 @@ class OpsApiTest {
       var beforeIngestScaling = h.kafka.committedDone(h.group(), h.events);
       assertThat(ok("PUT", "/api/deployments/ingest:review-moderator", "{\"instances\": 2}").getInteger("instances")).isEqualTo(2);
       assertThat(ok("PUT", "/api/deployments/claude", "{\"instances\": 1}").getInteger("instances")).isEqualTo(1);
+      // publishers replaced while results flow: a result routed to one stopping is handed to another (bus/Handoff)
+      assertThat(ok("PUT", "/api/deployments/publisher", "{\"instances\": 3}").getInteger("instances")).isEqualTo(3);
+      assertThat(ok("PUT", "/api/deployments/publisher", "{\"instances\": 1}").getInteger("instances")).isEqualTo(1);
       assertThat(ok("PUT", "/api/deployments/ingest:review-moderator", "{\"instances\": 1}").getInteger("instances")).isEqualTo(1);
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
           .until(() -> h.resultsById().keySet().containsAll(sent.keySet()));

@@ -128,8 +128,14 @@ final class CostRun {
           .withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), List.of("sk-bench-key")));
       List<EventResult> results = new CopyOnWriteArrayList<>();
       List<FailedEvents> failures = new CopyOnWriteArrayList<>();
-      vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, m -> results.addAll(m.body().results()));
-      vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, m -> failures.add(m.body()));
+      vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, m -> {
+        m.reply(null);
+        results.addAll(m.body().results());
+      });
+      vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, m -> {
+        m.reply(null);
+        failures.add(m.body());
+      });
       ClaudeShared shared = ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis);
       TokenCalibration calibration = shared.calibration();
       vertx.deployVerticle(() -> new ClaudeVerticle(config, telemetry, shared),
