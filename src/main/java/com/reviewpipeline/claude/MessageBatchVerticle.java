@@ -52,7 +52,6 @@ public final class MessageBatchVerticle extends VerticleBase {
   private MessageBatchSettings settings;
   private MessagesClient client;
   private MessageBatchStore store;
-  private final boolean inMemory;
   private Admin admin;
   private LocalMap<String, String> deferring;
   private final List<Deferred> gathering = new ArrayList<>();
@@ -70,10 +69,15 @@ public final class MessageBatchVerticle extends VerticleBase {
 
   /** @param inMemory keep submitted batches in memory only (the cost bench, which has no broker) */
   public MessageBatchVerticle(AppConfig app, Telemetry telemetry, MessageBatchLedger ledger, boolean inMemory) {
+    this(app, telemetry, ledger, inMemory ? MessageBatchStore.inMemory() : null);
+  }
+
+  /** @param store where submitted batches are kept; null: the compacted topic {@code message_batches.topic} */
+  MessageBatchVerticle(AppConfig app, Telemetry telemetry, MessageBatchLedger ledger, MessageBatchStore store) {
     this.app = app;
     this.telemetry = telemetry;
     this.ledger = ledger;
-    this.inMemory = inMemory;
+    this.store = store;
   }
 
   @Override
@@ -86,7 +90,9 @@ public final class MessageBatchVerticle extends VerticleBase {
         deferring.put(p.name(), "always");
       }
     }
-    store = inMemory ? MessageBatchStore.inMemory() : new MessageBatchStore.Topic(vertx, app.kafka(), settings.topic());
+    if (store == null) {
+      store = new MessageBatchStore.Topic(vertx, app.kafka(), settings.topic());
+    }
     telemetry.registerView("message_batches", this::describe);
     return vertx.executeBlocking(store::load)
         .onSuccess(restored -> {
