@@ -196,9 +196,11 @@ final class CostRun {
         thinking += sim.stats().getJsonObject("by_model").getJsonObject(model).getLong("thinking_tokens", 0L);
       }
       // every call's dollars by the tier that made it (first verdicts, escalations, shadows)
+      Map<String, Double> tierUsd = new TreeMap<>();
+      telemetry.registry().find("claude_cost_usd_total").counters()
+          .forEach(c -> tierUsd.merge(c.getId().getTag("tier"), c.count(), Double::sum));
       JsonObject usdByTier = new JsonObject();
-      telemetry.registry().find("claude_cost_usd_total").counters().forEach(c -> usdByTier.put(c.getId().getTag("tier"),
-          BenchFigures.round(usdByTier.getDouble(c.getId().getTag("tier"), 0.0) + c.count() / k * 1000, 4)));
+      tierUsd.forEach((tier, sum) -> usdByTier.put(tier, BenchFigures.round(sum / k * 1000, 4)));
       return new Judged(new Outcome(name, k, in / k, outTok / k, (double) thinking / k, usd / k * 1000, byTier,
           sim.stats().getLong("requests") + sim.stats().getJsonObject("message_batches").getLong("requests"),
           telemetry.cascadeStats().getJsonObject(p.name(), new JsonObject()),
