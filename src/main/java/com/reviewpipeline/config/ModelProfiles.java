@@ -9,6 +9,8 @@ import java.util.List;
 public final class ModelProfiles {
 
   private final List<ModelProfile> profiles;
+  /** Model id → its profile, resolved once (asked several times per review on the hot path); bounded by the ids used. */
+  private final java.util.Map<String, ModelProfile> resolved = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ModelProfiles(Collection<ModelProfile> profiles) {
     this.profiles = List.copyOf(profiles);
@@ -27,6 +29,11 @@ public final class ModelProfiles {
 
   /** The profile for a model id; fails with the key to add when none matches. */
   public ModelProfile of(String model) {
+    ModelProfile known = resolved.get(model);
+    return known != null ? known : resolved.computeIfAbsent(model, this::resolve);
+  }
+
+  private ModelProfile resolve(String model) {
     ModelProfile best = null;
     for (ModelProfile p : profiles) {
       if (p.id().equals(model)) {
