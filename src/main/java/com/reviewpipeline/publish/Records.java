@@ -44,6 +44,10 @@ public final class Records {
     if (r.cached()) {
       out.put("cached_from", r.cachedFrom());
     }
+    if (r.event().forced()) {
+      // an operator asked for a new judgment: the store replaces the row it holds for the event
+      out.put("rejudged", true);
+    }
     if (r.event().isEscalated()) {
       out.put("escalated_from", escalatedFrom(pipeline, r.event()));
     }

@@ -33,7 +33,11 @@ public final class StoreVerticle extends VerticleBase {
       INSERT INTO moderation_results (event_id, pipeline, product_id, user_id, rating, review_text, flagged, verdict,
         model, tier, cost_usd, event_time, processed_at)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13)
-      ON CONFLICT (event_id, pipeline) DO NOTHING""";
+      ON CONFLICT (event_id, pipeline) DO UPDATE SET product_id = EXCLUDED.product_id, user_id = EXCLUDED.user_id,
+        rating = EXCLUDED.rating, review_text = EXCLUDED.review_text, flagged = EXCLUDED.flagged,
+        verdict = EXCLUDED.verdict, model = EXCLUDED.model, tier = EXCLUDED.tier, cost_usd = EXCLUDED.cost_usd,
+        event_time = EXCLUDED.event_time, processed_at = EXCLUDED.processed_at, stored_at = now()
+      WHERE $14::boolean""";
 
   static final String INSERT_REVIEW = """
       INSERT INTO manual_review (dlq_topic, dlq_partition, dlq_offset, event_id, pipeline, error_type, error_message,
@@ -105,7 +109,9 @@ public final class StoreVerticle extends VerticleBase {
             .addString(r.getString("tier"))
             .addValue(new java.math.BigDecimal(String.valueOf(r.getDouble("cost_usd", 0.0))))
             .addOffsetDateTime(OffsetDateTime.parse(r.getString("timestamp")))
-            .addOffsetDateTime(OffsetDateTime.parse(r.getString("processed_at"))))
+            .addOffsetDateTime(OffsetDateTime.parse(r.getString("processed_at")))
+            // a redelivered result changes nothing; one an operator asked for (rejudge) replaces the stored row
+            .addBoolean(r.getBoolean("rejudged", false)))
         .mapEmpty();
   }
 

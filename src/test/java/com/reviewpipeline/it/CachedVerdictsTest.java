@@ -51,7 +51,7 @@ class CachedVerdictsTest {
   }
 
   @Test
-  @DisplayName("re-published topic: every copy a cache hit, no Claude call, no cost, cached: true; an exact text copy under a new id is a text hit, stored; a replay is answered from the cache, a replay with rejudge: true is judged by a call")
+  @DisplayName("re-published topic: every copy a cache hit, no Claude call, no cost, cached: true; an exact text copy under a new id is a text hit, stored; a replay is answered from the cache, a replay with rejudge: true is judged by a call; a stored event published again with the rejudge header is judged by a call and its stored row replaced")
   void judgedEventsAreNeverJudgedAgain() throws Exception {
     try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5,
         c -> c.withDatabaseUrl(db).withAdminToken("t").withHttpPort(0))) {
@@ -168,6 +168,32 @@ class CachedVerdictsTest {
       h.kafka.produceStrings(h.events, Map.of(later.eventId(), later.toJson().encode()));
       assertThat(awaitResult(h, later.eventId()).getString("cached_from")).isEqualTo(items.get(1).getString("event_id"));
       assertThat(h.dlqRecords()).as("only the two refusals").hasSize(2);
+
+      // 4. a judged and stored event published again with the rejudge header: a call, and the stored row replaced
+      ReviewEvent stored = sent.values().iterator().next();
+      int pipelines = h.config.pipelines().size();
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+          .until(() -> String.valueOf(pipelines).equals(stored(stored.eventId(), "count(*)")));
+      assertThat(stored(stored.eventId(), "count(*) FILTER (WHERE verdict ? 'rejudged')")).as("first judgments")
+          .isEqualTo("0");
+      long beforeHeader = requests(h);
+      h.kafka.produceWithHeaders(h.events, stored.eventId(), stored.toJson().encode(),
+          Map.of(com.reviewpipeline.bus.Headers.REJUDGE, "true"));
+      // every pipeline judges it anew
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> h.resultsById()
+          .get(stored.eventId()).stream().filter(r -> r.getBoolean("rejudged", false)).count() == pipelines);
+      List<JsonObject> newJudgments = h.resultsById().get(stored.eventId()).stream()
+          .filter(r -> r.getBoolean("rejudged", false)).toList();
+      assertThat(newJudgments).allSatisfy(r -> assertThat(r.getBoolean("cached")).isFalse());
+      assertThat(requests(h)).as("Claude calls for it").isGreaterThan(beforeHeader);
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> String.valueOf(pipelines)
+          .equals(stored(stored.eventId(), "count(*) FILTER (WHERE verdict->>'rejudged' = 'true')")));
+      assertThat(stored(stored.eventId(), "count(*)")).as("still one row per pipeline").isEqualTo(String.valueOf(pipelines));
+      for (JsonObject r : newJudgments) {
+        assertThat(Double.parseDouble(stored(stored.eventId(), r.getString("pipeline"), "cost_usd")))
+            .as("the new judgment's row")
+            .isEqualTo(r.getDouble("cost_usd"), org.assertj.core.data.Offset.offset(1e-8));
+      }
     }
   }
 
@@ -203,6 +229,15 @@ class CachedVerdictsTest {
   }
 
   /** One column of the stored verdict of an event, or null before it is stored. */
+  static String stored(String eventId, String pipeline, String column) throws Exception {
+    DatabaseUrl d = DatabaseUrl.parse(db);
+    try (Connection c = DriverManager.getConnection(d.jdbcUrl(), d.user(), d.password());
+         ResultSet rs = c.createStatement().executeQuery("SELECT " + column + " FROM moderation_results WHERE event_id = '"
+             + eventId + "' AND pipeline = '" + pipeline + "'")) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
   static String stored(String eventId, String column) throws Exception {
     DatabaseUrl d = DatabaseUrl.parse(db);
     try (Connection c = DriverManager.getConnection(d.jdbcUrl(), d.user(), d.password());

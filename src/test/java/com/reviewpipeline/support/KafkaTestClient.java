@@ -50,6 +50,20 @@ public final class KafkaTestClient implements AutoCloseable {
     }
   }
 
+  /** One record with headers. */
+  public void produceWithHeaders(String topic, String key, String value, Map<String, String> headers) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("acks", "all");
+    p.put("key.serializer", ByteArraySerializer.class.getName());
+    p.put("value.serializer", ByteArraySerializer.class.getName());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, key.getBytes(), value.getBytes());
+      headers.forEach((k, v) -> r.headers().add(k, v.getBytes()));
+      producer.send(r).get(30, TimeUnit.SECONDS);
+    }
+  }
+
   public void produceStrings(String topic, Map<String, String> keyToValue) throws Exception {
     List<Map.Entry<byte[], byte[]>> records = new ArrayList<>();
     keyToValue.forEach((k, v) -> records.add(Map.entry(k.getBytes(), v.getBytes())));
