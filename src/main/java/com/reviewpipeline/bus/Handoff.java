@@ -2,6 +2,10 @@ package com.reviewpipeline.bus;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * A point-to-point hand-over that is acknowledged: the receiver replies on receipt, and the sender sends again when
  * no acknowledgement comes. A plain send can be lost in process: the event bus picks a consumer, and if that
  * consumer unregisters before the message reaches it (an instance stopping during a scale-down), Vert.x discards the
- * message with a warning and the events it carries would wait forever.
+ * message with a warning and the events it carries would wait forever. The acknowledgement can be lost too (the
+ * sending instance stopped before it came back): the message is then sent again under the same id, and
+ * {@link #receive} tells the receivers it is a copy, so a batch is never judged or published twice.
  */
 public final class Handoff {
 
@@ -17,14 +23,58 @@ public final class Handoff {
   /** Generous: a receiver acknowledges on receipt, so only a discarded message waits this long. */
   static final long ACK_TIMEOUT_MS = 30_000;
   static final long RETRY_DELAY_MS = 200;
+  static final String ID_HEADER = "handoff-id";
+  /** Ids received lately, oldest out first: far more than are handed over within an acknowledgement timeout. */
+  static final int REMEMBERED = 100_000;
+
+  private static final AtomicLong NEXT_ID = new AtomicLong();
+  private static final Map<String, Boolean> RECEIVED = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > REMEMBERED;
+    }
+  };
 
   private Handoff() {}
 
   public static void send(Vertx vertx, String address, Object message) {
-    vertx.eventBus().request(address, message, new DeliveryOptions().setSendTimeout(ACK_TIMEOUT_MS))
+    send(vertx, address, message, Long.toString(NEXT_ID.incrementAndGet()));
+  }
+
+  private static void send(Vertx vertx, String address, Object message, String id) {
+    vertx.eventBus().request(address, message,
+            new DeliveryOptions().setSendTimeout(ACK_TIMEOUT_MS).addHeader(ID_HEADER, id))
         .onFailure(err -> {
-          LOG.warn("handoff.unacknowledged address={} error={} (sent again)", address, err.getMessage());
-          vertx.setTimer(RETRY_DELAY_MS, t -> send(vertx, address, message));
+          LOG.warn("handoff.unacknowledged address={} id={} error={} (sent again)", address, id, err.getMessage());
+          vertx.setTimer(RETRY_DELAY_MS, t -> send(vertx, address, message, id));
         });
+  }
+
+  /** A consumer of hand-overs: acknowledges each and passes on its first receipt only (see {@link #receive}). */
+  public static <T> io.vertx.core.Handler<Message<T>> receiver(java.util.function.Consumer<T> handler) {
+    return m -> {
+      if (receive(m)) {
+        handler.accept(m.body());
+      }
+    };
+  }
+
+  /**
+   * Acknowledges a hand-over; true on its first receipt, false for a copy sent again after a lost acknowledgement
+   * (the receiver drops it). A message sent without {@link #send} is always a first receipt.
+   */
+  public static boolean receive(Message<?> m) {
+    m.reply(null);
+    String id = m.headers().get(ID_HEADER);
+    if (id == null) {
+      return true;
+    }
+    synchronized (RECEIVED) {
+      if (RECEIVED.putIfAbsent(id, Boolean.TRUE) == null) {
+        return true;
+      }
+    }
+    LOG.warn("handoff.copy_dropped address={} id={} (received before; its acknowledgement was lost)", m.address(), id);
+    return false;
   }
 }

@@ -95,19 +95,17 @@ public final class ClaudeVerticle extends VerticleBase {
         m.body().getString("model"), m.body().getBoolean("closed")));
     vertx.setPeriodic(Math.min(1000, breakers.probeMs()), t -> tick());
     deferring = vertx.sharedData().getLocalMap(Addresses.MESSAGE_BATCH_PIPELINES);
-    vertx.eventBus().<Deferred>localConsumer(Addresses.DEFERRED_ANSWER, this::deferredAnswer);
-    batches = vertx.eventBus().<Batch>localConsumer(Addresses.BATCH_READY, msg -> {
-      msg.reply(null); // received (Handoff): the sender does not send it again
+    // acknowledged on receipt; a copy sent again after a lost acknowledgement is dropped (bus/Handoff)
+    vertx.eventBus().<Deferred>localConsumer(Addresses.DEFERRED_ANSWER, Handoff.receiver(this::deferredAnswer));
+    batches = vertx.eventBus().<Batch>localConsumer(Addresses.BATCH_READY, Handoff.receiver(batch -> {
       owned++;
-      call(msg.body(), 1, false);
-    });
+      call(batch, 1, false);
+    }));
     return batches.completion();
   }
 
   /** One request's result from an ended Message Batch: answered as a direct answer would be, at the batch price. */
-  private void deferredAnswer(io.vertx.core.eventbus.Message<Deferred> m) {
-    m.reply(null); // received (Handoff): not sent again
-    Deferred d = m.body();
+  private void deferredAnswer(Deferred d) {
     owned++;
     ledger.waiting(d.batch().events(), -1);
     Batch batch = d.batch();

@@ -2,6 +2,7 @@ package com.reviewpipeline.publish;
 
 import com.reviewpipeline.buffer.Coalescer;
 import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.cache.CachedVerdict;
 import com.reviewpipeline.cache.VerdictKeys;
 import com.reviewpipeline.cache.VerdictLookup;
@@ -74,19 +75,11 @@ public final class ResultPublisherVerticle extends VerticleBase {
     props.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     producer = KafkaProducer.create(vertx, props);
     return Future.all(
-        // acknowledged on receipt (bus/Handoff): a send routed to an instance stopping in a scale-down is sent again
-        vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, m -> {
-          m.reply(null);
-          publishResults(m.body());
-        }).completion(),
-        vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, m -> {
-          m.reply(null);
-          publishFailures(m.body());
-        }).completion(),
-        vertx.eventBus().<RejectedRecord>localConsumer(Addresses.REJECTED, m -> {
-          m.reply(null);
-          publishRejected(m.body());
-        }).completion());
+        // acknowledged on receipt (bus/Handoff): a send routed to an instance stopping in a scale-down is sent again,
+        // and a copy sent again after a lost acknowledgement is dropped
+        vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, Handoff.receiver(this::publishResults)).completion(),
+        vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, Handoff.receiver(this::publishFailures)).completion(),
+        vertx.eventBus().<RejectedRecord>localConsumer(Addresses.REJECTED, Handoff.receiver(this::publishRejected)).completion());
   }
 
   private void publishResults(BatchResults batch) {
