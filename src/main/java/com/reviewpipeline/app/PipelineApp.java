@@ -207,7 +207,8 @@ public final class PipelineApp implements Scaler {
   /** Registers the local codecs of every hot-path message type. */
   public static void registerCodecs(Vertx vertx) {
     LocalCodec.registerAll(vertx, List.of(PipelineEvent.class, Batch.class, BatchResults.class, FailedEvents.class,
-        RejectedRecord.class, BatchAck.class, com.reviewpipeline.claude.Deferred.class));
+        RejectedRecord.class, BatchAck.class, com.reviewpipeline.claude.Deferred.class,
+        com.reviewpipeline.model.BufferEvents.class));
   }
 
 

@@ -13,6 +13,7 @@ import com.reviewpipeline.config.BufferConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.model.Batch;
 import com.reviewpipeline.model.BatchResults;
+import com.reviewpipeline.model.BufferEvents;
 import com.reviewpipeline.model.EventResult;
 import com.reviewpipeline.model.FlushTrigger;
 import com.reviewpipeline.model.PipelineEvent;
@@ -90,8 +91,8 @@ public final class BatchBufferVerticle extends VerticleBase {
     detector = app.containment().enabled() ? new InjectionDetector(app.containment().rules()) : null;
     List<Future<?>> ready = new ArrayList<>();
     for (PipelineConfig pipeline : app.pipelines()) {
-      MessageConsumer<PipelineEvent> c = vertx.eventBus().localConsumer(Addresses.events(pipeline.name()),
-          msg -> onEvent(pipeline, msg.body()));
+      MessageConsumer<BufferEvents> c = vertx.eventBus().localConsumer(Addresses.events(pipeline.name()),
+          Handoff.receiver(in -> in.events().forEach(e -> onEvent(pipeline, e))));
       ready.add(c.completion());
     }
     MessageConsumer<String> flush = vertx.eventBus().localConsumer(Addresses.BUFFER_FLUSH, msg -> flushAll(msg.body()));

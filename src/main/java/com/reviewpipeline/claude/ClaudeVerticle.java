@@ -1,6 +1,7 @@
 package com.reviewpipeline.claude;
 
 import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.ToBuffer;
 import com.reviewpipeline.bus.Drain;
 import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.config.AppConfig;
@@ -79,7 +80,7 @@ public final class ClaudeVerticle extends VerticleBase {
     settings = app.anthropic();
     client = new MessagesClient(vertx, settings);
     requests = new ClaudeRequests(app.models(), settings, calibration);
-    rejudges = new RejudgeSender(vertx.eventBus(), telemetry);
+    rejudges = new RejudgeSender(vertx, telemetry);
     retryPolicy = new RetryPolicy(settings.backoffInitialMs(), settings.backoffMaxMs());
     telemetry.registerKeys(keys::describe);
     telemetry.registerView("circuit_breakers", breakers::describe);
@@ -354,10 +355,8 @@ public final class ClaudeVerticle extends VerticleBase {
       owned++;
       fail(List.of(f.event()), f.errorType(), f.message(), f.retryable());
     }
-    for (PipelineEvent e : plan.resend()) {
-      telemetry.resent(pipeline.name());
-      vertx.eventBus().send(Addresses.events(pipeline.name()), e.resent());
-    }
+    plan.resend().forEach(e -> telemetry.resent(pipeline.name()));
+    ToBuffer.send(vertx, pipeline.name(), plan.resend().stream().map(PipelineEvent::resent).toList());
     owned--;
   }
 

@@ -275,7 +275,7 @@ public final class MessageBatchVerticle extends VerticleBase {
     ledger.done(s.id());
     store.remove(s.id()).onFailure(err -> LOG.warn("message_batches.tombstone.failed id={} error={}", s.id(), err.toString()));
     ledger.waiting(again, -1);
-    again.forEach(e -> vertx.eventBus().send(Addresses.events(e.pipeline()), e.resent()));
+    again.forEach(e -> com.reviewpipeline.bus.ToBuffer.send(vertx, e.resent()));
   }
 
   /** Hands every result whose events are here to a Claude verticle; the batch is done once none is left. */
@@ -311,7 +311,7 @@ public final class MessageBatchVerticle extends VerticleBase {
         LOG.warn("message_batches.partly_read_again id={} events={} (judged again directly)", s.id(), again.size());
       }
       ledger.waiting(again, -1);
-      again.forEach(e -> vertx.eventBus().send(Addresses.events(e.pipeline()), e.resent()));
+      again.forEach(e -> com.reviewpipeline.bus.ToBuffer.send(vertx, e.resent()));
     }
   }
 

@@ -1,9 +1,9 @@
 package com.reviewpipeline.claude;
 
-import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.ToBuffer;
 import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.telemetry.Telemetry;
-import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,11 +16,11 @@ final class RejudgeSender {
 
   private static final Logger LOG = LoggerFactory.getLogger(RejudgeSender.class);
 
-  private final EventBus bus;
+  private final Vertx vertx;
   private final Telemetry telemetry;
 
-  RejudgeSender(EventBus bus, Telemetry telemetry) {
-    this.bus = bus;
+  RejudgeSender(Vertx vertx, Telemetry telemetry) {
+    this.vertx = vertx;
     this.telemetry = telemetry;
   }
 
@@ -33,12 +33,10 @@ final class RejudgeSender {
       LOG.debug("claude.cascade.escalated pipeline={} event={} from={} to={} reason={}", pipeline, e.id(), from.tier(),
           e.rejudge().tier(), from.reason());
       telemetry.escalated(pipeline, from.tier(), e.rejudge().tier(), from.reason());
-      bus.send(Addresses.events(pipeline), e);
     }
+    ToBuffer.send(vertx, pipeline, next.escalate());
     next.comparisons().forEach(c -> telemetry.shadowCompared(pipeline, c.pair(), c.agree()));
-    for (PipelineEvent e : next.shadows()) {
-      telemetry.shadowSampled(pipeline);
-      bus.send(Addresses.events(pipeline), e);
-    }
+    next.shadows().forEach(e -> telemetry.shadowSampled(pipeline));
+    ToBuffer.send(vertx, pipeline, next.shadows());
   }
 }

@@ -4,6 +4,7 @@ import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.bus.Drain;
 import com.reviewpipeline.bus.Headers;
+import com.reviewpipeline.bus.ToBuffer;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.KafkaSettings;
 import com.reviewpipeline.config.PipelineConfig;
@@ -19,6 +20,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,8 @@ public final class IngestVerticle extends VerticleBase {
   private TrackedConsumer<byte[], byte[]> consumer;
   private MessageConsumer<BatchAck> ackConsumer;
   private MessageConsumer<JsonObject> controlConsumer;
+  /** Events of the poll being handed out, not yet sent to the buffer (see {@link #toBuffer}). */
+  private List<PipelineEvent> gathered = new ArrayList<>();
 
   private final com.reviewpipeline.claude.MessageBatchLedger ledger;
 
@@ -141,12 +145,26 @@ public final class IngestVerticle extends VerticleBase {
     ParseResult parsed = parser.parse(record.value());
     if (parsed instanceof ParseResult.Valid valid) {
       PipelineEvent event = new PipelineEvent(pipeline.name(), valid.event(), source, 0, System.currentTimeMillis());
-      vertx.eventBus().send(Addresses.events(pipeline.name()),
-          "true".equalsIgnoreCase(header(record, Headers.REJUDGE)) ? event.asRejudged() : event);
+      toBuffer("true".equalsIgnoreCase(header(record, Headers.REJUDGE)) ? event.asRejudged() : event);
     } else if (parsed instanceof ParseResult.Malformed bad) {
       Handoff.send(vertx, Addresses.REJECTED,
           new RejectedRecord(pipeline.name(), source, record.key(), record.value(), bad.reason()));
     }
+  }
+
+  /**
+   * Gathers the events of one poll: the records of a poll are handed to {@link #onRecord} within one event-loop task,
+   * and the gathered events go to the buffer in one acknowledged message as soon as that task ends.
+   */
+  private void toBuffer(PipelineEvent event) {
+    if (gathered.isEmpty()) {
+      vertx.runOnContext(v -> {
+        List<PipelineEvent> events = gathered;
+        gathered = new ArrayList<>();
+        ToBuffer.send(vertx, pipeline.name(), events);
+      });
+    }
+    gathered.add(event);
   }
 
   private void unknownPipeline(KafkaConsumerRecord<byte[], byte[]> record, SourceRef source, String named) {

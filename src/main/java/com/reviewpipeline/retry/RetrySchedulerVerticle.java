@@ -2,6 +2,7 @@ package com.reviewpipeline.retry;
 
 import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.bus.Handoff;
+import com.reviewpipeline.bus.ToBuffer;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.KafkaSettings.RetryStage;
 import com.reviewpipeline.config.PipelineConfig;
@@ -175,7 +176,7 @@ public final class RetrySchedulerVerticle extends VerticleBase {
             }
           }
           if (pipeline != null) {
-            vertx.eventBus().send(Addresses.events(pipeline.name()), event);
+            ToBuffer.send(vertx, event);
           } else {
             // its pipeline is gone: one DLQ record with its original event, replayable once the pipeline is back
             Handoff.send(vertx, Addresses.FAILURES, new FailedEvents(List.of(event), "unknown_pipeline",

@@ -1,5 +1,6 @@
 package com.reviewpipeline.buffer;
 
+import com.reviewpipeline.bus.ToBuffer;
 import com.reviewpipeline.claude.TokenCalibration;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,7 +50,7 @@ class BatchBufferVerticleTest {
     vertx.deployVerticle(new BatchBufferVerticle(config, com.reviewpipeline.support.Telemetries.fresh(), new TokenCalibration(50), new Coalescer()))
         .onComplete(ctx.succeeding(id -> {
           sentAt[0] = System.currentTimeMillis();
-          vertx.eventBus().send(Addresses.events(config.pipelines().get(0).name()), SmartBufferTest.event("solo"));
+          ToBuffer.send(vertx, config.pipelines().get(0).name(), java.util.List.of(SmartBufferTest.event("solo")));
         }));
     assertThat(ctx.awaitCompletion(maxWait + 10_000, TimeUnit.MILLISECONDS)).isTrue();
   }
@@ -86,8 +87,8 @@ class BatchBufferVerticleTest {
     vertx.deployVerticle(new BatchBufferVerticle(config, telemetry, new TokenCalibration(50), new Coalescer(),
             new VerdictLookup(cache, null), null))
         .onComplete(ctx.succeeding(id -> {
-          vertx.eventBus().send(Addresses.events(pipeline), plain);
-          vertx.eventBus().send(Addresses.events(pipeline), rejudge);
+          ToBuffer.send(vertx, plain);
+          ToBuffer.send(vertx, rejudge);
         }));
     assertThat(ctx.awaitCompletion(config.pipelines().get(0).buffer().maxWaitMs() + 10_000, TimeUnit.MILLISECONDS))
         .isTrue();
@@ -108,8 +109,7 @@ class BatchBufferVerticleTest {
       ctx.completeNow();
     }));
     vertx.deployVerticle(new BatchBufferVerticle(config, Telemetries.fresh(), new TokenCalibration(50), new Coalescer()))
-        .onComplete(ctx.succeeding(id -> vertx.eventBus().send(Addresses.events(pipeline),
-            new PipelineEvent(pipeline, longReview, new SourceRef("t", 0, 1, "ack"), 0, 0))));
+        .onComplete(ctx.succeeding(id -> ToBuffer.send(vertx, new PipelineEvent(pipeline, longReview, new SourceRef("t", 0, 1, "ack"), 0, 0))));
     assertThat(ctx.awaitCompletion(config.pipelines().get(0).buffer().maxWaitMs() + 10_000, TimeUnit.MILLISECONDS))
         .isTrue();
   }

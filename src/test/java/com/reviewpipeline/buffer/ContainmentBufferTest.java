@@ -1,5 +1,6 @@
 package com.reviewpipeline.buffer;
 
+import com.reviewpipeline.bus.ToBuffer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.reviewpipeline.app.PipelineApp;
@@ -46,7 +47,7 @@ class ContainmentBufferTest {
         .onComplete(ctx.succeeding(id -> {
           for (int i = 0; i < 20; i++) {
             String text = i % 5 == 0 ? INJECTED : "Works as described, happy with it.";
-            vertx.eventBus().send(Addresses.events(pipeline), new PipelineEvent(pipeline,
+            ToBuffer.send(vertx, new PipelineEvent(pipeline,
                 RoutingTest.review("r-" + i, text, 5), new SourceRef("t", 0, i, "ack"), 0, 0));
           }
           vertx.eventBus().send(Addresses.BUFFER_FLUSH, pipeline);

@@ -1,5 +1,6 @@
 package com.reviewpipeline.buffer;
 
+import com.reviewpipeline.bus.ToBuffer;
 import com.reviewpipeline.claude.TokenCalibration;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,7 +69,7 @@ class RoutingTest {
     vertx.deployVerticle(new BatchBufferVerticle(config, com.reviewpipeline.support.Telemetries.fresh(), new TokenCalibration(50), new Coalescer())).onComplete(ctx.succeeding(id -> {
       for (int i = 0; i < 20; i++) {
         ReviewEvent e = i == 7 ? review("long", LONG, 5) : review("short-" + i, "Works as described, happy with it.", 5);
-        vertx.eventBus().send(Addresses.events(pipeline), new PipelineEvent(pipeline, e, new SourceRef("t", 0, i, "ack"), 0, 0));
+        ToBuffer.send(vertx, new PipelineEvent(pipeline, e, new SourceRef("t", 0, i, "ack"), 0, 0));
       }
     }));
     assertThat(ctx.awaitCompletion(15, TimeUnit.SECONDS)).isTrue();

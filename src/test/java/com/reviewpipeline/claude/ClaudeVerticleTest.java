@@ -1,5 +1,7 @@
 package com.reviewpipeline.claude;
 
+import com.reviewpipeline.model.BufferEvents;
+import com.reviewpipeline.bus.Handoff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -71,7 +73,8 @@ class ClaudeVerticleTest {
         m.reply(null);
         failures.add(m.body());
       });
-    vertx.eventBus().<PipelineEvent>localConsumer(Addresses.events(PIPELINE), m -> resent.add(m.body()));
+    vertx.eventBus().<BufferEvents>localConsumer(Addresses.events(PIPELINE),
+        Handoff.<BufferEvents>receiver(in -> resent.addAll(in.events())));
     vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL, m -> control.add(m.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, m -> alerts.add(m.body()));
     vertx.deployVerticle(new ClaudeVerticle(config, telemetry,

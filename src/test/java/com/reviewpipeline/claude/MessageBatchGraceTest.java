@@ -1,5 +1,7 @@
 package com.reviewpipeline.claude;
 
+import com.reviewpipeline.model.BufferEvents;
+import com.reviewpipeline.bus.Handoff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -84,10 +86,10 @@ class MessageBatchGraceTest {
       m.reply(null);
       answered.add(m.body());
     });
-    vertx.eventBus().<PipelineEvent>localConsumer(Addresses.events(p.name()), m -> {
-      judgedAgain.add(m.body());
-      judgedAgainAt.add(System.currentTimeMillis());
-    });
+    vertx.eventBus().<BufferEvents>localConsumer(Addresses.events(p.name()), Handoff.<BufferEvents>receiver(in -> {
+      judgedAgain.addAll(in.events());
+      in.events().forEach(e -> judgedAgainAt.add(System.currentTimeMillis()));
+    }));
     MessageBatchLedger ledger = new MessageBatchLedger();
     vertx.deployVerticle(new MessageBatchVerticle(config, new Telemetry(new SimpleMeterRegistry()), ledger, store))
         .await();

@@ -166,6 +166,9 @@ class OpsApiTest {
       var beforeIngestScaling = h.kafka.committedDone(h.group(), h.events);
       assertThat(ok("PUT", "/api/deployments/ingest:review-moderator", "{\"instances\": 2}").getInteger("instances")).isEqualTo(2);
       assertThat(ok("PUT", "/api/deployments/claude", "{\"instances\": 1}").getInteger("instances")).isEqualTo(1);
+      // buffers replaced while events flow: a poll's events handed to one stopping go to another (bus/ToBuffer)
+      assertThat(ok("PUT", "/api/deployments/buffer", "{\"instances\": 2}").getInteger("instances")).isEqualTo(2);
+      assertThat(ok("PUT", "/api/deployments/buffer", "{\"instances\": 1}").getInteger("instances")).isEqualTo(1);
       // publishers replaced while results flow: a result routed to one stopping is handed to another (bus/Handoff)
       assertThat(ok("PUT", "/api/deployments/publisher", "{\"instances\": 3}").getInteger("instances")).isEqualTo(3);
       assertThat(ok("PUT", "/api/deployments/publisher", "{\"instances\": 1}").getInteger("instances")).isEqualTo(1);

@@ -159,7 +159,7 @@ final class CostRun {
               Thread.sleep(wait);
             }
           }
-          vertx.eventBus().send(Addresses.events(p.name()), new PipelineEvent(p.name(), e, new SourceRef("bench", 0, i++, "none"), 0, t0));
+          com.reviewpipeline.bus.ToBuffer.send(vertx, new PipelineEvent(p.name(), e, new SourceRef("bench", 0, i++, "none"), 0, t0));
         }
       }
       long deadline = System.currentTimeMillis() + 600_000;
