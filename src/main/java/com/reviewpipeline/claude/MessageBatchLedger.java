@@ -96,6 +96,9 @@ public final class MessageBatchLedger {
   /** pipeline, topic, partition → events of it waiting in a Message Batch (gathered, submitted or parked). */
   private final Map<String, Integer> deferred = new HashMap<>();
   private long restored;
+  /** Batches another process submitted while this one ran (learned through the store, not from a restart). */
+  private final java.util.Set<String> learned = new java.util.HashSet<>();
+  private long learnedTotal;
   private long parkedTotal;
 
   private static String key(String pipeline, String eventId) {
@@ -142,6 +145,44 @@ public final class MessageBatchLedger {
         awaited.put(key(r.pipeline(), id), r.customId());
       }
     }
+  }
+
+  /**
+   * A batch another process of the cluster submitted, learned while this one runs: its events are awaited like a
+   * restored batch's, for when their partitions move here (that process stopped, or a rebalance).
+   */
+  public synchronized void learn(Submitted batch) {
+    if (pending.containsKey(batch.id())) {
+      return;
+    }
+    restore(batch);
+    restored--;
+    learned.add(batch.id());
+    learnedTotal++;
+  }
+
+  /** Whether this process has {@code batchId} pending (its own, restored or learned). */
+  public synchronized boolean knows(String batchId) {
+    return pending.containsKey(batchId);
+  }
+
+  /** Whether {@code batchId} was learned from another process and none of its events are here. */
+  public synchronized boolean foreign(String batchId) {
+    Submitted b = pending.get(batchId);
+    if (b == null || !learned.contains(batchId)) {
+      return false;
+    }
+    for (Request r : b.requests()) {
+      if (held.containsKey(r.customId())) {
+        return false;
+      }
+      for (String id : r.eventIds()) {
+        if (parked.containsKey(key(r.pipeline(), id))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Whether {@code event} belongs to a restored batch: then it is kept here until that batch's results are handled. */
@@ -199,6 +240,7 @@ public final class MessageBatchLedger {
   /** The batch's results are handled: forget it (its events are no longer awaited). */
   public synchronized void done(String batchId) {
     Submitted b = pending.remove(batchId);
+    learned.remove(batchId);
     if (b == null) {
       return;
     }
@@ -225,7 +267,7 @@ public final class MessageBatchLedger {
       events += b.events();
     }
     return new JsonObject().put("pending", pending.size()).put("pending_requests", requests)
-        .put("pending_events", events).put("restored", restored).put("awaited_events", awaited.size() - parked.size())
+        .put("pending_events", events).put("restored", restored).put("learned", learnedTotal).put("awaited_events", awaited.size() - parked.size())
         .put("parked_events", parkedTotal);
   }
 }

@@ -91,11 +91,11 @@ public final class MessageBatchVerticle extends VerticleBase {
       }
     }
     if (store == null) {
-      store = new MessageBatchStore.Topic(vertx, app.kafka(), settings.topic());
+      store = MessageBatchStore.topic(vertx, app.kafka(), settings.topic());
     }
     telemetry.registerView("message_batches", this::describe);
     return vertx.executeBlocking(store::load)
-        .onSuccess(restored -> {
+        .compose(restored -> {
           restored.forEach(ledger::restore);
           if (!restored.isEmpty()) {
             LOG.info("message_batches.restored batches={} events={}", restored.size(),
@@ -110,7 +110,29 @@ public final class MessageBatchVerticle extends VerticleBase {
             admin = Admin.create(ap);
             vertx.setPeriodic(settings.lagCheckMs(), t -> checkLag());
           }
+          return store.follow(vertx, this::followed);
         });
+  }
+
+  /**
+   * What the store says any process put or removed since start. A batch another node submitted is learned: if that
+   * node stops, or a rebalance moves the partitions of its events here, the events read again wait for its results
+   * instead of being judged (and billed) again. A batch another node handled is forgotten, unless events of it are
+   * here (then this node hands its results over itself: they stay readable).
+   */
+  private void followed(String id, MessageBatchLedger.Submitted batch) {
+    if (batch != null) {
+      if (!ledger.knows(id)) {
+        ledger.learn(batch);
+        LOG.info("message_batches.learned id={} requests={} events={} (submitted by another process)", id,
+            batch.requests().size(), batch.events());
+      }
+    } else if (ledger.foreign(id)) {
+      ledger.done(id);
+      waiting.remove(id);
+      waitingSince.remove(id);
+      LOG.info("message_batches.handled_elsewhere id={}", id);
+    }
   }
 
   private JsonObject describe() {
@@ -204,6 +226,9 @@ public final class MessageBatchVerticle extends VerticleBase {
 
   private void pollAll() {
     for (MessageBatchLedger.Submitted s : ledger.pending()) {
+      if (ledger.foreign(s.id())) {
+        continue; // another node's, none of its events here: that node polls it (see followed)
+      }
       if (waiting.containsKey(s.id())) {
         handOver(s);
       } else if (polling.add(s.id())) {
