@@ -51,6 +51,7 @@ public final class BatchBufferVerticle extends VerticleBase {
   private int lookupsInFlight;
   private final TokenCalibration calibration;
   private final Map<String, SmartBuffer> buffers = new HashMap<>();
+  private final List<MessageConsumer<BufferEvents>> eventConsumers = new ArrayList<>();
   private final Map<String, BufferConfig> tuned = new HashMap<>();
   private ClaudeRequests requests;
   private final Telemetry telemetry;
@@ -93,6 +94,7 @@ public final class BatchBufferVerticle extends VerticleBase {
     for (PipelineConfig pipeline : app.pipelines()) {
       MessageConsumer<BufferEvents> c = vertx.eventBus().localConsumer(Addresses.events(pipeline.name()),
           Handoff.receiver(in -> in.events().forEach(e -> onEvent(pipeline, e))));
+      eventConsumers.add(c);
       ready.add(c.completion());
     }
     MessageConsumer<String> flush = vertx.eventBus().localConsumer(Addresses.BUFFER_FLUSH, msg -> flushAll(msg.body()));
@@ -223,8 +225,11 @@ public final class BatchBufferVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    // a cluster lookup answers (or times out) within a fraction of a second; its event must reach a buffer first
-    return Drain.until(vertx, () -> lookupsInFlight == 0, System.currentTimeMillis() + 2_000, 20)
+    // no new events first: events taken after the last flush would sit in a buffer whose timers die with this
+    // instance; events arriving now are discarded by Vert.x and sent to another instance (bus/ToBuffer). A cluster
+    // lookup answers (or times out) within a fraction of a second; its event must reach a buffer before the flush.
+    return Future.all(eventConsumers.stream().map(MessageConsumer::unregister).toList())
+        .eventually(() -> Drain.until(vertx, () -> lookupsInFlight == 0, System.currentTimeMillis() + 2_000, 20))
         .onComplete(drained -> flushAll(null));
   }
 }

@@ -18,6 +18,7 @@ import com.reviewpipeline.model.SourceRef;
 import com.reviewpipeline.ratelimit.Backoff;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -48,6 +49,7 @@ public final class ResultPublisherVerticle extends VerticleBase {
   private KafkaSettings kafka;
   private KafkaProducer<String, String> producer;
   private final Telemetry telemetry;
+  private List<MessageConsumer<?>> consumers = List.of();
 
   /** @param coalescer the process's copies-of-one-event registry: copies waiting for an outcome get it here */
   public ResultPublisherVerticle(AppConfig app, Telemetry telemetry, Coalescer coalescer) {
@@ -74,12 +76,13 @@ public final class ResultPublisherVerticle extends VerticleBase {
     props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     props.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     producer = KafkaProducer.create(vertx, props);
-    return Future.all(
-        // acknowledged on receipt (bus/Handoff): a send routed to an instance stopping in a scale-down is sent again,
-        // and a copy sent again after a lost acknowledgement is dropped
-        vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, Handoff.receiver(this::publishResults)).completion(),
-        vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, Handoff.receiver(this::publishFailures)).completion(),
-        vertx.eventBus().<RejectedRecord>localConsumer(Addresses.REJECTED, Handoff.receiver(this::publishRejected)).completion());
+    // acknowledged on receipt (bus/Handoff): a send routed to an instance stopping in a scale-down is sent again,
+    // and a copy sent again after a lost acknowledgement is dropped
+    consumers = List.of(
+        vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, Handoff.receiver(this::publishResults)),
+        vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, Handoff.receiver(this::publishFailures)),
+        vertx.eventBus().<RejectedRecord>localConsumer(Addresses.REJECTED, Handoff.receiver(this::publishRejected)));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
   private void publishResults(BatchResults batch) {
@@ -202,6 +205,9 @@ public final class ResultPublisherVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return producer == null ? Future.succeededFuture() : producer.flush().compose(v -> producer.close());
+    // no new hand-over first: one taken (acknowledged) after the producer closed could never be written, and its
+    // offset would stay in flight until a restart; one arriving now is discarded by Vert.x and sent to another instance
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+        .eventually(() -> producer == null ? Future.succeededFuture() : producer.flush().compose(v -> producer.close()));
   }
 }
