@@ -11,9 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Scenario 5, cost: one mix of reviews through the buffer and the Claude verticles (no Kafka) under nine set-ups,
+ * Scenario 5, cost: one mix of reviews through the buffer and the Claude verticles (no Kafka) under eleven set-ups,
  * with the simulator's token counts and the models' list prices. Targets: the defaults (a) at most a quarter of the
- * article's set-up (b) and a tenth of batch size 1 (c) per 1000 events. The defaults with the documented verdict
+ * article's set-up (b) and a tenth of batch size 1 (c) per 1000 events, both asking for the documented verdict fields
+ * as the article did (compact verdicts are one of (a)'s levers); with compact verdicts too they are run for reference. The defaults with the documented verdict
  * fields as the answer schema give the output tokens compact verdicts save ("answer/ev": the simulator's
  * {@code output_tokens} less its thinking tokens, i.e. the JSON it returned, per review). The defaults judge with the
  * moderator's cascade and shadow sampling, all their calls in the dollars; a sixth run shadows every verdict on the
@@ -78,13 +79,23 @@ final class CostScenario {
     } finally {
       loader.close().await();
     }
-    // the article had no cascade and no shadow sampling; (c) is one call per review on balanced, nothing else
-    CostRun.Outcome b = runs.outcome("(b) article: batch-average routing, batches of 20, no caching", mix,
-        p -> p.withCascade(CascadeConfig.OFF).withShadow(ShadowConfig.OFF), true, noCache);
-    CostRun.Outcome c = runs.outcome("(c) batch size 1, balanced tier", mix,
+    // the article had no cascade, no shadow sampling and no compact verdicts: it asked for the documented fields; (c)
+    // is one call per review on balanced asking for them, nothing else. Compact verdicts are one of (a)'s levers, as
+    // when the issue set its targets; (b) and (c) with them too are run for reference and their ratios printed.
+    java.util.function.UnaryOperator<com.reviewpipeline.config.PipelineConfig> article =
+        p -> p.withCascade(CascadeConfig.OFF).withShadow(ShadowConfig.OFF);
+    java.util.function.UnaryOperator<com.reviewpipeline.config.PipelineConfig> single =
         p -> p.withRouting("balanced", List.of()).withCascade(CascadeConfig.OFF).withShadow(ShadowConfig.OFF)
-            .withBuffer(new BufferConfig(1, p.buffer().maxWaitMs(), p.buffer().maxTokens())), false,
-        List.of());
+            .withBuffer(new BufferConfig(1, p.buffer().maxWaitMs(), p.buffer().maxTokens()));
+    List<String> articleSets = new ArrayList<>(noCache);
+    articleSets.addAll(VERBOSE);
+    CostRun.Outcome b = runs.outcome("(b) article: batch-average routing, batches of 20, no caching, documented fields",
+        mix, article, true, articleSets);
+    CostRun.Outcome c = runs.outcome("(c) batch size 1, balanced tier, documented fields", mix, single, false, VERBOSE);
+    CostRun.Outcome bCompact = runs.outcome("(b, compact) the article's set-up with our compact verdicts", mix, article,
+        true, noCache);
+    CostRun.Outcome cCompact = runs.outcome("(c, compact) batch size 1, balanced tier, our compact verdicts", mix,
+        single, false, List.of());
     // what the cascade costs in quality: every published verdict off the reference tier shadowed there
     CostRun.Outcome all = runs.outcome("(a, shadow all) defaults, every verdict also judged on the reference tier", mix,
         p -> p.withShadow(new ShadowConfig(1.0, referenceTier(p), shadowFields(p))), false, List.of());
@@ -111,7 +122,7 @@ final class CostScenario {
         p -> p.withCascade(new CascadeConfig(p.cascade().enabled(), p.cascade().firstTier(), p.cascade().escalateTo(),
             false, p.cascade().confidenceBelow(), p.cascade().rules()))
             .withShadow(new ShadowConfig(1.0, referenceTier(p), shadowFields(p))), false, List.of());
-    for (CostRun.Outcome o : List.of(a, stream, verbose, b, c, d, legacy, all, uncertain)) {
+    for (CostRun.Outcome o : List.of(a, stream, verbose, b, c, bCompact, cCompact, d, legacy, all, uncertain)) {
       System.out.printf("%-72s %10.1f %11.1f %9.2f %10.1f %9.4f %9d  %s%n", o.name(), o.inPerEvent(), o.outPerEvent(),
           o.thinkingPerEvent(), o.answerPerEvent(), o.usdPer1000(), o.requests(), o.byTier());
     }
@@ -122,6 +133,10 @@ final class CostScenario {
     double ac = a.usdPer1000() / c.usdPer1000();
     System.out.printf("RESULT cost a/b %.3f (target <= 0.25: %s), a/c %.3f (target <= 0.10: %s)%n", ab, ab <= 0.25 ? "met" : "NOT met",
         ac, ac <= 0.10 ? "met" : "NOT met");
+    double abCompact = a.usdPer1000() / bCompact.usdPer1000();
+    double acCompact = a.usdPer1000() / cCompact.usdPer1000();
+    System.out.printf("RESULT against (b) and (c) with our compact verdicts too: a/b %.3f, a/c %.3f%n", abCompact,
+        acCompact);
     System.out.printf("RESULT stream: the defaults at 100,000 reviews/day $%.4f per 1000 (all at once $%.4f): a/b %.3f, a/c %.3f%n",
         stream.usdPer1000(), a.usdPer1000(), stream.usdPer1000() / b.usdPer1000(), stream.usdPer1000() / c.usdPer1000());
     System.out.printf("RESULT backlog (d) through Message Batches: $%.4f per 1000, d/a %.3f, d/b %.3f, d/c %.3f%n",
@@ -138,10 +153,11 @@ final class CostScenario {
         uncertain.usdPer1000() - uncertain.shadowUsdPer1000(),
         (uncertain.usdPer1000() - uncertain.shadowUsdPer1000()) / b.usdPer1000(),
         (uncertain.usdPer1000() - uncertain.shadowUsdPer1000()) / c.usdPer1000());
-    return new JsonObject().put("events", n).put("a", a.toJson()).put("b", b.toJson()).put("c", c.toJson()).put("d_message_batches", d.toJson()).put("a_stream_100k_per_day", stream.toJson())
+    return new JsonObject().put("events", n).put("a", a.toJson()).put("b", b.toJson()).put("c", c.toJson()).put("b_compact", bCompact.toJson()).put("c_compact", cCompact.toJson()).put("d_message_batches", d.toJson()).put("a_stream_100k_per_day", stream.toJson())
         .put("a_legacy_models", legacy.toJson()).put("a_verbose_verdicts", verbose.toJson())
         .put("a_shadow_all", all.toJson()).put("a_uncertain_only_shadow_all", uncertain.toJson())
         .put("ratio_a_b", BenchFigures.round(ab, 3)).put("ratio_a_c", BenchFigures.round(ac, 3))
+        .put("ratio_a_b_compact", BenchFigures.round(abCompact, 3)).put("ratio_a_c_compact", BenchFigures.round(acCompact, 3))
         .put("targets", new JsonObject().put("a_b", "<= 0.25").put("a_c", "<= 0.10"))
         .put("target_met", new JsonObject().put("a_b", ab <= 0.25).put("a_c", ac <= 0.10))
         .put("usage", "simulated: the simulator's own token rule (1.3x on the 5.5 models), tool-use and format overheads, "
