@@ -184,6 +184,10 @@ final class CostRun {
       if (!failures.isEmpty()) {
         System.out.printf("%s: %d events failed%n", name, failures.stream().mapToInt(f -> f.events().size()).sum());
       }
+      Map<String, String> flushes = new TreeMap<>();
+      telemetry.registry().find("review_batches_flushed_total").counters().forEach(c -> flushes.put(
+          c.getId().getTag("tier") + "/" + c.getId().getTag("trigger"), String.valueOf((long) c.count())));
+      System.out.printf("%s: batches by tier/trigger %s%n", name, flushes);
       int k = results.size();
       double in = results.stream().mapToDouble(EventResult::inputTokens).sum();
       double outTok = results.stream().mapToDouble(EventResult::outputTokens).sum();
