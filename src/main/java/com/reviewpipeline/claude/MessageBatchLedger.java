@@ -136,15 +136,22 @@ public final class MessageBatchLedger {
 
   /** A batch read from the durable topic at start: its events are awaited. */
   public synchronized void restore(Submitted batch) {
-    if (pending.putIfAbsent(batch.id(), batch) != null) {
-      return;
+    if (await(batch)) {
+      restored++;
     }
-    restored++;
+  }
+
+  /** Keeps {@code batch} pending with its events awaited; false if it was pending already. */
+  private boolean await(Submitted batch) {
+    if (pending.putIfAbsent(batch.id(), batch) != null) {
+      return false;
+    }
     for (Request r : batch.requests()) {
       for (String id : r.eventIds()) {
         awaited.put(key(r.pipeline(), id), r.customId());
       }
     }
+    return true;
   }
 
   /**
@@ -152,13 +159,10 @@ public final class MessageBatchLedger {
    * restored batch's, for when their partitions move here (that process stopped, or a rebalance).
    */
   public synchronized void learn(Submitted batch) {
-    if (pending.containsKey(batch.id())) {
-      return;
+    if (await(batch)) {
+      learned.add(batch.id());
+      learnedTotal++;
     }
-    restore(batch);
-    restored--;
-    learned.add(batch.id());
-    learnedTotal++;
   }
 
   /** Whether this process has {@code batchId} pending (its own, restored or learned). */
@@ -267,7 +271,8 @@ public final class MessageBatchLedger {
       events += b.events();
     }
     return new JsonObject().put("pending", pending.size()).put("pending_requests", requests)
-        .put("pending_events", events).put("restored", restored).put("learned", learnedTotal).put("awaited_events", awaited.size() - parked.size())
+        .put("pending_events", events).put("restored", restored).put("learned", learnedTotal)
+        .put("awaited_events", awaited.size() - parked.size())
         .put("parked_events", parkedTotal);
   }
 }

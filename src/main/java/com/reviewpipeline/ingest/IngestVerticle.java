@@ -153,8 +153,8 @@ public final class IngestVerticle extends VerticleBase {
   }
 
   /**
-   * Gathers the events of one poll: the records of a poll are handed to {@link #onRecord} within one event-loop task,
-   * and the gathered events go to the buffer in one acknowledged message as soon as that task ends.
+   * Gathers the events {@link #onRecord} gets in one event-loop task (the consumer hands a poll's records over in
+   * one task, or a few) and sends them to the buffer in one acknowledged message as soon as that task ends.
    */
   private void toBuffer(PipelineEvent event) {
     if (gathered.isEmpty()) {
