@@ -19,10 +19,13 @@ import java.util.TreeMap;
  * @param restoreGraceMs after a restart, how long an ended Message Batch waits for the events of a request to be
  *     read again; a request still missing some then has its events judged again by a direct call (the missing ones
  *     were done before the restart)
+ * @param maxWaitingEvents events per ingest instance that may wait in Message Batches without counting toward the
+ *     in-flight high watermark: a Message Batch runs for minutes to hours, and counted they would stop ingest after
+ *     one watermark's worth of a backlog
  * @param pipelines per pipeline, its mode
  */
 public record MessageBatchSettings(String topic, long collectMs, int maxRequests, long pollIntervalMs, long lagCheckMs,
-    long restoreGraceMs, Map<String, PipelineMode> pipelines) {
+    long restoreGraceMs, int maxWaitingEvents, Map<String, PipelineMode> pipelines) {
 
   public static final String OFF = "off";
   public static final String ALWAYS = "always";
@@ -56,19 +59,23 @@ public record MessageBatchSettings(String topic, long collectMs, int maxRequests
   public MessageBatchSettings withPipeline(String name, String mode, long backlogLag) {
     Map<String, PipelineMode> next = new TreeMap<>(pipelines);
     next.put(name, new PipelineMode(mode, backlogLag));
-    return new MessageBatchSettings(topic, collectMs, maxRequests, pollIntervalMs, lagCheckMs, restoreGraceMs, next);
+    return new MessageBatchSettings(topic, collectMs, maxRequests, pollIntervalMs, lagCheckMs, restoreGraceMs, maxWaitingEvents, next);
   }
 
   public MessageBatchSettings withTopic(String t) {
-    return new MessageBatchSettings(t, collectMs, maxRequests, pollIntervalMs, lagCheckMs, restoreGraceMs, pipelines);
+    return new MessageBatchSettings(t, collectMs, maxRequests, pollIntervalMs, lagCheckMs, restoreGraceMs, maxWaitingEvents, pipelines);
   }
 
   public MessageBatchSettings withLagCheckMs(long ms) {
-    return new MessageBatchSettings(topic, collectMs, maxRequests, pollIntervalMs, ms, restoreGraceMs, pipelines);
+    return new MessageBatchSettings(topic, collectMs, maxRequests, pollIntervalMs, ms, restoreGraceMs, maxWaitingEvents, pipelines);
+  }
+
+  public MessageBatchSettings withMaxWaitingEvents(int n) {
+    return new MessageBatchSettings(topic, collectMs, maxRequests, pollIntervalMs, lagCheckMs, restoreGraceMs, n, pipelines);
   }
 
   public MessageBatchSettings withTimings(long collect, long poll, long grace) {
-    return new MessageBatchSettings(topic, collect, maxRequests, poll, lagCheckMs, grace, pipelines);
+    return new MessageBatchSettings(topic, collect, maxRequests, poll, lagCheckMs, grace, maxWaitingEvents, pipelines);
   }
 
   /** @param pipelineNames every pipeline of the configuration: a mode for another is a typo */
@@ -86,6 +93,7 @@ public record MessageBatchSettings(String topic, long collectMs, int maxRequests
     long poll = atLeast(j, "poll_interval_ms", 10);
     long lag = atLeast(j, "lag_check_ms", 100);
     long grace = atLeast(j, "restore_grace_ms", 0);
+    int waiting = (int) Math.min(Integer.MAX_VALUE, atLeast(j, "max_waiting_events", 0));
     Map<String, PipelineMode> modes = new TreeMap<>();
     JsonObject per = j.getJsonObject("pipelines", new JsonObject());
     for (String name : per.fieldNames()) {
@@ -112,7 +120,7 @@ public record MessageBatchSettings(String topic, long collectMs, int maxRequests
       }
       modes.put(name, new PipelineMode(mode, backlog));
     }
-    return new MessageBatchSettings(topic, collect, max, poll, lag, grace, modes);
+    return new MessageBatchSettings(topic, collect, max, poll, lag, grace, waiting, modes);
   }
 
   private static long atLeast(JsonObject j, String key, long min) {

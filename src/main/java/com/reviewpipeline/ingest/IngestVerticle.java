@@ -102,6 +102,10 @@ public final class IngestVerticle extends VerticleBase {
             }
           });
         });
+    if (ledger != null) {
+      // events waiting in Message Batches (minutes to hours) do not hold back the rest of a backlog
+      consumer.waitingElsewhere(this::deferred, app.messageBatches().maxWaitingEvents());
+    }
     telemetry.registerInFlight(pipeline.name(), instanceId, consumer::inFlight);
     ackConsumer = vertx.eventBus().localConsumer(Addresses.ack(instanceId), msg -> onAck(msg.body()));
     controlConsumer = vertx.eventBus().consumer(Addresses.CONTROL, msg -> onControl(msg.body()));

@@ -52,6 +52,13 @@ public final class TrackedConsumer<K, V> {
   private Runnable onSkipped = () -> { };
   private long commitTimer = -1;
   private boolean stopping;
+  /** Records in flight that wait elsewhere for hours (Message Batches); null: none. See {@link #waitingElsewhere}. */
+  private java.util.function.IntSupplier waitingElsewhere;
+  private int maxWaitingElsewhere;
+  /** {@link #waitingElsewhere}'s count, capped, as of the last refresh (every {@link #WAITING_REFRESH_MS}). */
+  private int excluded;
+  private long waitingTimer = -1;
+  static final long WAITING_REFRESH_MS = 100;
 
   /**
    * @param props the consumer's properties; auto-commit is always off
@@ -101,6 +108,32 @@ public final class TrackedConsumer<K, V> {
     return this;
   }
 
+  /**
+   * Records in flight that wait elsewhere for a long time (events in a submitted Message Batch, answered within
+   * hours) do not count toward the high watermark, up to {@code max} of them: counted, they would stop the consumer
+   * after one watermark's worth of a backlog. {@code waiting} is read every {@value #WAITING_REFRESH_MS} ms, and a
+   * consumer held by backpressure resumes when what is left counted falls to the low watermark.
+   */
+  public TrackedConsumer<K, V> waitingElsewhere(java.util.function.IntSupplier waiting, int max) {
+    this.waitingElsewhere = waiting;
+    this.maxWaitingElsewhere = max;
+    return this;
+  }
+
+  /** Records in flight that count toward the watermarks. */
+  private int counted() {
+    return tracker.inFlight() - excluded;
+  }
+
+  private void refreshWaiting() {
+    excluded = Math.max(0, Math.min(waitingElsewhere.getAsInt(), maxWaitingElsewhere));
+    if (flow.afterDone(counted()) == FlowControl.Action.RESUME) {
+      LOG.info("consumer.resumed consumer={} in_flight={} waiting_elsewhere={} low_watermark={}", name,
+          tracker.inFlight(), excluded, flow.lowWatermark());
+      resumeAssigned();
+    }
+  }
+
   /** Called for each record skipped because the committed offset map says it is done. */
   public TrackedConsumer<K, V> onSkipped(Runnable hook) {
     this.onSkipped = hook;
@@ -109,6 +142,9 @@ public final class TrackedConsumer<K, V> {
 
   public Future<Void> start() {
     commitTimer = vertx.setPeriodic(commitIntervalMs, t -> commit().onComplete(v -> afterCommit()));
+    if (waitingElsewhere != null && maxWaitingElsewhere > 0) {
+      waitingTimer = vertx.setPeriodic(WAITING_REFRESH_MS, t -> refreshWaiting());
+    }
     return maps.start().compose(v -> consumer.subscribe(topic));
   }
 
@@ -129,9 +165,9 @@ public final class TrackedConsumer<K, V> {
       return;
     }
     tracker.handOut(record.partition(), record.offset());
-    if (flow.afterRead(tracker.inFlight()) == FlowControl.Action.PAUSE) {
-      LOG.info("consumer.paused consumer={} in_flight={} high_watermark={}", name, tracker.inFlight(),
-          flow.highWatermark());
+    if (flow.afterRead(counted()) == FlowControl.Action.PAUSE) {
+      LOG.info("consumer.paused consumer={} in_flight={} waiting_elsewhere={} high_watermark={}", name,
+          tracker.inFlight(), excluded, flow.highWatermark());
       pauseAssigned();
       onBackpressure.run();
     }
@@ -140,7 +176,7 @@ public final class TrackedConsumer<K, V> {
 
   /** The record at {@code offset} of {@code partition} has its outcome. */
   public void done(int partition, long offset) {
-    if (tracker.done(partition, offset) && flow.afterDone(tracker.inFlight()) == FlowControl.Action.RESUME) {
+    if (tracker.done(partition, offset) && flow.afterDone(counted()) == FlowControl.Action.RESUME) {
       LOG.info("consumer.resumed consumer={} in_flight={} low_watermark={}", name, tracker.inFlight(),
           flow.lowWatermark());
       resumeAssigned();
@@ -284,6 +320,7 @@ public final class TrackedConsumer<K, V> {
     stopping = true;
     flow.stopping();
     vertx.cancelTimer(commitTimer);
+    vertx.cancelTimer(waitingTimer);
     return assigned.isEmpty() ? Future.succeededFuture() : consumer.pause(Set.copyOf(assigned));
   }
 

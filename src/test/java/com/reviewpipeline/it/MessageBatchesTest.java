@@ -23,10 +23,10 @@ class MessageBatchesTest {
   static final int EVENTS = 5000;
 
   @Test
-  @DisplayName("5,000 events through Message Batches with a restart while they run: the restarted node polls the submitted batches instead of submitting again; every event judged once, at half price, nothing lost, no custom_id submitted twice, no direct call")
+  @DisplayName("5,000 events through Message Batches with a restart while they run: all of them read and submitted though the in-flight high watermark is 1,000 (events waiting in Message Batches do not count toward it); the restarted node polls the submitted batches instead of submitting again; every event judged once, at half price, nothing lost, no custom_id submitted twice, no direct call")
   void backlogThroughMessageBatchesSurvivesARestart() throws Exception {
     try (PipelineHarness h = new PipelineHarness(new JsonObject()
-        .put("inflight_high_watermark", 6000).put("inflight_low_watermark", 5000), 5, c -> c
+        .put("inflight_high_watermark", 1000).put("inflight_low_watermark", 800), 5, c -> c
         // one judgement per review on one model: the cascade's escalations and shadow samples are direct calls by
         // design, and one model makes the simulator's token counts one price
         .withPipelines(c.pipelines().stream().map(p -> p.withCascade(CascadeConfig.OFF).withShadow(ShadowConfig.OFF)
@@ -35,11 +35,13 @@ class MessageBatchesTest {
             .withPipeline(c.pipelines().get(0).name(), MessageBatchSettings.ALWAYS, 1)
             .withTimings(500, 250, 5000)))) {
       // long enough for the restart to happen while the batches run
-      h.sim.configure(new JsonObject().put("batch_processing_ms", 6000));
+      h.sim.configure(new JsonObject().put("batch_processing_ms", 10_000));
       Map<String, ReviewEvent> sent = h.produceValid(EVENTS, 17);
       PipelineHarness.Node first = h.startNode();
+      // the whole backlog waits in Message Batches at once, five times the in-flight high watermark
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-          .until(() -> batches(h).getLong("requests") > 0 && first.telemetry().stats()
+          .until(() -> first.telemetry().stats().getJsonObject("message_batches", new JsonObject())
+              .getInteger("pending_events", 0) == EVENTS && first.telemetry().stats()
               .getJsonObject("message_batches", new JsonObject()).getInteger("gathering", 1) == 0);
       long submittedBefore = batches(h).getLong("created");
       long resultsBefore = h.resultsById().size();
@@ -48,7 +50,7 @@ class MessageBatchesTest {
       double stopS = (System.nanoTime() - stopStarted) / 1e9;
       // events waiting in a submitted Message Batch do not hold a graceful stop, nor make it unclean
       assertThat(first.telemetry().uncleanStops()).as("a clean stop").isEmpty();
-      assertThat(stopS).as("the stop did not wait for the batches, which run 6 s").isLessThan(6.0);
+      assertThat(stopS).as("the stop did not wait for the batches, which run 10 s").isLessThan(10.0);
       System.out.printf("restart: %d Message Batches (%d requests) submitted, %d results published before it%n",
           submittedBefore, batches(h).getLong("requests"), resultsBefore);
       assertThat(batches(h).getJsonObject("results").isEmpty()).as("the batches were still running at the restart").isTrue();
@@ -89,7 +91,7 @@ class MessageBatchesTest {
   @DisplayName("backlog mode: a pipeline whose lag is above backlog_lag defers to Message Batches, and calls directly again once the lag is below it; every event judged once")
   void backlogModeFollowsTheLag() throws Exception {
     try (PipelineHarness h = new PipelineHarness(new JsonObject()
-        .put("inflight_high_watermark", 6000).put("inflight_low_watermark", 5000), 5, c -> c
+        .put("inflight_high_watermark", 1000).put("inflight_low_watermark", 800), 5, c -> c
         .withPipelines(c.pipelines().stream().map(p -> p.withCascade(CascadeConfig.OFF).withShadow(ShadowConfig.OFF)).toList())
         .withMessageBatches(c.messageBatches()
             .withPipeline(c.pipelines().get(0).name(), MessageBatchSettings.BACKLOG, 1000)
