@@ -33,13 +33,18 @@ public final class KafkaTestClient implements AutoCloseable {
     this.admin = Admin.create(p);
   }
 
-  public void produce(String topic, List<Map.Entry<byte[], byte[]>> records) throws Exception {
+  /** A producer of byte records, acks=all; the caller closes it. */
+  private KafkaProducer<byte[], byte[]> producer() {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("acks", "all");
     p.put("key.serializer", ByteArraySerializer.class.getName());
     p.put("value.serializer", ByteArraySerializer.class.getName());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+    return new KafkaProducer<>(p);
+  }
+
+  public void produce(String topic, List<Map.Entry<byte[], byte[]>> records) throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
       List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
       for (Map.Entry<byte[], byte[]> r : records) {
         sent.add(producer.send(new ProducerRecord<>(topic, r.getKey(), r.getValue())));
@@ -52,12 +57,7 @@ public final class KafkaTestClient implements AutoCloseable {
 
   /** One record with headers. */
   public void produceWithHeaders(String topic, String key, String value, Map<String, String> headers) throws Exception {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("acks", "all");
-    p.put("key.serializer", ByteArraySerializer.class.getName());
-    p.put("value.serializer", ByteArraySerializer.class.getName());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
       ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, key.getBytes(), value.getBytes());
       headers.forEach((k, v) -> r.headers().add(k, v.getBytes()));
       producer.send(r).get(30, TimeUnit.SECONDS);
