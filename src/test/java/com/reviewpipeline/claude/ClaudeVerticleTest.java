@@ -65,14 +65,9 @@ class ClaudeVerticleTest {
         .map(p -> p.withCascade(com.reviewpipeline.config.CascadeConfig.OFF)
             .withShadow(com.reviewpipeline.config.ShadowConfig.OFF)).toList());
     config = tweak.apply(base.withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), keys)));
-    vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, m -> {
-        m.reply(null);
-        results.addAll(m.body().results());
-      });
-    vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, m -> {
-        m.reply(null);
-        failures.add(m.body());
-      });
+    vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS,
+        Handoff.<BatchResults>receiver(b -> results.addAll(b.results())));
+    vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, Handoff.<FailedEvents>receiver(failures::add));
     vertx.eventBus().<BufferEvents>localConsumer(Addresses.events(PIPELINE),
         Handoff.<BufferEvents>receiver(in -> resent.addAll(in.events())));
     vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL, m -> control.add(m.body()));

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.reviewpipeline.app.PipelineApp;
 import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.devtools.simulator.ClaudeSimulator;
@@ -47,10 +48,7 @@ class MessageBatchFollowTest {
   static Node deploy(Vertx vertx, AppConfig config, MessageBatchStore store) {
     PipelineApp.registerCodecs(vertx);
     List<Deferred> answered = new CopyOnWriteArrayList<>();
-    vertx.eventBus().<Deferred>localConsumer(Addresses.DEFERRED_ANSWER, m -> {
-      m.reply(null);
-      answered.add(m.body());
-    });
+    vertx.eventBus().<Deferred>localConsumer(Addresses.DEFERRED_ANSWER, Handoff.<Deferred>receiver(answered::add));
     MessageBatchLedger ledger = new MessageBatchLedger();
     vertx.deployVerticle(new MessageBatchVerticle(config, new Telemetry(new SimpleMeterRegistry()), ledger, store))
         .await();

@@ -82,10 +82,7 @@ class MessageBatchGraceTest {
     List<Deferred> answered = new CopyOnWriteArrayList<>();
     List<PipelineEvent> judgedAgain = new CopyOnWriteArrayList<>();
     List<Long> judgedAgainAt = new CopyOnWriteArrayList<>();
-    vertx.eventBus().<Deferred>localConsumer(Addresses.DEFERRED_ANSWER, m -> {
-      m.reply(null);
-      answered.add(m.body());
-    });
+    vertx.eventBus().<Deferred>localConsumer(Addresses.DEFERRED_ANSWER, Handoff.<Deferred>receiver(answered::add));
     vertx.eventBus().<BufferEvents>localConsumer(Addresses.events(p.name()), Handoff.<BufferEvents>receiver(in -> {
       judgedAgain.addAll(in.events());
       in.events().forEach(e -> judgedAgainAt.add(System.currentTimeMillis()));

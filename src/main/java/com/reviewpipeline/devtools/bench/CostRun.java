@@ -3,6 +3,7 @@ package com.reviewpipeline.devtools.bench;
 import com.reviewpipeline.app.PipelineApp;
 import com.reviewpipeline.buffer.BatchBufferVerticle;
 import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.claude.ClaudeShared;
 import com.reviewpipeline.claude.ClaudeVerticle;
 import com.reviewpipeline.claude.TokenCalibration;
@@ -128,14 +129,9 @@ final class CostRun {
           .withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), List.of("sk-bench-key")));
       List<EventResult> results = new CopyOnWriteArrayList<>();
       List<FailedEvents> failures = new CopyOnWriteArrayList<>();
-      vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, m -> {
-        m.reply(null);
-        results.addAll(m.body().results());
-      });
-      vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, m -> {
-        m.reply(null);
-        failures.add(m.body());
-      });
+      vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS,
+          Handoff.<BatchResults>receiver(b -> results.addAll(b.results())));
+      vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, Handoff.<FailedEvents>receiver(failures::add));
       ClaudeShared shared = ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis);
       TokenCalibration calibration = shared.calibration();
       vertx.deployVerticle(() -> new ClaudeVerticle(config, telemetry, shared),
