@@ -101,6 +101,11 @@ public record AppConfig(
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, b, messageBatches);
   }
 
+  public AppConfig withShutdownTimeoutMs(long ms) {
+    return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
+        ms, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget, messageBatches);
+  }
+
   public AppConfig withMessageBatches(MessageBatchSettings m) {
     return new AppConfig(kafka, anthropic, tiers, models, pipelines, instances, httpPort, adminToken, databaseUrl,
         shutdownTimeoutMs, simulatorLatencyMs, simulatorLatencyJitterMs, loadRate, alerts, cluster, containment, databaseMaxRowAttempts, verdictCache, budget, m);

@@ -2,6 +2,7 @@ package com.reviewpipeline.publish;
 
 import com.reviewpipeline.buffer.Coalescer;
 import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.Drain;
 import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.cache.CachedVerdict;
 import com.reviewpipeline.cache.VerdictKeys;
@@ -43,6 +44,8 @@ public final class ResultPublisherVerticle extends VerticleBase {
   private static final Backoff WRITE_BACKOFF = new Backoff(400, 30_000, 0);
 
   private final AppConfig app;
+  /** Records sent to Kafka and not yet acknowledged by it (tried again until they are). */
+  private int writing;
   private final Coalescer coalescer;
   /** Null when the verdict cache is off. */
   private final VerdictLookup verdicts;
@@ -180,8 +183,9 @@ public final class ResultPublisherVerticle extends VerticleBase {
   /** Sends until Kafka acknowledges; the source offset stays uncommitted meanwhile. */
   private Future<Void> send(String topic, String key, JsonObject value) {
     Promise<Void> done = Promise.promise();
+    writing++;
     attempt(KafkaProducerRecord.create(topic, key, value.encode()), 1, done);
-    return done.future();
+    return done.future().onComplete(v -> writing--);
   }
 
   private void attempt(KafkaProducerRecord<String, String> record, int attempt, Promise<Void> done) {
@@ -207,7 +211,17 @@ public final class ResultPublisherVerticle extends VerticleBase {
   public Future<?> stop() {
     // no new hand-over first: one taken (acknowledged) after the producer closed could never be written, and its
     // offset would stay in flight until a restart; one arriving now is discarded by Vert.x and sent to another instance
+    // then the writes it took finish: a write waiting to be tried again waits on a timer, which dies with this
+    // instance, so closing first would leave its offset in flight until a restart
+    long deadline = System.currentTimeMillis() + app.shutdownTimeoutMs();
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
-        .eventually(() -> producer == null ? Future.succeededFuture() : producer.flush().compose(v -> producer.close()));
+        .eventually(() -> Drain.until(vertx, () -> writing == 0, deadline, 20))
+        .eventually(() -> {
+          if (writing > 0) {
+            LOG.warn("publisher.stopped writes_abandoned={} (their events stay uncommitted and are read again)", writing);
+            telemetry.uncleanStop("publisher: " + writing + " records still unwritten at the drain deadline");
+          }
+          return producer == null ? Future.succeededFuture() : producer.flush().compose(v -> producer.close());
+        });
   }
 }

@@ -3,7 +3,9 @@ package com.reviewpipeline.bus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +30,33 @@ class HandoffTest {
       vertx.eventBus().request("handoff-test", "plain").await();
       await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 3);
       assertThat(received).containsExactlyInAnyOrder("batch", "another", "plain");
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  @DisplayName("a hand-over that found no receiver is sent again after its sender was undeployed (undeploying cancels the timers a verticle set)")
+  void aHandOverOutlivesItsSender() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      List<String> received = new CopyOnWriteArrayList<>();
+      // no receiver yet: the request fails at once and its resend waits RETRY_DELAY_MS, while the sender goes
+      long sentAgain = Handoff.SENT_AGAIN.get();
+      String sender = vertx.deployVerticle(new VerticleBase() {
+        @Override
+        public Future<?> start() {
+          Handoff.send(vertx, "handoff-late", "batch");
+          return Future.succeededFuture();
+        }
+      }).await();
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> Handoff.SENT_AGAIN.get() > sentAgain);
+      vertx.undeploy(sender).await();
+      vertx.eventBus().<String>localConsumer("handoff-late", Handoff.receiver(received::add)).completion().await();
+      await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1);
+      assertThat(received).containsExactly("batch");
+      assertThat(Handoff.context(vertx).isEventLoopContext()).isTrue();
+      assertThat(Handoff.context(vertx)).as("one context per Vert.x instance").isSameAs(Handoff.context(vertx));
     } finally {
       vertx.close().await();
     }

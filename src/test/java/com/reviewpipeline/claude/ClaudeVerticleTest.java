@@ -47,6 +47,9 @@ class ClaudeVerticleTest {
   final List<PipelineEvent> resent = new CopyOnWriteArrayList<>();
   final List<JsonObject> control = new CopyOnWriteArrayList<>();
   final List<JsonObject> alerts = new CopyOnWriteArrayList<>();
+  ClaudeShared shared;
+  /** The deployment {@link #start} made. */
+  String deployment;
 
   void start(List<String> keys, UnaryOperator<AppConfig> tweak) throws Exception {
     start(keys, new JsonObject(), tweak);
@@ -72,8 +75,8 @@ class ClaudeVerticleTest {
         Handoff.<BufferEvents>receiver(in -> resent.addAll(in.events())));
     vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL, m -> control.add(m.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, m -> alerts.add(m.body()));
-    vertx.deployVerticle(new ClaudeVerticle(config, telemetry,
-        ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis)))
+    shared = ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis);
+    deployment = vertx.deployVerticle(new ClaudeVerticle(config, telemetry, shared))
         .toCompletionStage().toCompletableFuture().get();
   }
 
@@ -111,6 +114,25 @@ class ClaudeVerticleTest {
   static PipelineEvent event(String id, String text, int rating) {
     return new PipelineEvent(PIPELINE, new ReviewEvent(id, "p", "u", text, rating, "2026-01-01T00:00:00Z", "web"),
         new SourceRef("t", 0, 0, "ack"), 0, 0);
+  }
+
+  @Test
+  @DisplayName("an instance stopping (a scale-down) with a batch still waiting for its retry at the drain deadline hands it to the instance that stays, which judges it: its events are not left in flight")
+  void aStoppingInstanceHandsOnTheBatchesItWaitsFor() throws Exception {
+    // a retry 45 to 60 s away, a drain deadline of 300 ms
+    start(List.of("sk-test"), c -> c.withShutdownTimeoutMs(300)
+        .withAnthropic(c.anthropic().withRetries(2000, 3, 60_000, 60_000)));
+    sim.configure(new JsonObject().put("fail_status", 500).put("fail_count", 1));
+    Batch b = batch(3, 0);
+    send(b);
+    await().atMost(Duration.ofSeconds(10)).until(() -> simStatus(500) == 1);
+    vertx.deployVerticle(new ClaudeVerticle(config, telemetry, shared)).await();
+    vertx.undeploy(deployment).await();
+    await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 3);
+    assertThat(results.stream().map(r -> r.event().id()))
+        .containsExactlyInAnyOrderElementsOf(b.events().stream().map(PipelineEvent::id).toList());
+    assertThat(failures).isEmpty();
+    assertThat(simStatus(200)).as("judged once, by the instance that stayed").isEqualTo(1);
   }
 
   @Test

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * The verdict cache on the real broker, PostgreSQL and the simulator: a re-published topic, an exact copy of a text
  * under a new event id, and manual-review replays with and without a forced new judgment.
  */
-@IntegrationTest
+@IntegrationTest(beside = true)
 class CachedVerdictsTest {
 
   static final int EVENTS = 200;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The shipped tiers on the current model generation, against a simulator that enforces its request rules. */
-@IntegrationTest
+@IntegrationTest(beside = true)
 class CurrentModelsTest {
 
   static final Set<String> MODELS = Set.of("claude-haiku-5-5", "claude-sonnet-5-5", "claude-opus-5-5");

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The retry ladder carried through to a human: manual_review rows, replay through the API, verdicts in PostgreSQL. */
-@IntegrationTest
+@IntegrationTest(beside = true)
 class ManualReviewTest {
 
   static String db;

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * The pipeline as a separate JVM ({@code run}) against the test's broker and the simulator,
  * stopped mid-stream by SIGTERM or SIGKILL and started again.
  */
-@IntegrationTest
+@IntegrationTest(beside = true)
 class ProcessKillTest {
 
   private static final int EVENTS = 6000;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Failures climb the retry ladder (stages in seconds) and end, exhausted, on the DLQ. */
-@IntegrationTest
+@IntegrationTest(beside = true)
 class RetryLadderTest {
 
   @Test

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * The cluster-wide half of the verdict cache: two Hazelcast-clustered Vert.x in this JVM, each with its own node cache
  * in front of the members' shared map, configured as {@code run --cluster} configures it.
  */
-@IntegrationTest
+@IntegrationTest(beside = true)
 class SharedVerdictsClusterTest {
 
   static final int MAX_ENTRIES = 1000;
