@@ -260,7 +260,9 @@ public final class IngestVerticle extends VerticleBase {
         })
         .compose(drained -> {
           int waiting = deferred(); // counted before closing: a closed consumer owns no partitions
-          return consumer.close().map(committed -> {
+          // the last commit may wait out a rebalance until the deadline: each record it records done is one the
+          // next owner does not judge, and bill, again
+          return consumer.close(deadline).map(committed -> {
             int abandoned = consumer.inFlight() - waiting;
             if (!drained || abandoned > 0) {
               telemetry.uncleanStop("ingest " + pipeline.name() + ": " + abandoned + " events still in flight at the "
