@@ -52,8 +52,7 @@ public final class ClaudeVerticle extends VerticleBase {
   private final Telemetry telemetry;
   /** Batches this instance holds that have not reached results or the failure path (incl. waiting on timers). */
   private int owned;
-  /** Owned batches waiting on a timer (the rate limiter, a retry's delay, a hold's probe), by timer id. */
-  private final Map<Long, Batch> waiting = new HashMap<>();
+  private final TimedBatches timed = new TimedBatches();
   /** Pipelines whose batches go to the Message Batches API now, and the batches waiting there. */
   private io.vertx.core.shareddata.LocalMap<String, String> deferring;
   private final MessageBatchLedger ledger;
@@ -131,15 +130,6 @@ public final class ClaudeVerticle extends VerticleBase {
     retryOrFail(batch, 1, d.errorType(), d.errorMessage(), !"invalid_request_error".equals(d.errorType()), null);
   }
 
-  /** Runs {@code then} after {@code delayMs}, the batch counted as waiting meanwhile (see {@link #stop}). */
-  private void later(long delayMs, Batch batch, Runnable then) {
-    long id = vertx.setTimer(delayMs, t -> {
-      waiting.remove(t);
-      then.run();
-    });
-    waiting.put(id, batch);
-  }
-
   /** Waits for a key with budget (rate limiter), then sends; a batch of an open circuit is held instead. */
   private void call(Batch batch, int attempt, boolean probe) {
     PipelineConfig pipeline = app.pipeline(batch.pipeline());
@@ -167,7 +157,7 @@ public final class ClaudeVerticle extends VerticleBase {
     }
     if (a.permit() == null) {
       telemetry.rateLimitWait(model, a.waitMs());
-      later(a.waitMs(), batch, () -> call(batch, attempt, probe));
+      timed.later(vertx, a.waitMs(), batch, () -> call(batch, attempt, probe));
       return;
     }
     send(new Sent(batch, attempt, probe, pipeline, model, estimate), body, a.permit());
@@ -259,7 +249,7 @@ public final class ClaudeVerticle extends VerticleBase {
     if (hold.hold(reason, message)) {
       LOG.error("claude.pipelines.paused reason={} message={} probe_every_ms={}", reason, message, probeMs);
     }
-    later(probeMs, batch, () -> call(batch, attempt, false));
+    timed.later(vertx, probeMs, batch, () -> call(batch, attempt, false));
   }
 
   private void retryOrFail(Batch batch, int attempt, String errorType, String message, boolean retryable,
@@ -268,7 +258,7 @@ public final class ClaudeVerticle extends VerticleBase {
       long delay = retryPolicy.delayMs(attempt,
           resp == null ? null : resp.getHeader("retry-after-ms"),
           resp == null ? null : resp.getHeader("retry-after"));
-      later(Math.max(1, delay), batch, () -> call(batch, attempt + 1, false));
+      timed.later(vertx, Math.max(1, delay), batch, () -> call(batch, attempt + 1, false));
       return;
     }
     LOG.warn("claude.batch.failed pipeline={} batch={} events={} type={} attempts={}",
@@ -395,18 +385,8 @@ public final class ClaudeVerticle extends VerticleBase {
       owned -= handedOn.size();
       return Drain.until(vertx, () -> owned <= 0, deadline, 20);
     }).onComplete(v -> {
-      // batches still waiting on a timer at the deadline would die with it (undeploying cancels a verticle's
-      // timers) while their events stay in flight: the instances that stay take them, with attempts counted anew
-      if (!waiting.isEmpty()) {
-        LOG.warn("claude.stopping batches_handed_on={} (waiting for a retry, the rate limiter or a probe at the "
-            + "drain deadline)", waiting.size());
-        waiting.forEach((id, b) -> {
-          vertx.cancelTimer(id);
-          Handoff.send(vertx, Addresses.BATCH_READY, b);
-        });
-        owned -= waiting.size();
-        waiting.clear();
-      }
+      // batches still waiting on a timer would die with this instance: the instances that stay take them
+      owned -= timed.handOn(vertx);
       if (owned > 0) {
         LOG.warn("claude.stopped batches_abandoned={} (their events stay uncommitted and are read again)", owned);
         telemetry.uncleanStop("claude: " + owned + " batches still owned at the drain deadline");

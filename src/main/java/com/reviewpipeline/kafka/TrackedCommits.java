@@ -1,6 +1,8 @@
 package com.reviewpipeline.kafka;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
@@ -29,6 +31,11 @@ public final class TrackedCommits {
   private final MapLimit limit;
   private Future<Void> chain = Future.succeededFuture();
   private boolean queued;
+  /** The last commit is over: no more (see {@link #commit}). */
+  private boolean closing;
+  /** The last commit's tries: one every 300 ms, for 3 s at least (a rebalance in progress refuses commits). */
+  private static final long LAST_RETRY_MS = 300;
+  private static final long LAST_MIN_MS = 3_000;
 
   TrackedCommits(KafkaConsumer<?, ?> consumer, String topic, OffsetTracker tracker, MapLimit limit,
       Consumer<Throwable> onFailure) {
@@ -39,8 +46,15 @@ public final class TrackedCommits {
     this.onFailure = onFailure;
   }
 
-  /** Completes (never fails) once this commit, or the queued one it joined, is done. */
+  /**
+   * Completes (never fails) once this commit, or the queued one it joined, is done. Nothing once the last commit is
+   * over: the consumer is closing, and a commit on a closed vertx-kafka-client consumer starts a poll thread of its
+   * own, which meets the closing one ({@code ConcurrentModificationException}, seen when close revoked partitions).
+   */
   public Future<Void> commit() {
+    if (closing) {
+      return Future.succeededFuture();
+    }
     if (queued) {
       return chain;
     }
@@ -72,5 +86,32 @@ public final class TrackedCommits {
         .onFailure(onFailure::accept)
         .<Void>mapEmpty()
         .recover(err -> Future.succeededFuture());
+  }
+
+  /**
+   * The last commit before the consumer closes. While a rebalance is in progress (a member joining or leaving) Kafka
+   * refuses commits, so it tries again every 300 ms while the poll loop completes the rebalance, until {@code untilMs}
+   * (3 s at least); each success is a record the next owner does not process again. Completes true when nothing done
+   * was left uncommitted; no commit follows it.
+   */
+  Future<Boolean> last(Vertx vertx, long untilMs, String consumerName) {
+    return lastTry(vertx, Math.max(untilMs, System.currentTimeMillis() + LAST_MIN_MS), consumerName)
+        .onComplete(v -> closing = true);
+  }
+
+  private Future<Boolean> lastTry(Vertx vertx, long untilMs, String consumerName) {
+    return commit().compose(v -> {
+      if (tracker.changedSinceCommit().isEmpty()) {
+        return Future.succeededFuture(true);
+      }
+      if (System.currentTimeMillis() + LAST_RETRY_MS > untilMs) {
+        LOG.warn("consumer.final_commit.failed consumer={} partitions={}", consumerName,
+            tracker.changedSinceCommit().keySet());
+        return Future.succeededFuture(false);
+      }
+      Promise<Boolean> later = Promise.promise();
+      vertx.setTimer(LAST_RETRY_MS, t -> lastTry(vertx, untilMs, consumerName).onComplete(later));
+      return later.future();
+    });
   }
 }

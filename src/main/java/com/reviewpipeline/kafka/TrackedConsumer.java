@@ -1,7 +1,6 @@
 package com.reviewpipeline.kafka;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import com.reviewpipeline.config.KafkaSettings;
 import io.vertx.kafka.client.common.TopicPartition;
@@ -51,11 +50,6 @@ public final class TrackedConsumer<K, V> {
   private Runnable onBackpressure = () -> { };
   private Runnable onSkipped = () -> { };
   private long commitTimer = -1;
-  /** The consumer is being closed: no more commits (see {@link #revoked}). */
-  private boolean closing;
-  /** The last commit's tries: one every 300 ms, for 3 s at least (a rebalance in progress refuses commits). */
-  private static final long FINAL_COMMIT_RETRY_MS = 300;
-  private static final long FINAL_COMMIT_MIN_MS = 3_000;
   private boolean stopping;
   /** Records in flight that wait elsewhere for hours (Message Batches); null: none. See {@link #waitingElsewhere}. */
   private java.util.function.IntSupplier waitingElsewhere;
@@ -315,15 +309,8 @@ public final class TrackedConsumer<K, V> {
     return partitions.stream().map(TopicPartition::getPartition).collect(Collectors.toSet());
   }
 
-  /**
-   * Commits every partition whose committable offset moved; never fails. Nothing once closing: the last commit has
-   * been tried, and a commit on a closed consumer starts a poll thread of its own in vertx-kafka-client, which meets
-   * the closing one ({@code ConcurrentModificationException}, seen in the log when close revoked the partitions).
-   */
+  /** Commits every partition whose committable offset moved; never fails (nothing once closing). */
   public Future<Void> commit() {
-    if (closing) {
-      return Future.succeededFuture();
-    }
     return commits.commit();
   }
 
@@ -338,37 +325,16 @@ public final class TrackedConsumer<K, V> {
 
   /** {@link #close(long)} with 3 s for the last commit. */
   public Future<Boolean> close() {
-    return close(System.currentTimeMillis() + FINAL_COMMIT_MIN_MS);
+    return close(0);
   }
 
   /**
-   * The last commit, then close. While a rebalance is in progress (a member joining or leaving) Kafka refuses
-   * commits, so it tries again while the poll loop completes the rebalance, until {@code untilMs} (3 s at least);
-   * each success is a record the next owner does not process again. Completes true when nothing done was left
-   * uncommitted.
+   * The last commit ({@link TrackedCommits#last}: tried again through a rebalance until {@code untilMs}, 3 s at
+   * least), then close. Completes true when nothing done was left uncommitted.
    */
   public Future<Boolean> close(long untilMs) {
-    long until = Math.max(untilMs, System.currentTimeMillis() + FINAL_COMMIT_MIN_MS);
-    return finalCommit(until).compose(clean -> {
-          closing = true;
-          return consumer.close().map(clean).otherwise(clean);
-        })
+    return commits.last(vertx, untilMs, name).compose(clean -> consumer.close().map(clean).otherwise(clean))
         .onComplete(v -> maps.close());
-  }
-
-  private Future<Boolean> finalCommit(long untilMs) {
-    return commit().compose(v -> {
-      if (tracker.changedSinceCommit().isEmpty()) {
-        return Future.succeededFuture(true);
-      }
-      if (System.currentTimeMillis() + FINAL_COMMIT_RETRY_MS > untilMs) {
-        LOG.warn("consumer.final_commit.failed consumer={} partitions={}", name, tracker.changedSinceCommit().keySet());
-        return Future.succeededFuture(false);
-      }
-      Promise<Boolean> later = Promise.promise();
-      vertx.setTimer(FINAL_COMMIT_RETRY_MS, t -> finalCommit(untilMs).onComplete(later));
-      return later.future();
-    });
   }
 
   /** Records handed to the owner and not yet done. */
