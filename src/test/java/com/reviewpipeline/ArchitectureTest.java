@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
   /** The service itself: what runs in production. */
-  static final String[] SERVICE = {"com.reviewpipeline.ingest..", "com.reviewpipeline.buffer..", "com.reviewpipeline.cache..", "com.reviewpipeline.claude..", "com.reviewpipeline.publish..", "com.reviewpipeline.retry..", "com.reviewpipeline.store..",
+  static final String[] SERVICE = {"com.reviewpipeline.agreement..", "com.reviewpipeline.ingest..", "com.reviewpipeline.buffer..", "com.reviewpipeline.cache..", "com.reviewpipeline.claude..", "com.reviewpipeline.publish..", "com.reviewpipeline.retry..", "com.reviewpipeline.store..",
       "com.reviewpipeline.alert..", "com.reviewpipeline.admin..", "com.reviewpipeline.telemetry..", "com.reviewpipeline.config..", "com.reviewpipeline.model..", "com.reviewpipeline.bus..", "com.reviewpipeline.kafka..", "com.reviewpipeline.ratelimit..",
       "com.reviewpipeline.app.."};
   /** Developer tools: the API simulator, the load generator, the embedded broker and database, the benchmarks. */
@@ -73,6 +73,17 @@ class ArchitectureTest {
   @DisplayName("no production code reaches into Vert.x internals (the cluster manager is passed in)")
   void noVertxInternals() {
     noClasses().should().dependOnClassesThat().resideInAnyPackage("io.vertx.core.internal..", "io.vertx.core.impl..")
+        .check(classes);
+  }
+
+  @Test
+  @DisplayName("the agreement ledger sits below the stages: the Claude stage asks it, it imports no stage")
+  void agreementBelowTheStages() {
+    noClasses().that().resideInAnyPackage("com.reviewpipeline.agreement..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.reviewpipeline.ingest..", "com.reviewpipeline.buffer..",
+            "com.reviewpipeline.claude..", "com.reviewpipeline.publish..", "com.reviewpipeline.cache..",
+            "com.reviewpipeline.retry..", "com.reviewpipeline.store..", "com.reviewpipeline.alert..",
+            "com.reviewpipeline.admin..", "com.reviewpipeline.app..", "com.reviewpipeline.telemetry..")
         .check(classes);
   }
 }

@@ -137,6 +137,8 @@ public final class AdminApiVerticle extends VerticleBase {
         summable.remove("jvm");
         summable.remove("api_keys");
         summable.remove("token_estimate_error");
+        // the same on every node (each folds the whole agreement topic): this node's, not a sum
+        summable.remove("agreement");
         ClusterNodes.sum(merged, summable);
         list.add(new JsonObject().put("node_id", a.getString("node_id")).put("name", a.getString("name"))
             .put("local", nodes.nodeId().equals(a.getString("node_id")))

@@ -2,6 +2,9 @@ package com.reviewpipeline.app;
 
 import com.reviewpipeline.admin.AdminApiVerticle;
 import com.reviewpipeline.admin.Scaler;
+import com.reviewpipeline.agreement.AgreementGate;
+import com.reviewpipeline.agreement.AgreementLedger;
+import com.reviewpipeline.agreement.AgreementVerticle;
 import com.reviewpipeline.alert.AlertVerticle;
 import com.reviewpipeline.budget.BudgetVerticle;
 import com.reviewpipeline.buffer.BatchBufferVerticle;
@@ -92,7 +95,12 @@ public final class PipelineApp implements Scaler {
     // every Claude verticle instance (the calibration by the buffers too)
     // copies of one event judged once: shared by the buffers (which hold copies back) and the publishers
     Coalescer coalescer = new Coalescer();
-    ClaudeShared claude = ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis);
+    // what the shadow comparisons have shown, the same on every node (README "Agreement-gated escalation")
+    AgreementLedger agreements = new AgreementLedger(name -> config.pipelines().stream()
+        .filter(p -> p.name().equals(name)).map(p -> p.cascade().agreement()).findFirst().orElse(null));
+    AgreementGate gate = new AgreementGate(agreements, config::modelFor);
+    telemetry.registerView("agreement", () -> gate.describe(config.pipelines()));
+    ClaudeShared claude = ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis, gate);
     // clustered: the members share each key's budget; each starts from its 1/N share and adapts to the server
     if (membership.clustered()) {
       claude.keys().peers(membership.size());
@@ -103,6 +111,9 @@ public final class PipelineApp implements Scaler {
           return null;
         })
         .compose(v -> verdictCache(vertx, telemetry, membership, config))
+        // before the Claude verticles: they escalate by what the agreement topic says was learned
+        .compose(verdicts -> app.start("agreement", () -> new AgreementVerticle(config, agreements, gate, membership,
+                telemetry.registry()), 1, false).map(verdicts))
         .compose(verdicts -> app.start("publisher", () -> new ResultPublisherVerticle(config, telemetry, coalescer, verdicts), config.instances().publisher(), false)
             .compose(v -> app.start("claude", () -> new ClaudeVerticle(config, telemetry, claude), config.instances().claude(), false))
             // before the buffers and ingest: the Message Batches already submitted are read back first

@@ -62,6 +62,7 @@ public final class Topics {
   /**
    * The product's topics, and {@code compactedTopic} (the Message Batches waited for; null: none) with
    * {@code cleanup.policy=compact}, one partition: it holds one record per submitted Message Batch until a tombstone.
+   * The agreement topic is compacted by (pipeline, event) and its records deleted after their retention.
    */
   public static void ensure(KafkaSettings kafka, String compactedTopic)
       throws InterruptedException, ExecutionException, TimeoutException {
@@ -80,6 +81,11 @@ public final class Topics {
           missing.add(new NewTopic(name, partitions, kafka.replicationFactor()));
         }
       });
+      // one partition: every node folds the comparisons in the same order (README "Agreement-gated escalation")
+      if (!existing.contains(kafka.agreementTopic())) {
+        missing.add(new NewTopic(kafka.agreementTopic(), 1, kafka.replicationFactor()).configs(Map.of(
+            "cleanup.policy", "compact,delete", "retention.ms", String.valueOf(kafka.agreementRetentionMs()))));
+      }
       if (compactedTopic != null && !existing.contains(compactedTopic)) {
         missing.add(new NewTopic(compactedTopic, 1, kafka.replicationFactor())
             .configs(Map.of("cleanup.policy", "compact")));

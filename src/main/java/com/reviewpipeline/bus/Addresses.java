@@ -64,6 +64,12 @@ public final class Addresses {
   public static final String ALERTS = "pipeline.alerts";
 
   /**
+   * Local: one shadow comparison (JSON, the agreement record) for the node's agreement verticle, which writes it to
+   * the agreement topic every node's ledger folds (README "Agreement-gated escalation").
+   */
+  public static final String AGREEMENT = "pipeline.agreement.compared";
+
+  /**
    * Local: a circuit's failures were cleared by a success (JSON {@code {pipeline, model, closed}}); every Claude
    * verticle of the process sends again, or narrows down, the batches it holds for that circuit.
    */

@@ -1,5 +1,6 @@
 package com.reviewpipeline.claude;
 
+import com.reviewpipeline.agreement.AgreementGate;
 import com.reviewpipeline.config.ClaudeSettings;
 import io.vertx.core.eventbus.EventBus;
 import java.util.function.LongSupplier;
@@ -7,15 +8,20 @@ import java.util.function.LongSupplier;
 /**
  * What the Claude verticle instances of one process share: the API keys with their rate limiters, the circuits of
  * (pipeline, model), the token-estimate calibration (the buffers use it too), the account-wide hold and the Message
- * Batches waited for (the buffers park events of restored ones).
+ * Batches waited for (the buffers park events of restored ones), and the cascade's agreement gate.
  */
 public record ClaudeShared(KeyPool keys, CircuitBreakers breakers, TokenCalibration calibration, AccountHold hold,
-    MessageBatchLedger ledger) {
+    MessageBatchLedger ledger, AgreementGate agreement) {
 
+  /** Without the agreement gate: every confident flag escalates. */
   public static ClaudeShared create(ClaudeSettings settings, EventBus bus, LongSupplier clock) {
+    return create(settings, bus, clock, AgreementGate.UNGATED);
+  }
+
+  public static ClaudeShared create(ClaudeSettings settings, EventBus bus, LongSupplier clock, AgreementGate gate) {
     PauseSignals signals = new PauseSignals(bus);
     return new ClaudeShared(new KeyPool(settings.apiKeys(), settings.rateLimits(), clock),
         new CircuitBreakers(settings.breakerThreshold(), settings.breakerProbeMs(), clock, signals),
-        new TokenCalibration(settings.calibrationWindow()), new AccountHold(signals), new MessageBatchLedger());
+        new TokenCalibration(settings.calibrationWindow()), new AccountHold(signals), new MessageBatchLedger(), gate);
   }
 }

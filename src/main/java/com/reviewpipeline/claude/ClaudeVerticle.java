@@ -60,6 +60,7 @@ public final class ClaudeVerticle extends VerticleBase {
   private HeldBatches held;
   private UsageAccounting accounting;
   private RejudgeSender rejudges;
+  private final com.reviewpipeline.agreement.AgreementGate gate;
 
   /** What one request was sent with, to account for its answer. */
   private record Sent(Batch batch, int attempt, boolean probe, PipelineConfig pipeline, String model,
@@ -73,6 +74,7 @@ public final class ClaudeVerticle extends VerticleBase {
     this.calibration = shared.calibration();
     this.hold = shared.hold();
     this.ledger = shared.ledger();
+    this.gate = shared.agreement();
     this.telemetry = telemetry;
   }
 
@@ -332,7 +334,7 @@ public final class ClaudeVerticle extends VerticleBase {
         settings.maxItemResends());
     Usage usage = parsed.usage();
     boolean saving = vertx.sharedData().getLocalMap(Addresses.BUDGET_TIERS).containsKey(pipeline.name());
-    Rejudgements next = Rejudgements.of(pipeline, plan.results(batch, model, usage, cost), saving);
+    Rejudgements next = Rejudgements.of(pipeline, plan.results(batch, model, usage, cost), saving, gate);
     List<EventResult> results = next.publish();
     results.forEach(r -> telemetry.processed(pipeline.name(), model, batch.tier(), pipeline.flags(r.verdict()), r.event().contained()));
     if (!results.isEmpty()) {

@@ -1,22 +1,17 @@
 package com.reviewpipeline.claude;
 
 import com.reviewpipeline.config.KafkaSettings;
+import com.reviewpipeline.kafka.TopicReplay;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.BiConsumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,16 +89,12 @@ public interface MessageBatchStore {
     private static final Logger LOG = LoggerFactory.getLogger(MessageBatchStore.class);
 
     private final KafkaProducer<String, String> producer;
-    /** Where {@link #load} stopped reading, per partition: {@link #follow} goes on from there. */
-    private volatile Map<TopicPartition, Long> loadedTo = Map.of();
-    private io.vertx.kafka.client.consumer.KafkaConsumer<String, String> follower;
-
-    private final KafkaSettings kafka;
+    private final TopicReplay replay;
     private final String topic;
 
     Topic(Vertx vertx, KafkaSettings kafka, String topic) {
-      this.kafka = kafka;
       this.topic = topic;
+      this.replay = new TopicReplay(kafka, topic);
       Map<String, String> props = new HashMap<>();
       props.put("bootstrap.servers", kafka.bootstrapServers());
       props.put("acks", "all");
@@ -116,37 +107,16 @@ public interface MessageBatchStore {
     /** Every Message Batch in the topic that has no tombstone yet. Blocking. */
     @Override
     public List<MessageBatchLedger.Submitted> load() {
-      Properties p = new Properties();
-      p.put("bootstrap.servers", kafka.bootstrapServers());
-      p.put("key.deserializer", StringDeserializer.class.getName());
-      p.put("value.deserializer", StringDeserializer.class.getName());
-      p.put("enable.auto.commit", "false");
-      p.put("allow.auto.create.topics", "false");
       Map<String, MessageBatchLedger.Submitted> latest = new LinkedHashMap<>();
-      try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-        List<org.apache.kafka.common.PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
-        if (infos == null || infos.isEmpty()) {
-          LOG.warn("message_batches.topic_missing topic={} (nothing to restore)", topic);
-          return List.of();
+      boolean found = replay.load(r -> {
+        if (r.value() == null) {
+          latest.remove(r.key());
+        } else {
+          latest.put(r.key(), MessageBatchLedger.Submitted.fromJson(new JsonObject(r.value())));
         }
-        List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-        c.assign(parts);
-        c.seekToBeginning(parts);
-        Map<TopicPartition, Long> end = c.endOffsets(parts);
-        loadedTo = Map.copyOf(end);
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-          if (System.currentTimeMillis() > deadline) {
-            throw new IllegalStateException("could not read " + topic + " to its end within 60 s");
-          }
-          for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-            if (r.value() == null) {
-              latest.remove(r.key());
-            } else {
-              latest.put(r.key(), MessageBatchLedger.Submitted.fromJson(new JsonObject(r.value())));
-            }
-          }
-        }
+      });
+      if (!found) {
+        LOG.warn("message_batches.topic_missing topic={} (nothing to restore)", topic);
       }
       return List.copyOf(latest.values());
     }
@@ -163,37 +133,13 @@ public interface MessageBatchStore {
 
     @Override
     public Future<Void> follow(Vertx vertx, BiConsumer<String, MessageBatchLedger.Submitted> changed) {
-      if (loadedTo.isEmpty()) {
-        return Future.succeededFuture(); // no topic: load said so; nothing to follow
-      }
-      Map<String, String> props = new HashMap<>();
-      props.put("bootstrap.servers", kafka.bootstrapServers());
-      props.put("key.deserializer", StringDeserializer.class.getName());
-      props.put("value.deserializer", StringDeserializer.class.getName());
-      props.put("enable.auto.commit", "false");
-      props.put("allow.auto.create.topics", "false");
-      follower = io.vertx.kafka.client.consumer.KafkaConsumer.create(vertx, props);
-      follower.handler(r -> {
-        try {
-          changed.accept(r.key(), r.value() == null ? null
-              : MessageBatchLedger.Submitted.fromJson(new JsonObject(r.value())));
-        } catch (RuntimeException e) {
-          LOG.warn("message_batches.follow.unreadable key={} offset={} error={}", r.key(), r.offset(), e.toString());
-        }
-      });
-      follower.exceptionHandler(e -> LOG.warn("message_batches.follow.error topic={} error={}", topic, e.toString()));
-      Map<io.vertx.kafka.client.common.TopicPartition, Long> from = new HashMap<>();
-      loadedTo.forEach((tp, offset) -> from.put(new io.vertx.kafka.client.common.TopicPartition(tp.topic(),
-          tp.partition()), offset));
-      return follower.assign(from.keySet()).compose(v -> Future.all(from.entrySet().stream()
-          .map(e -> follower.seek(e.getKey(), e.getValue())).toList())).mapEmpty();
+      return replay.follow(vertx, r -> changed.accept(r.key(), r.value() == null ? null
+          : MessageBatchLedger.Submitted.fromJson(new JsonObject(r.value()))));
     }
 
     @Override
     public Future<Void> close() {
-      Future<Void> stopFollowing = follower == null ? Future.succeededFuture() : follower.close();
-      return stopFollowing.eventually(producer::close);
+      return replay.close().eventually(producer::close);
     }
   }
-
 }

@@ -1,5 +1,6 @@
 package com.reviewpipeline.claude;
 
+import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.bus.ToBuffer;
 import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.telemetry.Telemetry;
@@ -35,7 +36,11 @@ final class RejudgeSender {
       telemetry.escalated(pipeline, from.tier(), e.rejudge().tier(), from.reason());
     }
     ToBuffer.send(vertx, pipeline, next.escalate());
-    next.comparisons().forEach(c -> telemetry.shadowCompared(pipeline, c.pair(), c.agree()));
+    next.comparisons().forEach(c -> {
+      telemetry.shadowCompared(pipeline, c.pair(), c.agree());
+      // to the agreement ledger of every node, through the agreement topic (README "Agreement-gated escalation")
+      vertx.eventBus().send(Addresses.AGREEMENT, c.record().toJson());
+    });
     next.shadows().forEach(e -> telemetry.shadowSampled(pipeline));
     ToBuffer.send(vertx, pipeline, next.shadows());
   }

@@ -1,5 +1,7 @@
 package com.reviewpipeline.claude;
 
+import com.reviewpipeline.agreement.AgreementGate;
+import com.reviewpipeline.agreement.AgreementRecord;
 import com.reviewpipeline.config.CascadeConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.config.ShadowConfig;
@@ -36,8 +38,9 @@ public record Rejudgements(
    *
    * @param pair {@code <published tier>_vs_<reference tier>}
    * @param agree per compared field, whether both verdicts have the same value
+   * @param record the same as the agreement ledger keeps it (with the models and the event)
    */
-  public record Comparison(String pair, Map<String, Boolean> agree) {}
+  public record Comparison(String pair, Map<String, Boolean> agree, AgreementRecord record) {}
 
   public static Rejudgements of(PipelineConfig pipeline, List<EventResult> results) {
     return of(pipeline, results, false);
@@ -48,6 +51,15 @@ public record Rejudgements(
    *     sampled, since both are further calls (README "Budget guardrails")
    */
   public static Rejudgements of(PipelineConfig pipeline, List<EventResult> results, boolean saving) {
+    return of(pipeline, results, saving, AgreementGate.UNGATED);
+  }
+
+  /**
+   * @param gate which confident flags escalate, and how many first verdicts are shadowed (README "Agreement-gated
+   *     escalation")
+   */
+  public static Rejudgements of(PipelineConfig pipeline, List<EventResult> results, boolean saving,
+      AgreementGate gate) {
     CascadeConfig cascade = pipeline.cascade();
     ShadowConfig shadow = pipeline.shadow();
     List<EventResult> publish = new ArrayList<>();
@@ -63,19 +75,25 @@ public record Rejudgements(
         continue;
       }
       // an escalated event is judged once more at most: its second verdict is the cascade's last word
-      if (!e.isEscalated() && cascade.judgesFirst(r.tier())) {
+      boolean firstTier = !e.isEscalated() && cascade.judgesFirst(r.tier());
+      if (firstTier) {
         first++;
       }
+      List<String> flags = pipeline.flagFields().stream().filter(f -> Boolean.TRUE.equals(r.verdict().getValue(f)))
+          .toList();
       CascadeConfig.Escalation up = e.isEscalated() || saving ? null
-          : cascade.escalation(r.tier(), e.event(), r.verdict(), flagged);
+          : cascade.escalation(r.tier(), e.event(), r.verdict(), flags, f -> gate.escalates(pipeline, r.model(), f));
+      // a first tier's verdict is compared as it was judged, escalated or not: comparing only what it published would
+      // hide its errors on the flags escalation corrects; an escalated verdict was compared (or not) at its first tier
+      double share = firstTier ? gate.shadowShare(pipeline, r.model()) : shadow.sampleShare();
+      if (!saving && !e.isEscalated() && shadow.sampled(e.id(), r.tier(), share)) {
+        shadows.add(e.shadow(shadow.referenceTier(), prior(r, flagged, "")));
+      }
       if (up != null) {
         escalate.add(e.escalated(up.tier(), prior(r, flagged, up.reason())));
         continue;
       }
       publish.add(r);
-      if (!saving && shadow.sampled(e.id(), r.tier())) {
-        shadows.add(e.shadow(shadow.referenceTier(), prior(r, flagged, "")));
-      }
     }
     return new Rejudgements(publish, escalate, shadows, comparisons, first);
   }
@@ -92,6 +110,8 @@ public record Rejudgements(
     for (String field : shadow.fields()) {
       agree.put(field, Objects.equals(published.verdict().getValue(field), reference.verdict().getValue(field)));
     }
-    return new Comparison(published.tier() + "_vs_" + reference.tier(), agree);
+    return new Comparison(published.tier() + "_vs_" + reference.tier(), agree, new AgreementRecord(
+        reference.event().pipeline(), reference.event().id(), published.tier(), published.model(), reference.model(),
+        System.currentTimeMillis(), agree));
   }
 }

@@ -15,6 +15,7 @@ import java.util.Set;
  * @param whenFlagged escalate a first verdict that flags the review (one of the tool file's {@code flag_fields})
  * @param confidenceBelow escalate a first verdict whose {@code confidence} is below this (0: never)
  * @param rules further escalations, first match wins
+ * @param agreement which confident flags escalate: those whose agreement with the reference tier is unproven
  */
 public record CascadeConfig(
     boolean enabled,
@@ -22,10 +23,21 @@ public record CascadeConfig(
     String escalateTo,
     boolean whenFlagged,
     double confidenceBelow,
-    List<EscalationRule> rules) {
+    List<EscalationRule> rules,
+    AgreementPolicy agreement) {
 
   /** No cascade: every event is judged once, on its routed tier. */
   public static final CascadeConfig OFF = new CascadeConfig(false, "", "", false, 0, List.of());
+
+  /** A cascade without the agreement gate: every flagged first verdict escalates. */
+  public CascadeConfig(boolean enabled, String firstTier, String escalateTo, boolean whenFlagged,
+      double confidenceBelow, List<EscalationRule> rules) {
+    this(enabled, firstTier, escalateTo, whenFlagged, confidenceBelow, rules, AgreementPolicy.OFF);
+  }
+
+  public CascadeConfig withAgreement(AgreementPolicy a) {
+    return new CascadeConfig(enabled, firstTier, escalateTo, whenFlagged, confidenceBelow, rules, a);
+  }
 
   /** Why a first verdict was escalated, and where to. */
   public record Escalation(String tier, String reason) {}
@@ -64,10 +76,21 @@ public record CascadeConfig(
    * @param flagged whether the pipeline's flag fields flag the verdict
    */
   public Escalation escalation(String tier, ReviewEvent event, JsonObject verdict, boolean flagged) {
+    return escalation(tier, event, verdict, flagged ? List.of("") : List.of(), field -> true);
+  }
+
+  /**
+   * The same with the agreement gate: a flag escalates only when {@code escalatesFlag} says so for one of the
+   * verdict's flagged fields (README "Agreement-gated escalation"); low confidence and the rules are not gated.
+   *
+   * @param flaggedFields the pipeline's flag fields the verdict sets
+   */
+  public Escalation escalation(String tier, ReviewEvent event, JsonObject verdict, List<String> flaggedFields,
+      java.util.function.Predicate<String> escalatesFlag) {
     if (!judgesFirst(tier)) {
       return null;
     }
-    if (whenFlagged && flagged) {
+    if (whenFlagged && flaggedFields.stream().anyMatch(escalatesFlag)) {
       return new Escalation(escalateTo, "flagged");
     }
     if (verdict.getValue("confidence") instanceof Number c && c.doubleValue() < confidenceBelow) {
@@ -82,7 +105,8 @@ public record CascadeConfig(
     return null;
   }
 
-  static CascadeConfig fromJson(JsonObject j, Set<String> tiers, List<String> fields, String pipeline) {
+  static CascadeConfig fromJson(JsonObject j, Set<String> tiers, List<String> fields, List<String> flagFields,
+      String pipeline) {
     String where = "pipeline " + pipeline + ": cascade.";
     boolean enabled = j.getBoolean("enabled");
     String first = j.getString("first_tier");
@@ -100,7 +124,8 @@ public record CascadeConfig(
     List<EscalationRule> rules = given.stream()
         .map(o -> rule((JsonObject) o, first, to, tiers, fields, where + "escalate_when.rules: ", pipeline))
         .toList();
-    return new CascadeConfig(true, first, to, when.getBoolean("flagged"), when.getDouble("confidence_below"), rules);
+    return new CascadeConfig(true, first, to, when.getBoolean("flagged"), when.getDouble("confidence_below"), rules,
+        AgreementPolicy.fromJson(j.getJsonObject("agreement"), flagFields, pipeline));
   }
 
   private static EscalationRule rule(JsonObject r, String first, String to, Set<String> tiers, List<String> fields,

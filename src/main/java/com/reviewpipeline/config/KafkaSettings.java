@@ -25,7 +25,9 @@ public record KafkaSettings(
     List<RetryStage> retryStages,
     String retryGroup,
     String storeGroup,
-    String manualReviewGroup) {
+    String manualReviewGroup,
+    String agreementTopic,
+    long agreementRetentionMs) {
 
   /** One rung of the retry ladder: a topic whose records re-enter their pipeline {@code delayMs} after failing. */
   public record RetryStage(String topic, long delayMs) {}
@@ -51,7 +53,13 @@ public record KafkaSettings(
         stages(j.getJsonArray("retry_stages")),
         j.getString("retry_group"),
         j.getString("store_group"),
-        j.getString("manual_review_group"));
+        j.getString("manual_review_group"),
+        j.getString("agreement_topic"),
+        j.getLong("agreement_retention_ms"));
+    if (s.agreementTopic.isBlank() || s.agreementRetentionMs < 60_000) {
+      throw new IllegalArgumentException("kafka.agreement_topic must be named and kafka.agreement_retention_ms be at "
+          + "least 60000: '" + s.agreementTopic + "', " + s.agreementRetentionMs);
+    }
     if (s.inflightLowWatermark >= s.inflightHighWatermark) {
       throw new IllegalArgumentException("kafka.inflight_low_watermark must be below kafka.inflight_high_watermark");
     }
@@ -80,6 +88,6 @@ public record KafkaSettings(
     return new KafkaSettings(servers, eventsTopic, resultsTopic, dlqTopic, eventsPartitions, partitions,
         replicationFactor, commitIntervalMs, maxPollRecords, maxPollIntervalMs, sessionTimeoutMs,
         inflightHighWatermark, inflightLowWatermark, offsetMapMaxBytes, maxReviewChars, retryStages, retryGroup, storeGroup,
-        manualReviewGroup);
+        manualReviewGroup, agreementTopic, agreementRetentionMs);
   }
 }

@@ -22,7 +22,8 @@ final class KnownKeys {
   static final Set<String> NAMED = Set.of("tiers", "models", "alerts.routing_drift.bounds",
       "alerts.routing_drift.bounds.*", "budget.pipelines", "message_batches.pipelines");
   /** Sections checked elsewhere. */
-  static final Set<String> DELEGATED = Set.of("pipelines[].routing[].when", "budget.pipelines.*",
+  static final Set<String> DELEGATED = Set.of("pipelines[].routing[].when", "pipelines[].cascade.agreement.pin",
+      "budget.pipelines.*",
       "message_batches.pipelines.*");
 
   private KnownKeys() {}

@@ -124,8 +124,11 @@ public record PipelineConfig(
       .put("buffer", new JsonObject().put("max_size", 20).put("max_wait_ms", 3000).put("max_tokens", 15000))
       .put("cascade", new JsonObject().put("enabled", false).put("first_tier", "fast").put("escalate_to", "balanced")
           .put("escalate_when", new JsonObject().put("flagged", true).put("confidence_below", 0.7)
-              .put("rules", new JsonArray())))
-      .put("shadow", new JsonObject().put("sample_share", 0.0).put("reference_tier", "deep")
+              .put("rules", new JsonArray()))
+          .put("agreement", new JsonObject().put("enabled", true).put("min_samples", 200).put("target", 0.95)
+              .put("window", 1000).put("hysteresis", 0.01).put("pin", new JsonObject())))
+      .put("shadow", new JsonObject().put("sample_share", 0.0).put("unproven_sample_share", 0.0)
+          .put("reference_tier", "deep")
           .put("fields", new JsonArray()));
 
   /** A pipeline entry with the defaults of the keys it leaves out. */
@@ -164,7 +167,7 @@ public record PipelineConfig(
         BufferConfig.fromJson(j.getJsonObject("buffer")),
         fallbackTier(j, tiers, name),
         mapping,
-        CascadeConfig.fromJson(j.getJsonObject("cascade"), tiers, mapping.fields(), name),
+        CascadeConfig.fromJson(j.getJsonObject("cascade"), tiers, mapping.fields(), flagFields, name),
         ShadowConfig.fromJson(j.getJsonObject("shadow"), tiers, mapping.fields(), flagFields, name));
   }
 

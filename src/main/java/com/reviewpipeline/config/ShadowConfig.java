@@ -13,14 +13,26 @@ import java.util.zip.CRC32;
  * @param sampleShare share of eligible events sampled (0: off); chosen by a hash of the event id, so the same events
  *     are sampled in every run and on every node
  * @param fields the documented verdict fields compared (empty: the tool file's {@code flag_fields})
+ * @param unprovenShare the share sampled from the cascade's first tier while a flag field's agreement there is still
+ *     unproven (README "Agreement-gated escalation"): more comparisons sooner, the base share once proven
  */
-public record ShadowConfig(double sampleShare, String referenceTier, List<String> fields) {
+public record ShadowConfig(double sampleShare, String referenceTier, List<String> fields, double unprovenShare) {
 
   public static final ShadowConfig OFF = new ShadowConfig(0, "", List.of());
 
+  /** Shadow sampling at one share, proven or not. */
+  public ShadowConfig(double sampleShare, String referenceTier, List<String> fields) {
+    this(sampleShare, referenceTier, fields, sampleShare);
+  }
+
   /** Whether a verdict published from {@code tier} for event {@code eventId} is also judged on the reference tier. */
   public boolean sampled(String eventId, String tier) {
-    return sampleShare > 0 && !referenceTier.equals(tier) && position(eventId) < sampleShare;
+    return sampled(eventId, tier, sampleShare);
+  }
+
+  /** The same at {@code share} (the unproven share while the first tier's agreement is being learned). */
+  public boolean sampled(String eventId, String tier, double share) {
+    return share > 0 && !referenceTier.isEmpty() && !referenceTier.equals(tier) && position(eventId) < share;
   }
 
   /** The event id's place in [0, 1): CRC-32 of its UTF-8 bytes over 2^32 (stable across JVMs, unlike hashCode). */
@@ -37,6 +49,10 @@ public record ShadowConfig(double sampleShare, String referenceTier, List<String
     if (share < 0 || share > 1) {
       throw new IllegalArgumentException(where + "sample_share must be within 0..1: " + share);
     }
+    double unproven = j.getDouble("unproven_sample_share");
+    if (unproven < 0 || unproven > 1) {
+      throw new IllegalArgumentException(where + "unproven_sample_share must be within 0..1: " + unproven);
+    }
     if (share == 0) {
       return OFF;
     }
@@ -48,6 +64,8 @@ public record ShadowConfig(double sampleShare, String referenceTier, List<String
         throw new IllegalArgumentException(where + "fields: '" + f + "' is not one of " + verdictFields);
       }
     }
-    return new ShadowConfig(share, reference, fields.isEmpty() ? List.copyOf(flagFields) : fields);
+    // never fewer samples while unproven than once proven
+    return new ShadowConfig(share, reference, fields.isEmpty() ? List.copyOf(flagFields) : fields,
+        Math.max(share, unproven));
   }
 }

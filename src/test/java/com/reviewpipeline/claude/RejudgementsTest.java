@@ -99,7 +99,42 @@ class RejudgementsTest {
     assertThat(r.publish()).isEmpty();
     assertThat(r.escalate()).isEmpty();
     assertThat(r.shadows()).isEmpty();
-    assertThat(r.comparisons()).containsExactly(
-        new Rejudgements.Comparison("fast_vs_deep", Map.of("is_spam", false, "sentiment", true)));
+    assertThat(r.comparisons()).hasSize(1);
+    Rejudgements.Comparison c = r.comparisons().get(0);
+    assertThat(c.pair()).isEqualTo("fast_vs_deep");
+    assertThat(c.agree()).isEqualTo(Map.of("is_spam", false, "sentiment", true));
+    assertThat(List.of(c.record().key(), c.record().firstTier(), c.record().firstModel()))
+        .containsExactly(c.record().pipeline() + "/a", "fast", "model-fast");
+    assertThat(c.record().agree()).isEqualTo(c.agree());
+  }
+
+  @Test
+  @DisplayName("with the agreement gate: a confident flag on a proven field is published, one on an unproven field escalates, low confidence escalates whatever is proven; first-tier verdicts are shadowed as judged, escalated ones included")
+  void gated() {
+    com.reviewpipeline.config.AgreementPolicy policy =
+        new com.reviewpipeline.config.AgreementPolicy(true, 5, 0.5, 10, 0, Map.of());
+    com.reviewpipeline.agreement.AgreementLedger ledger = new com.reviewpipeline.agreement.AgreementLedger(n -> policy);
+    for (int i = 0; i < 10; i++) {
+      ledger.apply(new com.reviewpipeline.agreement.AgreementRecord("review-moderator", "old" + i, "fast", "model-fast",
+          "model-deep", i, Map.of("is_spam", true, "is_fake", false)));
+    }
+    com.reviewpipeline.agreement.AgreementGate gate = new com.reviewpipeline.agreement.AgreementGate(ledger,
+        tier -> "model-" + tier);
+    PipelineConfig p = ResultRecordTest.MODERATOR.withCascade(CASCADE.withAgreement(policy))
+        .withShadow(new ShadowConfig(0.0001, "deep", List.of("is_spam", "is_abusive", "is_fake"), 1.0));
+    JsonObject fake = verdict(false, "positive", 0.91).put("is_fake", true);
+    Rejudgements r = Rejudgements.of(p, List.of(
+        result(event("spam"), verdict(true, "positive", 0.91), "fast", 0.001),
+        result(event("fake"), fake, "fast", 0.001),
+        result(event("unsure-spam"), verdict(true, "neutral", 0.62), "fast", 0.001)), false, gate);
+    assertThat(r.publish()).extracting(x -> x.event().id()).containsExactly("spam");
+    assertThat(r.escalate()).extracting(PipelineEvent::id).containsExactly("fake", "unsure-spam");
+    assertThat(r.escalate().get(1).rejudge().prior().get(0).reason()).isEqualTo("low_confidence");
+    // is_abusive has no comparisons yet: the unproven share (1.0) applies to every first verdict
+    assertThat(r.shadows()).extracting(PipelineEvent::id).containsExactly("spam", "fake", "unsure-spam");
+    assertThat(r.shadows()).allSatisfy(s -> assertThat(s.rejudge().prior().get(0).tier()).isEqualTo("fast"));
+    Rejudgements ungated = Rejudgements.of(p, List.of(result(event("spam"), verdict(true, "positive", 0.91), "fast",
+        0.001)), false, com.reviewpipeline.agreement.AgreementGate.UNGATED);
+    assertThat(ungated.escalate()).extracting(PipelineEvent::id).containsExactly("spam");
   }
 }

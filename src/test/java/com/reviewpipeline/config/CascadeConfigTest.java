@@ -29,7 +29,7 @@ class CascadeConfigTest {
   static CascadeConfig cascade(JsonArray rules) {
     JsonObject j = PipelineConfig.ENTRY_DEFAULTS.getJsonObject("cascade").copy().put("enabled", true);
     j.getJsonObject("escalate_when").put("rules", rules);
-    return CascadeConfig.fromJson(j, TIERS, FIELDS, "p");
+    return CascadeConfig.fromJson(j, TIERS, FIELDS, List.of("is_spam", "is_abusive", "is_fake"), "p");
   }
 
   @Test
@@ -85,9 +85,9 @@ class CascadeConfigTest {
   @DisplayName("refused at start: an unknown tier, escalate_to equal to first_tier, a rule on an unknown verdict field")
   void invalidConfigurations() {
     JsonObject base = PipelineConfig.ENTRY_DEFAULTS.getJsonObject("cascade").copy().put("enabled", true);
-    assertThatThrownBy(() -> CascadeConfig.fromJson(base.copy().put("escalate_to", "huge"), TIERS, FIELDS, "p"))
+    assertThatThrownBy(() -> CascadeConfig.fromJson(base.copy().put("escalate_to", "huge"), TIERS, FIELDS, List.of("is_spam"), "p"))
         .hasMessageContaining("escalate_to 'huge'");
-    assertThatThrownBy(() -> CascadeConfig.fromJson(base.copy().put("escalate_to", "fast"), TIERS, FIELDS, "p"))
+    assertThatThrownBy(() -> CascadeConfig.fromJson(base.copy().put("escalate_to", "fast"), TIERS, FIELDS, List.of("is_spam"), "p"))
         .hasMessageContaining("must differ");
     assertThatThrownBy(() -> cascade(new JsonArray().add(new JsonObject().put("when",
         new JsonObject().put("verdict", new JsonObject().put("mood", "sad")))))).hasMessageContaining("'mood'");

@@ -63,6 +63,7 @@ class EndToEndPipelineTest {
         .put("events_topic", events)
         .put("results_topic", results)
         .put("dlq_topic", dlq)
+        .put("agreement_topic", "e2e-agreement-" + run)
         .put("commit_interval_ms", 200)));
     AppConfig config = base
         .withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), List.of("test-key")))

@@ -66,6 +66,7 @@ public final class PipelineHarness implements AutoCloseable {
         .put("retry_group", "retry-" + run)
         .put("store_group", "store-" + run)
         .put("manual_review_group", "manual-" + run)
+        .put("agreement_topic", "agreement-" + run)
         .put("retry_stages", new io.vertx.core.json.JsonArray()
             .add(new JsonObject().put("topic", "retry1-" + run).put("delay_ms", 2000))
             .add(new JsonObject().put("topic", "retry2-" + run).put("delay_ms", 3000))

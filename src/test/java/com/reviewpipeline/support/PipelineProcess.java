@@ -48,7 +48,8 @@ public final class PipelineProcess implements AutoCloseable {
         "kafka.dlq_topic=" + h.dlq,
         "pipelines.0.group_id=" + h.group(),
         "pipelines.1.enabled=false",
-        "kafka.retry_group=" + h.config.kafka().retryGroup()));
+        "kafka.retry_group=" + h.config.kafka().retryGroup(),
+        "kafka.agreement_topic=" + h.config.kafka().agreementTopic()));
     for (int i = 0; i < h.config.kafka().retryStages().size(); i++) {
       all.add("kafka.retry_stages." + i + ".topic=" + h.config.kafka().retryStages().get(i).topic());
     }

@@ -72,6 +72,7 @@ final class BenchStack implements AutoCloseable {
         "kafka.retry_group=bench-retry-" + run,
         "kafka.store_group=bench-store-" + run,
         "kafka.manual_review_group=bench-manual-" + run,
+        "kafka.agreement_topic=bench-agreement-" + run,
         "pipelines.0.group_id=bench-moderator-" + run,
         "pipelines.1.enabled=false",
         "admin.token=bench",

@@ -67,6 +67,9 @@ final class ReviewBatch {
       int rating = r.getValue("rating") instanceof Number num ? num.intValue() : 3;
       JsonObject item = heuristic.judge(String.valueOf(r.getValue("id")), r.getString("text", ""), rating, itemSchema,
           lite);
+      if (lite) {
+        miss(item, r.getString("text", ""), s.liteMisses());
+      }
       if (s.invalidEvery() > 0 && n % s.invalidEvery() == 0 && item.containsKey("sentiment")) {
         item.put("sentiment", "ecstatic");
       }
@@ -84,5 +87,24 @@ final class ReviewBatch {
       items.replaceAll(i -> new Answers.Item(i.review(), CompactVerdicts.encode(i.value())));
     }
     return items;
+  }
+
+  /** The lite judge's extra misses ({@code lite_misses}): a share of a field's flags, by a hash of text and field. */
+  static void miss(JsonObject item, String text, JsonObject misses) {
+    boolean missed = false;
+    for (String field : misses.fieldNames()) {
+      if (Boolean.TRUE.equals(item.getValue(field))) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update((field + "|" + text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (crc.getValue() / 4294967296.0 < misses.getDouble(field)) {
+          item.put(field, false);
+          missed = true;
+        }
+      }
+    }
+    if (missed && !Boolean.TRUE.equals(item.getValue("is_spam")) && !Boolean.TRUE.equals(item.getValue("is_abusive"))
+        && !Boolean.TRUE.equals(item.getValue("is_fake"))) {
+      item.remove("reason"); // a reason only with a flag, as the schema's items have it
+    }
   }
 }

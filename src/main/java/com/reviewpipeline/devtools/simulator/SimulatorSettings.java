@@ -36,6 +36,9 @@ import java.util.Set;
  * @param batchExpire Message Batches that end now end with every request {@code expired} (as after 24 h)
  * @param obeyInjections behave as a model that falls for prompt injection: when a review of a request tells the model
  *     how to judge the reviews of the batch, every verdict of that request follows it ({@link Obedience})
+ * @param liteMisses per flag field, the share of the reviews the full judge flags there that the lite judge (the
+ *     small models) calls unflagged, chosen by a hash of the text: a cheap tier that disagrees with the reference on
+ *     that field (e.g. {@code {"is_fake": 0.3}}); empty: the lite judge as it is
  */
 public record SimulatorSettings(
     long latencyMs,
@@ -65,21 +68,23 @@ public record SimulatorSettings(
     int invalidEvery,
     boolean obeyInjections,
     long batchProcessingMs,
-    boolean batchExpire) {
+    boolean batchExpire,
+    JsonObject liteMisses) {
 
   public static final Set<String> KEYS = Set.of("latency_ms", "jitter_ms", "fail_status", "fail_count",
       "fail_system_contains", "fail_models", "drop_every", "truncate_above", "context_window_exceeded_above", "text_instead_of_tool",
       "malformed_body", "refuse", "refuse_marker", "reject_marker", "hold", "requests_per_minute",
       "input_tokens_per_minute", "output_tokens_per_minute", "spend_limit", "workspace_spend_limit", "unknown_ids",
       "invalid_keys", "retired_models", "cache_min_tokens", "invalid_every", "obey_injections", "batch_processing_ms",
-      "batch_expire");
+      "batch_expire", "lite_misses");
 
   /** The statuses {@code fail_status} accepts: those with a documented error type (https://platform.claude.com/docs/en/api/errors). */
   public static final Set<Integer> FAIL_STATUSES = Set.of(0, 400, 401, 402, 403, 404, 409, 413, 429, 500, 504, 529);
 
   public static SimulatorSettings defaults(long latencyMs, long jitterMs) {
     return new SimulatorSettings(latencyMs, jitterMs, 0, -1, "", new JsonArray(), 0, 0, 0, false, false, false, "", "", false,
-        0, 0, 0, false, false, false, new JsonArray(), new JsonArray(), new JsonObject(), 0, false, 2000, false);
+        0, 0, 0, false, false, false, new JsonArray(), new JsonArray(), new JsonObject(), 0, false, 2000, false,
+        new JsonObject());
   }
 
   public SimulatorSettings merge(JsonObject j) {
@@ -120,7 +125,8 @@ public record SimulatorSettings(
         j.getInteger("invalid_every", invalidEvery),
         j.getBoolean("obey_injections", obeyInjections),
         j.getLong("batch_processing_ms", batchProcessingMs),
-        j.getBoolean("batch_expire", batchExpire));
+        j.getBoolean("batch_expire", batchExpire),
+        j.getJsonObject("lite_misses", liteMisses));
   }
 
   public JsonObject toJson() {
@@ -152,6 +158,7 @@ public record SimulatorSettings(
         .put("invalid_every", invalidEvery)
         .put("obey_injections", obeyInjections)
         .put("batch_processing_ms", batchProcessingMs)
-        .put("batch_expire", batchExpire);
+        .put("batch_expire", batchExpire)
+        .put("lite_misses", liteMisses.copy());
   }
 }
