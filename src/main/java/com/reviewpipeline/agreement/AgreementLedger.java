@@ -61,6 +61,8 @@ public final class AgreementLedger {
   private final Function<String, AgreementPolicy> policies;
   /** pipeline → "first model|reference model" → field → window. */
   private final Map<String, Map<String, Map<String, Window>>> windows = new TreeMap<>();
+  /** Comparisons folded per pipeline and pair since the topic's beginning (not only the window's). */
+  private final Map<String, Long> folded = new java.util.HashMap<>();
   private final LinkedHashMap<String, Boolean> seen = new LinkedHashMap<>(1024, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -84,6 +86,7 @@ public final class AgreementLedger {
     AgreementPolicy policy = policies.apply(r.pipeline());
     Map<String, Window> fields = windows.computeIfAbsent(r.pipeline(), k -> new TreeMap<>())
         .computeIfAbsent(pair(r.firstModel(), r.referenceModel()), k -> new TreeMap<>());
+    folded.merge(r.pipeline() + "|" + pair(r.firstModel(), r.referenceModel()), 1L, Long::sum);
     List<Change> changes = new ArrayList<>();
     r.agree().forEach((field, same) -> {
       Window w = fields.computeIfAbsent(field, k -> {
@@ -154,7 +157,8 @@ public final class AgreementLedger {
               .put("since", java.time.Instant.ofEpochMilli(s.sinceMs()).toString()));
         });
         p.put(models[0] + "_vs_" + models[1], new JsonObject().put("first_model", models[0])
-            .put("reference_model", models[1]).put("fields", f));
+            .put("reference_model", models[1]).put("comparisons", folded.getOrDefault(pipeline + "|" + pair, 0L))
+            .put("fields", f));
       });
       out.put(pipeline, p);
     });

@@ -84,24 +84,31 @@ class ShadowSamplingTest {
           .getJsonObject("review-moderator").getJsonObject("shadow");
       assertThat(shadow.getLong("sampled")).isEqualTo(4);
       JsonObject fast = shadow.getJsonObject("pairs").getJsonObject("fast_vs_deep");
-      assertThat(fast.getLong("samples")).as("clear and calm-fake").isEqualTo(2);
+      // the cascade's first tier is compared as it judged, escalated or not (README "Agreement-gated escalation")
+      assertThat(fast.getLong("samples")).as("clear, calm-fake and spam (escalated)").isEqualTo(3);
       JsonObject fields = fast.getJsonObject("fields");
       JsonObject fake = fields.getJsonObject("is_fake");
-      assertThat(List.of(fake.getLong("agree"), fake.getLong("disagree"))).containsExactly(1L, 1L);
-      assertThat(fake.getDouble("agreement")).isEqualTo(0.5);
+      assertThat(List.of(fake.getLong("agree"), fake.getLong("disagree"))).containsExactly(2L, 1L);
+      assertThat(fake.getDouble("agreement")).isEqualTo(0.6667);
       assertThat(fields.getJsonObject("sentiment").getDouble("agreement")).isEqualTo(1.0);
       JsonObject balanced = shadow.getJsonObject("pairs").getJsonObject("balanced_vs_deep");
-      assertThat(balanced.getLong("samples")).as("spam (escalated) and cyrillic (routed)").isEqualTo(2);
+      assertThat(balanced.getLong("samples")).as("cyrillic (routed)").isEqualTo(1);
       assertThat(balanced.getJsonObject("fields").fieldNames()).containsExactlyInAnyOrder("is_spam", "is_abusive",
           "is_fake", "sentiment");
       balanced.getJsonObject("fields").forEach(f -> assertThat(((JsonObject) f.getValue()).getDouble("agreement"))
           .as(f.getKey()).isEqualTo(1.0));
+      // the same comparisons in the agreement gate's ledger, through the agreement topic
+      await().atMost(Duration.ofSeconds(10)).until(() -> new JsonObject(get(admin.port(), "/api/stats"))
+          .getJsonObject("agreement").getJsonObject("review-moderator")
+          .getJsonObject("claude-haiku-5-5_vs_claude-opus-5-5").getLong("comparisons", 0L) == 3);
 
       String metrics = get(admin.port(), "/metrics");
       assertThat(metrics).contains("review_shadow_agreement_total{agree=\"false\",field=\"is_fake\","
           + "pair=\"fast_vs_deep\",pipeline=\"review-moderator\"} 1.0");
       assertThat(metrics).contains("review_shadow_agreement_total{agree=\"true\",field=\"is_spam\","
-          + "pair=\"balanced_vs_deep\",pipeline=\"review-moderator\"} 2.0");
+          + "pair=\"balanced_vs_deep\",pipeline=\"review-moderator\"} 1.0");
+      assertThat(metrics).contains("review_agreement_samples{field=\"is_fake\",first_model=\"claude-haiku-5-5\","
+          + "pipeline=\"review-moderator\",reference_model=\"claude-opus-5-5\"} 3.0");
     }
   }
 
