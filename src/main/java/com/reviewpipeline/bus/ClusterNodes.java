@@ -120,8 +120,20 @@ public final class ClusterNodes {
   }
 
   /**
-   * Recomputes cost per 1000 events wherever a summed object has cost and processed counts, and the hit rate
-   * wherever it has verdict-cache hits and misses (a sum of ratios means nothing).
+   * The share of a model's (or pipeline's) input tokens read from the prompt cache: {@code cache_read_tokens} over
+   * every input token billed ({@code input_tokens} uncached, {@code cache_write_tokens}, {@code cache_read_tokens}),
+   * rounded to four places; null before any input.
+   */
+  public static Double cacheReadShare(JsonObject tokens) {
+    long read = tokens.getLong("cache_read_tokens", 0L);
+    long all = tokens.getLong("input_tokens", 0L) + tokens.getLong("cache_write_tokens", 0L) + read;
+    return all == 0 ? null : Math.round(read * 10_000.0 / all) / 10_000.0;
+  }
+
+  /**
+   * Recomputes cost per 1000 events wherever a summed object has cost and processed counts, the hit rate
+   * wherever it has verdict-cache hits and misses, and the cache read share from the token counts (a sum of ratios
+   * means nothing).
    */
   public static JsonObject fixRatios(JsonObject o) {
     if (o.getValue("cost_usd") instanceof Number cost && o.getValue("processed") instanceof Number n) {
@@ -137,6 +149,9 @@ public final class ClusterNodes {
     if (o.getValue("agree") instanceof Number a && o.getValue("disagree") instanceof Number d) {
       long total = a.longValue() + d.longValue();
       o.put("agreement", total == 0 ? null : Math.round(a.doubleValue() / total * 10_000) / 10_000.0);
+    }
+    if (o.containsKey("cache_read_share")) {
+      o.put("cache_read_share", cacheReadShare(o));
     }
     if (o.getValue("escalated") instanceof Number up && o.getValue("first_verdicts") instanceof Number first) {
       o.put("escalation_share", first.longValue() == 0 ? null

@@ -32,7 +32,7 @@ public final class ClaudeRequests {
   private final ClaudeSettings settings;
   private final TokenCalibration calibration;
   /** Per pipeline (by identity: pipelines are immutable) and model: the uncalibrated prefix tokens. */
-  private final Map<PipelineConfig, Map<String, Integer>> prefixTokens =
+  private final Map<PipelineConfig, Map<String, Prefix>> prefixTokens =
       java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
   /** Per pipeline tool (by identity): the strict tool and the strict schema built from it, built once. */
   private final Map<JsonObject, JsonObject> strictTools =
@@ -109,25 +109,50 @@ public final class ClaudeRequests {
     return (int) Math.ceil(raw * calibration.factor(model));
   }
 
-  /** Uncalibrated tokens of the cacheable prefix: tools (or the output schema), then system. */
-  int rawPrefixTokens(String model, PipelineConfig pipeline) {
+  /**
+   * Uncalibrated tokens of a pipeline's fixed prefix on one model: {@code all} is the tool (or the output schema)
+   * and the system prompt, what every request pays; {@code cacheable} is the part up to the marker on the last
+   * system block, tools then system. An {@code output_config.format} schema is neither a tool nor a system block,
+   * so on json_schema models the cacheable prefix is the system prompt alone.
+   */
+  private record Prefix(int all, int cacheable) {}
+
+  private Prefix prefix(String model, PipelineConfig pipeline) {
     // asked for every review the buffer takes: the schema is encoded once per (pipeline, model), not per review
     return prefixTokens.computeIfAbsent(pipeline, k -> new java.util.concurrent.ConcurrentHashMap<>())
-        .computeIfAbsent(model, m -> computePrefixTokens(m, pipeline));
+        .computeIfAbsent(model, m -> computePrefix(m, pipeline));
   }
 
-  private int computePrefixTokens(String model, PipelineConfig pipeline) {
+  private Prefix computePrefix(String model, PipelineConfig pipeline) {
     ModelProfile p = models.of(model);
-    int schema = p.output() == StructuredOutput.JSON_SCHEMA
-        ? tokens(pipeline.tool().getJsonObject("input_schema").encode().length(), p)
-        : tokens(pipeline.tool().encode().length(), p) + p.toolUseSystemTokens();
-    return schema + textTokens(system(p, pipeline), p);
+    int system = textTokens(system(p, pipeline), p);
+    if (p.output() == StructuredOutput.JSON_SCHEMA) {
+      return new Prefix(tokens(pipeline.tool().getJsonObject("input_schema").encode().length(), p) + system, system);
+    }
+    int tools = tokens(pipeline.tool().encode().length(), p) + p.toolUseSystemTokens();
+    return new Prefix(tools + system, tools + system);
   }
 
-  /** Whether requests of this pipeline to this model carry a cache marker on the fixed prefix. */
+  /** Uncalibrated tokens of the fixed prefix: tools (or the output schema), then system. */
+  int rawPrefixTokens(String model, PipelineConfig pipeline) {
+    return prefix(model, pipeline).all();
+  }
+
+  /**
+   * Estimated tokens the cache marker covers (tools, then system; no output schema), calibrated like the fixed part:
+   * what {@link #cacheable} compares with the model's minimum.
+   */
+  public int cachePrefixTokens(String model, PipelineConfig pipeline) {
+    return (int) Math.ceil(prefix(model, pipeline).cacheable() * calibration.fixedFactor(model, pipeline.name()));
+  }
+
+  /**
+   * Whether requests of this pipeline to this model carry a cache marker: only when the prefix it covers reaches
+   * the model's minimum, below which the API processes the request "without caching" and the marker buys nothing
+   * (https://platform.claude.com/docs/en/build-with-claude/prompt-caching).
+   */
   public boolean cacheable(String model, PipelineConfig pipeline) {
-    return Math.ceil(rawPrefixTokens(model, pipeline) * calibration.fixedFactor(model, pipeline.name()))
-        >= models.of(model).cacheMinTokens();
+    return cachePrefixTokens(model, pipeline) >= models.of(model).cacheMinTokens();
   }
 
   int rawFixedTokens(String model, PipelineConfig pipeline) {
@@ -237,7 +262,8 @@ public final class ClaudeRequests {
     }
     JsonObject system = new JsonObject().put("type", "text").put("text", system(profile, pipeline));
     if (cacheable(model, pipeline)) {
-      // the breakpoint on the last system block caches tools + system together
+      // the prefix is tools, then system, then messages: a breakpoint on the last system block caches the tools
+      // and the system prompt with one marker, and the reviews after it stay out
       system.put("cache_control", new JsonObject().put("type", "ephemeral"));
     }
     JsonObject body = new JsonObject()

@@ -100,6 +100,10 @@ final class StatsDocument {
       double usd = g.getDouble("cost_usd", 0.0);
       g.put("cost_usd", round(usd));
       g.put("cost_per_1000_events_usd", n == 0 ? 0.0 : round(usd / n * 1000));
+      if (g.containsKey("input_tokens")) {
+        // one rule for a node and for the sum over nodes, which recomputes it rather than adding shares
+        g.put("cache_read_share", com.reviewpipeline.bus.ClusterNodes.cacheReadShare(g));
+      }
       if (g.containsKey("thinking_tokens")) {
         // estimated (output_tokens minus the answer's own tokens); already inside output_tokens and the cost
         g.put("thinking_tokens_per_review", n == 0 ? 0.0 : Math.round(g.getLong("thinking_tokens") * 100.0 / n) / 100.0);

@@ -64,4 +64,36 @@ class StatsDocumentTest {
     assertThat(merged.getJsonObject("verdict_cache").getJsonObject("by_pipeline").getJsonObject("review-moderator")
         .getDouble("hit_rate")).as("3 of 7").isEqualTo(0.4286);
   }
+
+  @Test
+  @DisplayName("the cache read share per model is cache reads over every input token billed (uncached, written, read); summed over two nodes it is recomputed from the counts, not added")
+  void cacheReadSharePerModel() {
+    Telemetry t = Telemetries.fresh();
+    t.tokens("review-moderator", "claude-sonnet-5-5", "input", 1_000);
+    t.tokens("review-moderator", "claude-sonnet-5-5", "cache_write", 1_000);
+    t.tokens("review-moderator", "claude-sonnet-5-5", "cache_read", 8_000);
+    t.tokens("review-analyzer", "claude-sonnet-5-5", "input", 500);
+    t.tokens("review-analyzer", "claude-sonnet-5-5", "cache_read", 1_500);
+    t.tokens("review-moderator", "claude-haiku-5-5", "input", 300);
+    t.tokens("review-moderator", "claude-haiku-5-5", "cache_write", 0);
+    t.tokens("review-moderator", "claude-haiku-5-5", "cache_read", 0);
+    JsonObject byModel = t.stats().getJsonObject("by_model");
+    assertThat(byModel.getJsonObject("claude-sonnet-5-5").getDouble("cache_read_share")).as("9,500 of 12,000")
+        .isEqualTo(0.7917);
+    assertThat(byModel.getJsonObject("claude-haiku-5-5").getDouble("cache_read_share")).isZero();
+    assertThat(t.stats().getJsonObject("by_pipeline").getJsonObject("review-analyzer").getDouble("cache_read_share"))
+        .isEqualTo(0.75);
+
+    Telemetry other = Telemetries.fresh();
+    other.tokens("review-moderator", "claude-sonnet-5-5", "input", 8_000);
+    other.tokens("review-moderator", "claude-sonnet-5-5", "cache_write", 0);
+    other.tokens("review-moderator", "claude-sonnet-5-5", "cache_read", 0);
+    assertThat(other.stats().getJsonObject("by_model").getJsonObject("claude-sonnet-5-5").getDouble("cache_read_share"))
+        .isZero();
+    JsonObject merged = ClusterNodes.fixRatios(ClusterNodes.sum(ClusterNodes.sum(new JsonObject(), t.stats()),
+        other.stats()));
+    assertThat(merged.getJsonObject("by_model").getJsonObject("claude-sonnet-5-5").getDouble("cache_read_share"))
+        .as("9,500 of 20,000, not 0.7917 + 0").isEqualTo(0.475);
+    assertThat(merged.getJsonObject("by_model").getJsonObject("claude-haiku-5-5").getDouble("cache_read_share")).isZero();
+  }
 }

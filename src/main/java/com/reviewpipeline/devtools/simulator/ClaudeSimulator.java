@@ -299,7 +299,7 @@ public final class ClaudeSimulator extends VerticleBase {
       case JSON -> "json_schema";
       case PROSE -> "text";
     };
-    stats.answered(model.id(), kind, reviews.size(), in, answer.outputTokens(), answer.thinkingTokens());
+    stats.answered(model.id(), kind, reviews.size(), in, answer.outputTokens(), answer.thinkingTokens(), cached);
     return Replies.message(model.id(), answer, in, cached);
   }
 

@@ -8,10 +8,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /** What the simulator received and answered, for {@code GET /_sim/stats}: the ground truth tests compare usage with. */
 final class SimStats {
 
-  /** Per model: requests, input, output, items, thinking tokens. */
-  private record Counters(AtomicLong requests, AtomicLong input, AtomicLong output, AtomicLong items, AtomicLong thinking) {
+  /** Per model: requests, input, output, items, thinking, cache-write and cache-read tokens. */
+  private record Counters(AtomicLong requests, AtomicLong input, AtomicLong output, AtomicLong items, AtomicLong thinking,
+      AtomicLong cacheWrite, AtomicLong cacheRead) {
     Counters() {
-      this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong());
+      this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(),
+          new AtomicLong());
     }
   }
 
@@ -51,8 +53,11 @@ final class SimStats {
     statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
   }
 
-  /** An answer: {@code kind} is the tool called, {@code json_schema} or {@code text}. */
-  void answered(String model, String kind, int reviews, long input, long output, long thinking) {
+  /**
+   * An answer: {@code kind} is the tool called, {@code json_schema} or {@code text}; {@code input} is what its usage
+   * reports as {@code input_tokens}, the cached prefix not included.
+   */
+  void answered(String model, String kind, int reviews, long input, long output, long thinking, PromptCache.Use cached) {
     items.addAndGet(reviews);
     answerKinds.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
     Counters c = byModel.computeIfAbsent(model, m -> new Counters());
@@ -61,6 +66,8 @@ final class SimStats {
     c.output().addAndGet(output);
     c.items().addAndGet(reviews);
     c.thinking().addAndGet(thinking);
+    c.cacheWrite().addAndGet(cached.write());
+    c.cacheRead().addAndGet(cached.read());
   }
 
   JsonObject toJson(PromptCache cache) {
@@ -70,7 +77,9 @@ final class SimStats {
         .put("input_tokens", c.input().get())
         .put("output_tokens", c.output().get())
         .put("items", c.items().get())
-        .put("thinking_tokens", c.thinking().get())));
+        .put("thinking_tokens", c.thinking().get())
+        .put("cache_creation_input_tokens", c.cacheWrite().get())
+        .put("cache_read_input_tokens", c.cacheRead().get())));
     JsonObject kinds = new JsonObject();
     answerKinds.forEach((name, n) -> kinds.put(name, n.get()));
     JsonObject byStatus = new JsonObject();
