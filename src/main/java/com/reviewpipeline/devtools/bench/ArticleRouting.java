@@ -40,12 +40,44 @@ final class ArticleRouting {
     return "balanced";
   }
 
-  /** Sends {@code mix} to the Claude verticles as ready batches of pipeline {@code p}, each with its estimated tokens. */
+  /** The article's buffer wait: it flushes when an event arrives this long after the last flush (never on a timer). */
+  static final double MAX_WAIT_SEC = 3.0;
+
+  /**
+   * Where the article's buffer cuts a stream arriving at {@code ratePerSecond} (0: all at once, batches of
+   * {@link #BATCH}): an arriving event is appended, then the buffer flushes at {@link #BATCH} events or when
+   * {@link #MAX_WAIT_SEC} have passed since the last flush (its smart_buffer.py). Returns each batch's end index.
+   */
+  static List<Integer> cuts(int n, double ratePerSecond) {
+    List<Integer> ends = new ArrayList<>();
+    double lastFlush = 0;
+    int size = 0;
+    for (int i = 0; i < n; i++) {
+      double now = ratePerSecond > 0 ? i / ratePerSecond : 0;
+      size++;
+      if (size >= BATCH || (ratePerSecond > 0 && now - lastFlush >= MAX_WAIT_SEC)) {
+        ends.add(i + 1);
+        size = 0;
+        lastFlush = now;
+      }
+    }
+    if (size > 0) {
+      ends.add(n); // the shutdown's force_flush
+    }
+    return ends;
+  }
+
+  /**
+   * Sends {@code mix} to the Claude verticles as ready batches of pipeline {@code p}, each with its estimated tokens,
+   * cut as the article's buffer cuts a stream at {@code ratePerSecond} (0: all at once). Costs do not depend on when
+   * the batches leave (the article had no prompt cache), so they are sent at once.
+   */
   static void sendBatches(Vertx vertx, AppConfig config, PipelineConfig p, TokenCalibration calibration,
-      List<ReviewEvent> mix, long t0) {
+      List<ReviewEvent> mix, long t0, double ratePerSecond) {
     ClaudeRequests est = new ClaudeRequests(config.models(), config.anthropic(), calibration);
-    for (int from = 0; from < mix.size(); from += BATCH) {
-      List<ReviewEvent> chunk = mix.subList(from, Math.min(mix.size(), from + BATCH));
+    int from = 0;
+    for (int end : cuts(mix.size(), ratePerSecond)) {
+      List<ReviewEvent> chunk = mix.subList(from, end);
       List<PipelineEvent> events = new ArrayList<>();
       String tier = tier(chunk);
       int tokens = est.fixedTokens(config.modelFor(tier), p);
@@ -54,7 +86,8 @@ final class ArticleRouting {
         tokens += est.itemTokens(config.modelFor(tier), chunk.get(i));
       }
       vertx.eventBus().send(Addresses.BATCH_READY, new Batch(UUID.randomUUID().toString(), p.name(), tier,
-          events, FlushTrigger.COUNT, tokens));
+          events, chunk.size() == BATCH ? FlushTrigger.COUNT : FlushTrigger.TIME, tokens));
+      from = end;
     }
   }
 }

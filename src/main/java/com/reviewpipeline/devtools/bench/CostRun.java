@@ -1,5 +1,8 @@
 package com.reviewpipeline.devtools.bench;
 
+import com.reviewpipeline.agreement.AgreementGate;
+import com.reviewpipeline.agreement.AgreementLedger;
+import com.reviewpipeline.agreement.AgreementRecord;
 import com.reviewpipeline.app.PipelineApp;
 import com.reviewpipeline.buffer.BatchBufferVerticle;
 import com.reviewpipeline.bus.Addresses;
@@ -11,6 +14,7 @@ import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.devtools.simulator.ClaudeSimulator;
 import com.reviewpipeline.devtools.simulator.SimulatorSettings;
+import com.reviewpipeline.devtools.simulator.VerdictHeuristic;
 import com.reviewpipeline.model.BatchResults;
 import com.reviewpipeline.model.EventResult;
 import com.reviewpipeline.model.FailedEvents;
@@ -37,9 +41,17 @@ import java.util.function.UnaryOperator;
 final class CostRun {
 
   private final BenchStack bench;
+  /** The agreement gate's learned state carried from one set-up to the next (null: each starts with none). */
+  private final AgreementLedger learned;
 
   CostRun(BenchStack bench) {
+    this(bench, null);
+  }
+
+  /** @param learned the ledger every set-up of this run folds its comparisons into and gates by */
+  CostRun(BenchStack bench, AgreementLedger learned) {
     this.bench = bench;
+    this.learned = learned;
   }
 
   /** One set-up's outcome, per event: tokens, thinking tokens, dollars per 1000, the split over tiers. */
@@ -51,7 +63,13 @@ final class CostRun {
    */
   record Outcome(String name, int events, double inPerEvent, double outPerEvent, double thinkingPerEvent,
       double usdPer1000, Map<String, Integer> byTier, long requests, JsonObject cascade, double shadowUsdPer1000,
-      JsonObject usdPer1000ByTier, JsonObject simulatorByModel) {
+      JsonObject usdPer1000ByTier, JsonObject simulatorByModel, double itemsPerRequest, double cacheReadShare,
+      long p99Ms, JsonObject referenceAgreement) {
+
+    /** The share of first verdicts the cascade escalated (0 without a cascade). */
+    double escalationShare() {
+      return cascade.getValue("escalation_share") instanceof Number n ? n.doubleValue() : 0;
+    }
 
     /** Output tokens of the answers' JSON (or tool input) per event: output less thinking. */
     double answerPerEvent() {
@@ -67,7 +85,11 @@ final class CostRun {
           .put("usd_per_1000", BenchFigures.round(usdPer1000, 4))
           .put("events_by_tier", new JsonObject(new TreeMap<>(byTier))).put("requests", requests)
           .put("cascade", cascade).put("shadow_usd_per_1000", BenchFigures.round(shadowUsdPer1000, 4))
-          .put("usd_per_1000_by_tier", usdPer1000ByTier).put("simulator_by_model", simulatorByModel);
+          .put("usd_per_1000_by_tier", usdPer1000ByTier).put("simulator_by_model", simulatorByModel)
+          .put("reviews_per_request", BenchFigures.round(itemsPerRequest, 2))
+          .put("cache_read_share", BenchFigures.round(cacheReadShare, 4))
+          .put("escalation_share", BenchFigures.round(escalationShare(), 4)).put("p99_ms_measured", p99Ms)
+          .put("published_agreement_with_reference", referenceAgreement);
     }
   }
 
@@ -89,6 +111,29 @@ final class CostRun {
   private static boolean shadowsPending(Telemetry telemetry, String pipeline) {
     long[] c = telemetry.shadowCounts(pipeline);
     return c[1] + c[2] < c[0];
+  }
+
+  /**
+   * Per flag field, the share of published verdicts that say what the reference tier would: the simulator's full
+   * judge, which its reference model (Opus) judges with, asked directly (no call, no cost).
+   */
+  static JsonObject referenceAgreement(List<EventResult> results, PipelineConfig p) {
+    VerdictHeuristic reference = new VerdictHeuristic();
+    JsonObject out = new JsonObject();
+    for (String field : p.flagFields()) {
+      long same = results.stream().filter(r -> {
+        ReviewEvent e = r.event().event();
+        boolean want = switch (field) {
+          case "is_spam" -> reference.isSpam(e.reviewText());
+          case "is_abusive" -> reference.isAbusive(e.reviewText());
+          case "is_fake" -> reference.isFake(e.reviewText(), e.rating());
+          default -> throw new IllegalArgumentException("no reference judgement for " + field);
+        };
+        return Boolean.valueOf(want).equals(r.verdict().getValue(field));
+      }).count();
+      out.put(field, results.isEmpty() ? null : BenchFigures.round((double) same / results.size(), 4));
+    }
+    return out;
   }
 
   /** {@link #judged} with the simulator's default knobs, for the figures alone. */
@@ -129,10 +174,25 @@ final class CostRun {
           .withAnthropic(base.anthropic().withEndpoint(sim.baseUrl(), List.of("sk-bench-key")));
       List<EventResult> results = new CopyOnWriteArrayList<>();
       List<FailedEvents> failures = new CopyOnWriteArrayList<>();
-      vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS,
-          Handoff.<BatchResults>receiver(b -> results.addAll(b.results())));
+      Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+      List<Long> latencies = new CopyOnWriteArrayList<>();
+      vertx.eventBus().<BatchResults>localConsumer(Addresses.RESULTS, Handoff.<BatchResults>receiver(b -> {
+        long now = System.currentTimeMillis();
+        b.results().forEach(r -> {
+          Long at = sentAt.get(r.event().id());
+          if (at != null) {
+            latencies.add(now - at);
+          }
+        });
+        results.addAll(b.results());
+      }));
       vertx.eventBus().<FailedEvents>localConsumer(Addresses.FAILURES, Handoff.<FailedEvents>receiver(failures::add));
-      ClaudeShared shared = ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis);
+      // the agreement gate as in service, its comparisons folded here directly (no agreement topic without a broker)
+      AgreementLedger ledger = learned != null ? learned : new AgreementLedger(pipeline -> p.cascade().agreement());
+      vertx.eventBus().<JsonObject>localConsumer(Addresses.AGREEMENT,
+          m -> ledger.apply(AgreementRecord.fromJson(m.body())));
+      ClaudeShared shared = ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis,
+          new AgreementGate(ledger, config::modelFor));
       TokenCalibration calibration = shared.calibration();
       vertx.deployVerticle(() -> new ClaudeVerticle(config, telemetry, shared),
           new DeploymentOptions().setInstances(2)).await();
@@ -143,7 +203,8 @@ final class CostRun {
       }
       long t0 = System.currentTimeMillis();
       if (articleBatches) {
-        ArticleRouting.sendBatches(vertx, config, p, calibration, mix, t0);
+        mix.forEach(e -> sentAt.put(e.eventId(), System.currentTimeMillis()));
+        ArticleRouting.sendBatches(vertx, config, p, calibration, mix, t0, ratePerSecond);
       } else {
         vertx.deployVerticle(new BatchBufferVerticle(config, telemetry, calibration, new com.reviewpipeline.buffer.Coalescer())).await();
         int i = 0;
@@ -155,6 +216,7 @@ final class CostRun {
               Thread.sleep(wait);
             }
           }
+          sentAt.put(e.eventId(), System.currentTimeMillis());
           com.reviewpipeline.bus.ToBuffer.send(vertx, new PipelineEvent(p.name(), e, new SourceRef("bench", 0, i++, "none"), 0, t0));
         }
       }
@@ -201,11 +263,23 @@ final class CostRun {
           .forEach(c -> tierUsd.merge(c.getId().getTag("tier"), c.count(), Double::sum));
       JsonObject usdByTier = new JsonObject();
       tierUsd.forEach((tier, sum) -> usdByTier.put(tier, BenchFigures.round(sum / k * 1000, 4)));
+      JsonObject stats = sim.stats();
+      long requests = stats.getLong("requests") + stats.getJsonObject("message_batches").getLong("requests");
+      long cacheRead = 0;
+      long allInput = 0;
+      for (String model : stats.getJsonObject("by_model").fieldNames()) {
+        JsonObject m = stats.getJsonObject("by_model").getJsonObject(model);
+        cacheRead += m.getLong("cache_read_input_tokens", 0L);
+        allInput += m.getLong("input_tokens", 0L) + m.getLong("cache_creation_input_tokens", 0L)
+            + m.getLong("cache_read_input_tokens", 0L);
+      }
+      List<Long> sorted = latencies.stream().sorted().toList();
+      long p99 = sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1));
       return new Judged(new Outcome(name, k, in / k, outTok / k, (double) thinking / k, usd / k * 1000, byTier,
-          sim.stats().getLong("requests") + sim.stats().getJsonObject("message_batches").getLong("requests"),
-          telemetry.cascadeStats().getJsonObject(p.name(), new JsonObject()),
-          shadowUsd(telemetry, p) / k * 1000, usdByTier, sim.stats().getJsonObject("by_model")),
-          List.copyOf(results), p);
+          requests, telemetry.cascadeStats().getJsonObject(p.name(), new JsonObject()),
+          shadowUsd(telemetry, p) / k * 1000, usdByTier, stats.getJsonObject("by_model"),
+          requests == 0 ? 0 : (double) stats.getLong("items") / requests, allInput == 0 ? 0 : (double) cacheRead / allInput,
+          p99, referenceAgreement(results, p)), List.copyOf(results), p);
     } finally {
       vertx.close().await();
       simVertx.close().await();
