@@ -35,6 +35,7 @@ public final class Telemetry {
   private final java.util.List<String> uncleanStops = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private final CascadeStats cascade;
+  private final ApiLatency apiLatency = new ApiLatency();
 
   public Telemetry(MeterRegistry registry) {
     this.registry = registry;
@@ -135,6 +136,11 @@ public final class Telemetry {
         .tags("model", model, "status", status)
         .register(registry)
         .record(Duration.ofMillis(durationMs));
+  }
+
+  /** The recent latency of direct Messages API calls per model, read by the buffers' latency objective. */
+  public ApiLatency apiLatency() {
+    return apiLatency;
   }
 
   public void tokens(String pipeline, String model, String kind, long tokens) {
