@@ -52,7 +52,8 @@ public final class BatchBufferVerticle extends VerticleBase {
   private final TokenCalibration calibration;
   private final Map<String, SmartBuffer> buffers = new HashMap<>();
   private final List<MessageConsumer<BufferEvents>> eventConsumers = new ArrayList<>();
-  private final Map<String, BufferConfig> tuned = new HashMap<>();
+  /** Read by /api/stats from other threads too. */
+  private final Map<String, BufferConfig> tuned = new java.util.concurrent.ConcurrentHashMap<>();
   private ClaudeRequests requests;
   private final Telemetry telemetry;
   private final VerdictCacheMeters cacheMeters;
@@ -92,6 +93,9 @@ public final class BatchBufferVerticle extends VerticleBase {
     detector = app.containment().enabled() ? new InjectionDetector(app.containment().rules()) : null;
     List<Future<?>> ready = new ArrayList<>();
     for (PipelineConfig pipeline : app.pipelines()) {
+      for (String tier : app.tiers().keySet()) {
+        telemetry.registerBufferWait(pipeline.name(), tier, () -> waitOf(pipeline, tier, settingsOf(pipeline)).toJson());
+      }
       MessageConsumer<BufferEvents> c = vertx.eventBus().localConsumer(Addresses.events(pipeline.name()),
           Handoff.receiver(in -> in.events().forEach(e -> onEvent(pipeline, e))));
       eventConsumers.add(c);

@@ -64,4 +64,21 @@ class StatsDocumentTest {
     assertThat(merged.getJsonObject("verdict_cache").getJsonObject("by_pipeline").getJsonObject("review-moderator")
         .getDouble("hit_rate")).as("3 of 7").isEqualTo(0.4286);
   }
+
+  @Test
+  @DisplayName("each buffer's effective wait is in buffer_waits per pipeline and tier and in review_buffer_effective_wait_ms")
+  void bufferWaits() {
+    Telemetry t = Telemetries.fresh();
+    long[] wait = {3000};
+    t.registerBufferWait("review-moderator", "fast", () -> new JsonObject().put("effective_wait_ms", wait[0])
+        .put("basis", "not_measured"));
+    wait[0] = 5750;
+    JsonObject waits = t.stats().getJsonObject("buffer_waits");
+    assertThat(waits.getJsonObject("review-moderator").getJsonObject("fast").getLong("effective_wait_ms")).isEqualTo(5750);
+    assertThat(t.registry().find("review_buffer_effective_wait_ms").tags("pipeline", "review-moderator", "tier", "fast")
+        .gauge().value()).isEqualTo(5750.0);
+    t.registerBufferWait("review-moderator", "fast", () -> new JsonObject().put("effective_wait_ms", 4000L));
+    assertThat(t.registry().find("review_buffer_effective_wait_ms").gauges()).as("a second instance replaces, not adds")
+        .singleElement().satisfies(g -> assertThat(g.value()).isEqualTo(4000.0));
+  }
 }
