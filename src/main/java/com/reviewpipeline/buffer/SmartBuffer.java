@@ -57,7 +57,12 @@ public final class SmartBuffer {
   /** @param fixedTokens asked at each decision: the estimate follows the model's token calibration */
   public SmartBuffer(BufferConfig config, java.util.function.IntSupplier fixedTokens, Scheduler scheduler,
       Consumer<Flush> onFlush) {
-    this(config, fixedTokens, () -> LatencyObjective.unmeasured(config), scheduler, onFlush);
+    this(config, fixedTokens, fixed(config), scheduler, onFlush);
+  }
+
+  private static java.util.function.Supplier<LatencyObjective.Wait> fixed(BufferConfig config) {
+    LatencyObjective.Wait wait = LatencyObjective.unmeasured(config);
+    return () -> wait;
   }
 
   /** @param waits asked at each event: under a latency objective they follow the API's measured latency */
