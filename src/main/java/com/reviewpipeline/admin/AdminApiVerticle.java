@@ -139,6 +139,8 @@ public final class AdminApiVerticle extends VerticleBase {
         summable.remove("token_estimate_error");
         // the same on every node (each folds the whole agreement topic): this node's, not a sum
         summable.remove("agreement");
+        // each node's buffers wait by the API latency that node measured: a sum of waits means nothing
+        summable.remove("buffer_waits");
         ClusterNodes.sum(merged, summable);
         list.add(new JsonObject().put("node_id", a.getString("node_id")).put("name", a.getString("name"))
             .put("local", nodes.nodeId().equals(a.getString("node_id")))
@@ -149,7 +151,7 @@ public final class AdminApiVerticle extends VerticleBase {
       if (merged.getJsonObject("totals") != null) {
         merged.getJsonObject("totals").put("uptime_s", local.getJsonObject("totals").getLong("uptime_s"));
       }
-      // per-process views: this node's keys, estimate error and JVM
+      // per-process views: this node's keys, estimate error, buffer waits and JVM
       JsonObject out = local.mergeIn(merged, false)
           .put("nodes", list)
           .put("cluster", new JsonObject().put("enabled", nodes.clustered()).put("node_id", nodes.nodeId())

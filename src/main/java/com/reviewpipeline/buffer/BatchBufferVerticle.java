@@ -52,7 +52,8 @@ public final class BatchBufferVerticle extends VerticleBase {
   private final TokenCalibration calibration;
   private final Map<String, SmartBuffer> buffers = new HashMap<>();
   private final List<MessageConsumer<BufferEvents>> eventConsumers = new ArrayList<>();
-  private final Map<String, BufferConfig> tuned = new HashMap<>();
+  /** Read by /api/stats from other threads too. */
+  private final Map<String, BufferConfig> tuned = new java.util.concurrent.ConcurrentHashMap<>();
   private ClaudeRequests requests;
   private final Telemetry telemetry;
   private final VerdictCacheMeters cacheMeters;
@@ -92,6 +93,9 @@ public final class BatchBufferVerticle extends VerticleBase {
     detector = app.containment().enabled() ? new InjectionDetector(app.containment().rules()) : null;
     List<Future<?>> ready = new ArrayList<>();
     for (PipelineConfig pipeline : app.pipelines()) {
+      for (String tier : app.tiers().keySet()) {
+        telemetry.registerBufferWait(pipeline.name(), tier, () -> waitOf(pipeline, tier, settingsOf(pipeline)).toJson());
+      }
       MessageConsumer<BufferEvents> c = vertx.eventBus().localConsumer(Addresses.events(pipeline.name()),
           Handoff.receiver(in -> in.events().forEach(e -> onEvent(pipeline, e))));
       eventConsumers.add(c);
@@ -189,14 +193,34 @@ public final class BatchBufferVerticle extends VerticleBase {
   }
 
   private SmartBuffer newBuffer(PipelineConfig pipeline, String tier, boolean contained) {
-    BufferConfig settings = tuned.getOrDefault(pipeline.name(), pipeline.buffer());
-    return new SmartBuffer(contained ? app.containment().buffer(settings) : settings,
+    BufferConfig settings = settingsOf(pipeline);
+    BufferConfig own = contained ? app.containment().buffer(settings) : settings;
+    return new SmartBuffer(own,
         () -> requests.fixedTokens(app.modelFor(tier), pipeline),
-        (delayMs, task) -> {
-          long id = vertx.setTimer(delayMs, t -> task.run());
-          return () -> vertx.cancelTimer(id);
+        () -> waitOf(pipeline, tier, own),
+        new SmartBuffer.Scheduler() {
+          @Override
+          public Runnable schedule(long delayMs, Runnable task) {
+            long id = vertx.setTimer(delayMs, t -> task.run());
+            return () -> vertx.cancelTimer(id);
+          }
+
+          @Override
+          public long nowMs() {
+            return System.currentTimeMillis();
+          }
         },
         flush -> emit(pipeline, tier, flush));
+  }
+
+  private BufferConfig settingsOf(PipelineConfig pipeline) {
+    return tuned.getOrDefault(pipeline.name(), pipeline.buffer());
+  }
+
+  /** The time trigger of {@code tier}'s buffer now: its settings and the API latency the Claude stage measured. */
+  private LatencyObjective.Wait waitOf(PipelineConfig pipeline, String tier, BufferConfig settings) {
+    return LatencyObjective.of(settings, pipeline.cascade(), tier,
+        t -> telemetry.apiLatency().percentileMs(app.modelFor(t)));
   }
 
   private void emit(PipelineConfig pipeline, String tier, SmartBuffer.Flush flush) {

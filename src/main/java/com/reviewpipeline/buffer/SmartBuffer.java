@@ -11,8 +11,10 @@ import java.util.function.Consumer;
 
 /**
  * Three-trigger buffer for one (pipeline, tier): flushes on count, on estimated tokens, and on
- * time. The time trigger is a real timer armed when the first event enters an empty buffer, so a
- * lone event is flushed after {@code max_wait} even if nothing else arrives.
+ * time. The time trigger is a real timer set to the earliest deadline of the events held: each event
+ * may wait its own time from when it entered (an escalated one less, see {@link LatencyObjective}),
+ * so a lone event is flushed after its wait even if nothing else arrives. With one wait for every
+ * event, that is the first event's deadline: {@code max_wait} after it entered an empty buffer.
  *
  * <p>Not thread-safe: owned by one buffer verticle and driven from its event loop.
  */
@@ -22,6 +24,9 @@ public final class SmartBuffer {
   public interface Scheduler {
     /** Runs {@code task} after {@code delayMs}; returns a handle that cancels it. */
     Runnable schedule(long delayMs, Runnable task);
+
+    /** The clock the delays count on, in ms: an event's deadline is compared with the one armed. */
+    long nowMs();
   }
 
   /** What a flush hands over: the events, their estimated tokens (fixed prefix included) and why. */
@@ -38,6 +43,9 @@ public final class SmartBuffer {
   private final Set<String> ids = new HashSet<>();
   private int itemTokens;
   private Runnable cancelTimer;
+  /** When the armed timer fires, on the scheduler's clock. */
+  private long armedAtMs;
+  private final java.util.function.Supplier<LatencyObjective.Wait> waits;
 
   /**
    * @param fixedTokens tokens paid once per request (system prompt, tool schema, tool-use overhead)
@@ -49,8 +57,20 @@ public final class SmartBuffer {
   /** @param fixedTokens asked at each decision: the estimate follows the model's token calibration */
   public SmartBuffer(BufferConfig config, java.util.function.IntSupplier fixedTokens, Scheduler scheduler,
       Consumer<Flush> onFlush) {
+    this(config, fixedTokens, fixed(config), scheduler, onFlush);
+  }
+
+  private static java.util.function.Supplier<LatencyObjective.Wait> fixed(BufferConfig config) {
+    LatencyObjective.Wait wait = LatencyObjective.unmeasured(config);
+    return () -> wait;
+  }
+
+  /** @param waits asked at each event: under a latency objective they follow the API's measured latency */
+  SmartBuffer(BufferConfig config, java.util.function.IntSupplier fixedTokens,
+      java.util.function.Supplier<LatencyObjective.Wait> waits, Scheduler scheduler, Consumer<Flush> onFlush) {
     this.config = config;
     this.fixedTokens = fixedTokens;
+    this.waits = waits;
     this.scheduler = scheduler;
     this.onFlush = onFlush;
   }
@@ -69,18 +89,29 @@ public final class SmartBuffer {
     events.add(event);
     ids.add(event.id());
     itemTokens += tokens;
-    if (events.size() == 1) {
-      cancelTimer = scheduler.schedule(config.maxWaitMs(), () -> {
-        cancelTimer = null;
-        flush(FlushTrigger.TIME);
-      });
-    }
+    LatencyObjective.Wait wait = waits.get();
+    armBy(scheduler.nowMs() + (event.isEscalated() ? wait.escalatedMs() : wait.ordinaryMs()));
     if (events.size() >= config.maxSize()) {
       flush(FlushTrigger.COUNT);
     } else if (fixedTokens.getAsInt() + itemTokens >= config.maxTokens()) {
       flush(FlushTrigger.TOKENS);
     }
     return AddResult.ADDED;
+  }
+
+  /** Arms the time trigger for {@code deadlineMs} unless it fires at or before it already. */
+  private void armBy(long deadlineMs) {
+    if (cancelTimer != null && armedAtMs <= deadlineMs) {
+      return;
+    }
+    if (cancelTimer != null) {
+      cancelTimer.run();
+    }
+    armedAtMs = deadlineMs;
+    cancelTimer = scheduler.schedule(Math.max(1, deadlineMs - scheduler.nowMs()), () -> {
+      cancelTimer = null;
+      flush(FlushTrigger.TIME);
+    });
   }
 
   /** Flushes whatever is buffered (no-op when empty). */

@@ -178,6 +178,7 @@ public final class ClaudeVerticle extends VerticleBase {
             HttpResponse<Buffer> resp = ar.result();
             telemetry.claudeRequest(s.model(), String.valueOf(resp.statusCode()), took);
             if (resp.statusCode() == 200) {
+              telemetry.apiLatency().record(s.model(), took);
               onSuccess(s, resp, permit);
             } else {
               keys.release(permit, resp.statusCode(), null, resp.headers());

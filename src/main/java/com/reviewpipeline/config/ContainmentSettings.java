@@ -53,6 +53,7 @@ public record ContainmentSettings(boolean enabled, List<Pattern> rules, int maxB
 
   /** The buffer settings of a pipeline's suspects: its own, with at most {@code maxBatchSize} per request. */
   public BufferConfig buffer(BufferConfig pipeline) {
-    return new BufferConfig(Math.min(pipeline.maxSize(), maxBatchSize), pipeline.maxWaitMs(), pipeline.maxTokens());
+    // the pipeline's waits and objective too: a suspect's latency is bounded like any review's
+    return pipeline.withMaxSize(Math.min(pipeline.maxSize(), maxBatchSize));
   }
 }

@@ -44,6 +44,7 @@ final class StatsDocument {
         .put("by_model", groupBy("model"))
         .put("by_tier", groupBy("tier"))
         .put("flush_triggers", groupCounter("review_batches_flushed_total", "trigger"))
+        .put("buffer_waits", t.bufferWaits())
         .put("rate_limit_waits", (long) t.sum("claude_rate_limit_waits_total"))
         .put("items_resent", (long) t.sum("claude_items_resent_total"))
         .put("retries_scheduled", groupCounter("review_retries_scheduled_total", "topic"))

@@ -35,6 +35,9 @@ public final class Telemetry {
   private final java.util.List<String> uncleanStops = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private final CascadeStats cascade;
+  private final ApiLatency apiLatency = new ApiLatency();
+  /** pipeline → tier → its buffer's time trigger now, as the buffer verticle describes it. */
+  private final Map<String, Map<String, java.util.function.Supplier<JsonObject>>> bufferWaits = new ConcurrentHashMap<>();
 
   public Telemetry(MeterRegistry registry) {
     this.registry = registry;
@@ -135,6 +138,41 @@ public final class Telemetry {
         .tags("model", model, "status", status)
         .register(registry)
         .record(Duration.ofMillis(durationMs));
+  }
+
+  /** The recent latency of direct Messages API calls per model, read by the buffers' latency objective. */
+  public ApiLatency apiLatency() {
+    return apiLatency;
+  }
+
+  /**
+   * The time trigger of a (pipeline, tier) buffer, read when asked: {@code review_buffer_effective_wait_ms} and the
+   * {@code buffer_waits} section of {@link #stats()}. A later registration of the same pair (another buffer instance)
+   * replaces the earlier one.
+   *
+   * @param describe at least {@code effective_wait_ms}
+   */
+  public void registerBufferWait(String pipeline, String tier, java.util.function.Supplier<JsonObject> describe) {
+    Map<String, java.util.function.Supplier<JsonObject>> tiers =
+        bufferWaits.computeIfAbsent(pipeline, k -> new ConcurrentHashMap<>());
+    if (tiers.put(tier, describe) == null) {
+      Gauge.builder("review_buffer_effective_wait_ms", tiers, t -> t.get(tier).get().getLong("effective_wait_ms"))
+          .tags("pipeline", pipeline, "tier", tier)
+          .description("how long the buffer holds an ordinary event now: max_wait_ms, or what the latency objective"
+              + " leaves after the measured API latency")
+          .register(registry);
+    }
+  }
+
+  /** The {@code buffer_waits} section of {@link #stats()}: per pipeline and tier, the wait and what it is made of. */
+  JsonObject bufferWaits() {
+    JsonObject out = new JsonObject();
+    new java.util.TreeMap<>(bufferWaits).forEach((pipeline, tiers) -> {
+      JsonObject byTier = new JsonObject();
+      new java.util.TreeMap<>(tiers).forEach((tier, describe) -> byTier.put(tier, describe.get()));
+      out.put(pipeline, byTier);
+    });
+    return out;
   }
 
   public void tokens(String pipeline, String model, String kind, long tokens) {

@@ -39,6 +39,11 @@ class SmartBufferTest {
       }
     }
 
+    @Override
+    public long nowMs() {
+      return now;
+    }
+
     long pending() {
       return due.stream().filter(s -> s[1] == 0).count();
     }
@@ -132,5 +137,137 @@ class SmartBufferTest {
     assertThat(flushes).singleElement().extracting(SmartBuffer.Flush::trigger).isEqualTo(FlushTrigger.MANUAL);
     clock.advance(10_000);
     assertThat(flushes).hasSize(1);
+  }
+
+  // the latency objective (README "Latency objective"): 10 s, floor 3 s, escalations 250 ms, cascade fast → balanced
+
+  static final com.reviewpipeline.config.CascadeConfig CASCADE = LatencyObjectiveTest.CASCADE;
+  final com.reviewpipeline.telemetry.ApiLatency latency = new com.reviewpipeline.telemetry.ApiLatency();
+
+  static PipelineEvent escalatedEvent(String id) {
+    return event(id).escalated("balanced", new com.reviewpipeline.model.Rejudge.Prior("claude-haiku-5-5", "fast",
+        new io.vertx.core.json.JsonObject(), true, "flagged", 0, 0, 0));
+  }
+
+  /** A buffer of {@code tier} whose waits follow {@link #latency}, as the buffer verticle wires it (tier = model). */
+  SmartBuffer objectiveBuffer(String tier, int maxSize, int maxTokens) {
+    BufferConfig config = new BufferConfig(maxSize, 3000, maxTokens, 10_000, 250);
+    return new SmartBuffer(config, () -> 100, () -> LatencyObjective.of(config, CASCADE, tier, latency::percentileMs),
+        clock, flushes::add);
+  }
+
+  void measure(String model, long ms) {
+    for (int i = 0; i < com.reviewpipeline.telemetry.ApiLatency.MIN_SAMPLES; i++) {
+      latency.record(model, ms);
+    }
+  }
+
+  /** Events every 860 ms (100,000 a day) until the first flush; the time it came at. */
+  long trickleUntilFlush(SmartBuffer b) {
+    for (int i = 0; flushes.isEmpty(); i++) {
+      b.add(event("e" + i), 10);
+      for (int ms = 0; ms < 860 && flushes.isEmpty(); ms++) {
+        clock.advance(1);
+      }
+    }
+    return clock.now;
+  }
+
+  @Test
+  @DisplayName("an escalated event brings the time trigger forward to its own short deadline, taking the batch along")
+  void escalatedDeadline() {
+    SmartBuffer b = objectiveBuffer("balanced", 20, 100_000);
+    b.add(event("a"), 10);
+    clock.advance(1000);
+    b.add(escalatedEvent("up"), 10);
+    clock.advance(249);
+    assertThat(flushes).isEmpty();
+    clock.advance(1);
+    assertThat(flushes).singleElement().satisfies(f -> {
+      assertThat(f.trigger()).isEqualTo(FlushTrigger.TIME);
+      assertThat(f.events()).extracting(PipelineEvent::id).containsExactly("a", "up");
+    });
+    clock.advance(10_000);
+    assertThat(flushes).as("the ordinary event's own timer went with the flush").hasSize(1);
+  }
+
+  @Test
+  @DisplayName("an escalated event arriving after the ordinary deadline is near does not push it back")
+  void escalatedNeverLater() {
+    SmartBuffer b = objectiveBuffer("balanced", 20, 100_000);
+    b.add(event("a"), 10);
+    clock.advance(2900);
+    b.add(escalatedEvent("up"), 10);
+    clock.advance(100);
+    assertThat(flushes).singleElement().extracting(f -> f.events().size()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("at 100,000 reviews a day the first tier waits what the objective leaves and its batch fills more")
+  void objectiveWaitAtLowRate() {
+    measure("fast", 1_000);
+    measure("balanced", 2_000);
+    SmartBuffer b = objectiveBuffer("fast", 20, 100_000);
+    // 10,000 - (1,000 fast + 250 escalation wait + 2,000 balanced + 1,000 margin)
+    assertThat(trickleUntilFlush(b)).isEqualTo(5_750);
+    assertThat(flushes.get(0).trigger()).isEqualTo(FlushTrigger.TIME);
+    assertThat(flushes.get(0).events()).as("arrivals at 0, 860, ..., 5,160 ms").hasSize(7);
+  }
+
+  @Test
+  @DisplayName("before the API's latency is measured, the wait is max_wait_ms")
+  void floorBeforeMeasured() {
+    measure("fast", 1_000);
+    SmartBuffer b = objectiveBuffer("fast", 20, 100_000);
+    assertThat(trickleUntilFlush(b)).as("balanced, where escalations go, is not measured yet").isEqualTo(3_000);
+    assertThat(flushes.get(0).events()).hasSize(4);
+  }
+
+  @Test
+  @DisplayName("however fast the API, an event waits less than the objective")
+  void objectiveCap() {
+    measure("balanced", 0);
+    SmartBuffer b = objectiveBuffer("balanced", 20, 100_000);
+    assertThat(trickleUntilFlush(b)).isEqualTo(9_000).isLessThan(10_000);
+  }
+
+  @Test
+  @DisplayName("a latency measured slower during a batch brings its deadline forward")
+  void slowerLatencyShortensPendingWait() {
+    measure("balanced", 0);
+    SmartBuffer b = objectiveBuffer("balanced", 20, 100_000);
+    b.add(event("a"), 10);
+    clock.advance(1_000);
+    for (int i = 0; i < com.reviewpipeline.telemetry.ApiLatency.WINDOW; i++) {
+      latency.record("balanced", 6_000);
+    }
+    b.add(event("b"), 10);
+    clock.advance(2_999);
+    assertThat(flushes).isEmpty();
+    clock.advance(1);
+    assertThat(flushes).as("b's deadline: 1,000 + max(3,000, 10,000 - 7,000)").hasSize(1);
+  }
+
+  @Test
+  @DisplayName("at high rates count and token triggers flush long before the objective's wait")
+  void countAndTokensFirst() {
+    measure("balanced", 0);
+    SmartBuffer byCount = objectiveBuffer("balanced", 20, 100_000);
+    for (int i = 0; i < 20; i++) {
+      byCount.add(event("c" + i), 10);
+      clock.advance(10);
+    }
+    assertThat(flushes).singleElement().extracting(SmartBuffer.Flush::trigger).isEqualTo(FlushTrigger.COUNT);
+    assertThat(clock.pending()).isZero();
+    flushes.clear();
+    SmartBuffer byTokens = objectiveBuffer("balanced", 20, 1_000);
+    for (int i = 0; i < 4; i++) {
+      byTokens.add(event("t" + i), 300);
+      clock.advance(10);
+    }
+    assertThat(flushes).singleElement().satisfies(f -> {
+      assertThat(f.trigger()).isEqualTo(FlushTrigger.TOKENS);
+      assertThat(f.events()).hasSize(3);
+    });
   }
 }

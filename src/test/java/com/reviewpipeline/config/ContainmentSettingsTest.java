@@ -36,6 +36,9 @@ class ContainmentSettingsTest {
     BufferConfig pipeline = new BufferConfig(20, 3000, 15000);
     assertThat(new ContainmentSettings(true, List.of(), 1).buffer(pipeline)).isEqualTo(new BufferConfig(1, 3000, 15000));
     assertThat(new ContainmentSettings(true, List.of(), 50).buffer(pipeline)).isEqualTo(pipeline);
+    BufferConfig objective = new BufferConfig(20, 3000, 15000, 10_000, 250);
+    assertThat(new ContainmentSettings(true, List.of(), 2).buffer(objective)).as("the waits and objective kept")
+        .isEqualTo(new BufferConfig(2, 3000, 15000, 10_000, 250));
     assertThatThrownBy(() -> new ContainmentSettings(true, List.of(), 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max_batch_size");
   }

@@ -107,7 +107,17 @@ public class HotPathBenchmarks {
 
     @Setup(Level.Iteration)
     public void setUp() {
-      buffer = new SmartBuffer(new BufferConfig(BATCH, 1000, 60_000), 900, (ms, task) -> () -> { }, flushed::add);
+      buffer = new SmartBuffer(new BufferConfig(BATCH, 1000, 60_000), 900, new SmartBuffer.Scheduler() {
+        @Override
+        public Runnable schedule(long delayMs, Runnable task) {
+          return () -> { };
+        }
+
+        @Override
+        public long nowMs() {
+          return 0;
+        }
+      }, flushed::add);
     }
   }
 

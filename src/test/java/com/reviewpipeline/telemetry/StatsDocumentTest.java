@@ -96,4 +96,21 @@ class StatsDocumentTest {
         .as("9,500 of 20,000, not 0.7917 + 0").isEqualTo(0.475);
     assertThat(merged.getJsonObject("by_model").getJsonObject("claude-haiku-5-5").getDouble("cache_read_share")).isZero();
   }
+
+  @Test
+  @DisplayName("each buffer's effective wait is in buffer_waits per pipeline and tier and in review_buffer_effective_wait_ms")
+  void bufferWaits() {
+    Telemetry t = Telemetries.fresh();
+    long[] wait = {3000};
+    t.registerBufferWait("review-moderator", "fast", () -> new JsonObject().put("effective_wait_ms", wait[0])
+        .put("basis", "not_measured"));
+    wait[0] = 5750;
+    JsonObject waits = t.stats().getJsonObject("buffer_waits");
+    assertThat(waits.getJsonObject("review-moderator").getJsonObject("fast").getLong("effective_wait_ms")).isEqualTo(5750);
+    assertThat(t.registry().find("review_buffer_effective_wait_ms").tags("pipeline", "review-moderator", "tier", "fast")
+        .gauge().value()).isEqualTo(5750.0);
+    t.registerBufferWait("review-moderator", "fast", () -> new JsonObject().put("effective_wait_ms", 4000L));
+    assertThat(t.registry().find("review_buffer_effective_wait_ms").gauges()).as("a second instance replaces, not adds")
+        .singleElement().satisfies(g -> assertThat(g.value()).isEqualTo(4000.0));
+  }
 }

@@ -96,6 +96,16 @@ final class CostRun {
   /** An outcome with the verdicts behind it. */
   record Judged(Outcome outcome, List<EventResult> results, PipelineConfig pipeline) {}
 
+  /**
+   * {@code b} with every wait divided by {@code factor} (at least 1 ms; an objective that rounds to 0 is off): a stream
+   * sent {@code factor} times faster fills its batches as at the real rate. Under a latency objective the API's
+   * latency must be compressed alike (the simulator's {@code latency_ms}), or the derived wait is too long.
+   */
+  static com.reviewpipeline.config.BufferConfig compressed(com.reviewpipeline.config.BufferConfig b, int factor) {
+    return new com.reviewpipeline.config.BufferConfig(b.maxSize(), Math.max(1, b.maxWaitMs() / factor), b.maxTokens(),
+        b.latencyObjectiveMs() / factor, Math.max(1, b.escalationWaitMs() / factor));
+  }
+
   private static double shadowUsd(Telemetry telemetry, PipelineConfig p) {
     if (p.shadow().sampleShare() == 0) {
       return 0;
