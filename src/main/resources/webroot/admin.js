@@ -45,6 +45,7 @@
         + esc(name) + ' — ' + (m.processed || 0) + ' events, $' + (m.cost_usd || 0).toFixed(4) + '</div>').join('');
       renderNodes(stats.nodes || []);
       renderCascade(stats.cascade || {});
+      renderAgreement(stats.agreement || {});
       const lag = await api('GET', '/api/lag');
       const pipelines = await api('GET', '/api/pipelines');
       const groups = new Set(pipelines.pipelines.map((p) => p.group_id));
@@ -81,6 +82,16 @@
         + esc(Object.entries(p.fields || {}).map(([f, v]) => f + ' ' + pct(v.agreement)).join(', ')) + '</td></tr>'));
     });
     $('cascade').tBodies[0].innerHTML = rows.length ? rows.join('') : '<tr><td colspan="5" class="muted">no cascade or shadow sampling</td></tr>';
+  }
+  function renderAgreement(agreement) {
+    const rows = [];
+    Object.entries(agreement).forEach(([name, pairs]) => Object.values(pairs).forEach((pair) =>
+      Object.entries(pair.fields || {}).forEach(([field, f]) => rows.push('<tr data-pipeline="' + esc(name) + '" data-field="' + esc(field) + '"><td>'
+        + esc(name) + '</td><td>' + esc(pair.first_model + ' vs ' + pair.reference_model) + '</td><td>' + esc(field) + '</td><td>' + (f.samples || 0)
+        + '</td><td>' + pct(f.agreement) + '</td><td>' + (f.lower_bound == null ? '–' : f.lower_bound.toFixed(3)) + '</td><td class="'
+        + (f.escalating ? 'paused' : '') + '">' + (f.escalating === undefined ? '–' : (f.escalating ? 'yes' : 'no')) + (f.pinned ? ' (pinned ' + esc(f.pinned) + ')' : '')
+        + '</td><td>' + esc(f.since || '–') + '</td></tr>'))));
+    $('agreement').tBodies[0].innerHTML = rows.length ? rows.join('') : '<tr><td colspan="8" class="muted">no cascade</td></tr>';
   }
   function renderNodes(nodes) {
     $('nodes').tBodies[0].innerHTML = nodes.map((n) => n.error

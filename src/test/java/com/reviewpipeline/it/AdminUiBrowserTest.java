@@ -103,6 +103,12 @@ class AdminUiBrowserTest {
         browser.waitFor("the model mix", () -> browser.text("#models").contains("events"), Duration.ofSeconds(10));
         browser.waitFor("the cascade's escalations", () -> browser.text("#cascade tbody").contains("review-moderator")
             && browser.text("#cascade tbody").matches("(?s).*\\d+ of \\d+ \\(\\d+\\.\\d%\\).*"), Duration.ofSeconds(10));
+        // the gate's view: one row per flag field of the first tier's model against the reference's, escalating
+        // while unproven (300 reviews at the shipped 10% share are fewer comparisons than min_samples)
+        browser.waitFor("the agreement gate's fields", () -> browser.text("#agreement tbody")
+            .contains("claude-haiku-5-5 vs claude-opus-5-5") && ((Number) browser.eval("Array.from(document"
+            + ".querySelectorAll('#agreement tbody tr[data-field=is_fake] td')).filter(td => td.textContent === 'yes')"
+            + ".length")).intValue() == 1, Duration.ofSeconds(10));
         browser.waitFor("the flagged list", () -> ((Number) browser.eval(
             "document.querySelectorAll('#flagged-list tbody tr').length")).intValue() > 0, Duration.ofSeconds(10));
         browser.waitFor("three manual-review rows", () -> ((Number) browser.eval(
