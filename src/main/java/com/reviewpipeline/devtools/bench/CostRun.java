@@ -124,22 +124,25 @@ final class CostRun {
   }
 
   /**
-   * Per flag field, the share of published verdicts that say what the reference tier would: the simulator's full
-   * judge, which its reference model (Opus) judges with, asked directly (no call, no cost).
+   * Per flag field and for sentiment, the share of published verdicts that say what the reference tier would: the
+   * simulator's full judge, which its reference model (Opus) judges with, asked directly (no call, no cost).
    */
   static JsonObject referenceAgreement(List<EventResult> results, PipelineConfig p) {
     VerdictHeuristic reference = new VerdictHeuristic();
     JsonObject out = new JsonObject();
-    for (String field : p.flagFields()) {
+    List<String> fields = new ArrayList<>(p.flagFields());
+    fields.add("sentiment"); // not a flag: what low-confidence escalation buys
+    for (String field : fields) {
       long same = results.stream().filter(r -> {
         ReviewEvent e = r.event().event();
-        boolean want = switch (field) {
+        Object want = switch (field) {
           case "is_spam" -> reference.isSpam(e.reviewText());
           case "is_abusive" -> reference.isAbusive(e.reviewText());
           case "is_fake" -> reference.isFake(e.reviewText(), e.rating());
+          case "sentiment" -> reference.sentiment(e.reviewText(), e.rating());
           default -> throw new IllegalArgumentException("no reference judgement for " + field);
         };
-        return Boolean.valueOf(want).equals(r.verdict().getValue(field));
+        return want.equals(r.verdict().getValue(field));
       }).count();
       out.put(field, results.isEmpty() ? null : BenchFigures.round((double) same / results.size(), 4));
     }
