@@ -72,9 +72,15 @@ public final class AgreementVerticle extends VerticleBase {
       int[] n = {0};
       // history: folded without alerts, which describe changes, not the state a restart finds
       replay.load(r -> {
-        if (r.value() != null) {
-          n[0]++;
+        if (r.value() == null) {
+          return;
+        }
+        try {
           ledger.apply(AgreementRecord.fromJson(new JsonObject(r.value())));
+          n[0]++;
+        } catch (RuntimeException e) {
+          // one unreadable record costs one comparison, never the start
+          LOG.warn("agreement.unreadable topic={} offset={} error={}", topic, r.offset(), e.toString());
         }
       });
       return n[0];
