@@ -37,6 +37,13 @@ public final class BudgetRules {
   private final Set<String> warned = new HashSet<>();
   /** Scopes whose budget is reached today → their action. */
   private final Map<String, String> reached = new HashMap<>();
+  /**
+   * Whether a request whose estimated cost is already in {@code spendByPipeline} (booked and reserved) may be sent.
+   *
+   * @param send false when a budget it would cross has the {@code pause} action: it waits instead
+   * @param exceeded the budgets it would cross (their actions start at once), empty when it fits
+   */
+  public record Admission(boolean send, List<String> exceeded) {}
 
   public BudgetRules(BudgetSettings settings, Collection<String> pipelines, Clock clock) {
     this.settings = settings;
@@ -57,6 +64,15 @@ public final class BudgetRules {
    * @return the changes since the last evaluation, in order
    */
   public List<Change> evaluate(Map<String, Double> spendByPipeline, Map<String, Double> changedLimits) {
+    return evaluate(spendByPipeline, changedLimits, Map.of());
+  }
+
+  /**
+   * @param exhausted today's budgets a request could not be admitted under (scope → its limit then): reached at
+   *     once, below 100% spent, until the limit is raised above that (README "Budget guardrails")
+   */
+  public List<Change> evaluate(Map<String, Double> spendByPipeline, Map<String, Double> changedLimits,
+      Map<String, Double> exhausted) {
     List<Change> changes = new ArrayList<>();
     LocalDate now = today();
     if (day != null && !day.equals(now)) {
@@ -78,19 +94,47 @@ public final class BudgetRules {
         }
         continue;
       }
-      if (spend >= settings.warningShare() * limit && warned.add(scope)) {
+      Double exhaustedAt = exhausted.get(scope);
+      // raised above the limit a request did not fit under: it may fit now
+      boolean full = spend >= limit || (exhaustedAt != null && limit <= exhaustedAt);
+      // a budget a request could not fit under has passed its warning share too: the warning still comes first
+      if ((full || spend >= settings.warningShare() * limit) && warned.add(scope)) {
         changes.add(new Change(Kind.WARNING, scope, spend, limit, action, null));
       }
-      if (spend >= limit && !reached.containsKey(scope)) {
+      if (full && !reached.containsKey(scope)) {
         reached.put(scope, action);
         changes.add(new Change(Kind.REACHED, scope, spend, limit, action, null));
-      } else if (spend < limit && reached.containsKey(scope)) {
+      } else if (!full && reached.containsKey(scope)) {
         reached.remove(scope);
         changes.add(new Change(Kind.LIFTED, scope, spend, limit, action, String.format(java.util.Locale.ROOT,
             "the budget was raised to $%.4f", limit)));
       }
     }
     return changes;
+  }
+
+  /**
+   * A request of {@code pipeline} against its own budget and the total, its estimate already added to the spend: a
+   * budget it crosses is exhausted (the caller records it for {@link #evaluate}, cluster-wide), and a crossed budget
+   * whose action is {@code pause} keeps the request from being sent. Budgets with another action let it go: their action is to keep
+   * judging more cheaply.
+   */
+  public Admission admit(String pipeline, Map<String, Double> spendByPipeline, Map<String, Double> changedLimits) {
+    List<String> exceeded = new ArrayList<>();
+    boolean send = true;
+    for (String scope : List.of(pipeline, BudgetSettings.TOTAL)) {
+      double limit = limit(scope, changedLimits);
+      if (limit > 0 && spend(scope, spendByPipeline) > limit) {
+        exceeded.add(scope);
+        send &= !BudgetSettings.PAUSE.equals(settings.action(scope));
+      }
+    }
+    return new Admission(send, exceeded);
+  }
+
+  /** Whether any budget exists (configured or changed at run time): without one, nothing is reserved. */
+  public boolean anyBudget(Map<String, Double> changedLimits) {
+    return scopes().stream().anyMatch(scope -> limit(scope, changedLimits) > 0);
   }
 
   /**

@@ -74,6 +74,7 @@ public final class BudgetVerticle extends VerticleBase {
     tiers = vertx.sharedData().getLocalMap(Addresses.BUDGET_TIERS);
     deferring = vertx.sharedData().getLocalMap(Addresses.MESSAGE_BATCH_PIPELINES);
     vertx.eventBus().<JsonObject>localConsumer(Addresses.SPEND, m -> spent(m.body()));
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.BUDGET_RESERVE, this::reserve);
     vertx.eventBus().<JsonObject>localConsumer(Addresses.BUDGETS, this::api);
     vertx.eventBus().<JsonObject>consumer(Addresses.BUDGET_CHECK, m -> check());
     timer = vertx.setPeriodic(settings.checkIntervalMs(), t -> check());
@@ -86,9 +87,11 @@ public final class BudgetVerticle extends VerticleBase {
     return "pipeline.budget.spend." + day + "." + pipeline;
   }
 
+  /** An answer's cost, less what was reserved for its request (negative when the request cost less, or nothing). */
   private void spent(JsonObject s) {
-    long nanos = Math.round(s.getDouble("usd", 0.0) * NANOS_PER_USD);
-    if (nanos <= 0) {
+    long nanos = Math.round(s.getDouble("usd", 0.0) * NANOS_PER_USD)
+        - Math.round(s.getDouble("reserved_usd", 0.0) * NANOS_PER_USD);
+    if (nanos == 0) {
       return;
     }
     String pipeline = s.getString("pipeline");
@@ -96,6 +99,57 @@ public final class BudgetVerticle extends VerticleBase {
         .compose(c -> c.addAndGet(nanos))
         .onFailure(err -> LOG.warn("budget.spend.failed pipeline={} usd={} error={}", pipeline, s.getDouble("usd"),
             err.toString()));
+  }
+
+  /**
+   * A request's estimated cost, reserved before it is sent: added to the day's spend at once, so the budget holds
+   * against a burst instead of being checked after the money is gone. A request a {@code pause} budget cannot cover
+   * is not reserved and not sent; any budget it would cross starts its action now (every node checks at once).
+   * Without any budget nothing is reserved.
+   */
+  private void reserve(Message<JsonObject> m) {
+    String pipeline = m.body().getString("pipeline");
+    long nanos = Math.round(m.body().getDouble("usd", 0.0) * NANOS_PER_USD);
+    vertx.sharedData().<String, Double>getAsyncMap(Addresses.BUDGET_LIMITS).compose(AsyncMap::entries)
+        .compose(limits -> {
+          if (nanos <= 0 || !pipelines.contains(pipeline) || !rules.anyBudget(limits)) {
+            return Future.succeededFuture(new JsonObject().put("send", true).put("reserved", false));
+          }
+          LocalDate day = rules.today();
+          return vertx.sharedData().getCounter(counterName(day, pipeline)).compose(c -> c.addAndGet(nanos))
+              .compose(v -> snapshot())
+              .compose(s -> {
+                BudgetRules.Admission admission = rules.admit(pipeline, s.spend(), s.limits());
+                if (admission.exceeded().isEmpty()) {
+                  return Future.succeededFuture(new JsonObject().put("send", true).put("reserved", true));
+                }
+                LOG.warn("budget.exhausted pipeline={} usd={} exceeded={} send={}", pipeline,
+                    m.body().getDouble("usd"), admission.exceeded(), admission.send());
+                Future<?> undo = admission.send() ? Future.succeededFuture()
+                    : vertx.sharedData().getCounter(counterName(day, pipeline)).compose(c -> c.addAndGet(-nanos));
+                // cluster-wide, so that the member raising the actions counts it reached whoever refused
+                Future<?> recorded = exhaustedMap(day).compose(map -> Future.all(admission.exceeded().stream()
+                    .map(scope -> map.put(scope, limitOf(scope, s.limits()))).toList()));
+                return Future.all(undo, recorded).onComplete(ar -> vertx.eventBus().publish(Addresses.BUDGET_CHECK,
+                    new JsonObject().put("scope", pipeline))).map(v -> new JsonObject().put("send", admission.send()).put("reserved", admission.send())
+                    .put("exceeded", new JsonArray(admission.exceeded())));
+              });
+        })
+        .onSuccess(m::reply)
+        .onFailure(err -> {
+          LOG.warn("budget.reserve.failed pipeline={} error={}", pipeline, err.toString());
+          m.fail(500, "budget reservation failed: " + err.getMessage());
+        });
+  }
+
+  /** The budgets a request could not be admitted under on {@code day} (scope → limit then), cluster-wide. */
+  private Future<AsyncMap<String, Double>> exhaustedMap(LocalDate day) {
+    return vertx.sharedData().getAsyncMap(Addresses.BUDGET_LIMITS + ".exhausted." + day);
+  }
+
+  private double limitOf(String scope, Map<String, Double> changed) {
+    Double c = changed.get(scope);
+    return c != null ? c : settings.dailyUsd(scope);
   }
 
   /** Today's cluster-wide spend per pipeline and the budgets changed at run time. */
@@ -107,23 +161,26 @@ public final class BudgetVerticle extends VerticleBase {
     }
     Future<Map<String, Double>> limits = vertx.sharedData().<String, Double>getAsyncMap(Addresses.BUDGET_LIMITS)
         .compose(AsyncMap::entries);
-    return Future.all(reads).compose(v -> limits).map(changed -> {
+    Future<Map<String, Double>> exhausted = exhaustedMap(day).compose(AsyncMap::entries);
+    return Future.all(reads).compose(v -> limits).compose(changed -> exhausted.map(full -> {
       Map<String, Double> spend = new HashMap<>();
       for (int i = 0; i < pipelines.size(); i++) {
         spend.put(pipelines.get(i), reads.get(i).result() / NANOS_PER_USD);
       }
-      return new Snapshot(day, spend, new HashMap<>(changed));
-    });
+      return new Snapshot(day, spend, new HashMap<>(changed), new HashMap<>(full));
+    }));
   }
 
-  private record Snapshot(LocalDate day, Map<String, Double> spend, Map<String, Double> limits) {}
+  /** @param exhausted the budgets a request did not fit under today (scope → limit then) */
+  private record Snapshot(LocalDate day, Map<String, Double> spend, Map<String, Double> limits,
+      Map<String, Double> exhausted) {}
 
   private void check() {
     if (checking) {
       return;
     }
     checking = true;
-    snapshot().compose(s -> apply(s, rules.evaluate(s.spend(), s.limits())))
+    snapshot().compose(s -> apply(s, rules.evaluate(s.spend(), s.limits(), s.exhausted())))
         .onComplete(ar -> {
           checking = false;
           if (ar.failed()) {
@@ -233,7 +290,7 @@ public final class BudgetVerticle extends VerticleBase {
             vertx.eventBus().publish(Addresses.BUDGET_CHECK, new JsonObject().put("scope", scope));
             return snapshot();
           })
-          .compose(s -> apply(s, rules.evaluate(s.spend(), s.limits())).map(s))
+          .compose(s -> apply(s, rules.evaluate(s.spend(), s.limits(), s.exhausted())).map(s))
           .onSuccess(s -> m.reply(view(s)))
           .onFailure(err -> m.fail(500, "budget change failed: " + err.getMessage()));
       return;

@@ -76,10 +76,18 @@ public final class Addresses {
   public static final String CIRCUIT = "pipeline.claude.circuit";
 
   /**
-   * Local: the cost of one answer (JSON {@code {pipeline, usd}}), from the Claude verticles to this node's budget
-   * verticle, which adds it to the cluster-wide spend of the UTC day.
+   * Local: the cost of one answer (JSON {@code {pipeline, usd, reserved_usd}}), from the Claude verticles to this
+   * node's budget verticle, which adds it, less what was reserved for it, to the cluster-wide spend of the UTC day.
    */
   public static final String SPEND = "pipeline.budget.spend";
+
+  /**
+   * Local request: reserve a request's estimated cost before it is sent (JSON {@code {pipeline, usd}}); the budget
+   * verticle adds it to the day's spend and replies {@code {send, reserved}}: {@code send} false when a budget with the
+   * pause action cannot cover it (README "Budget guardrails"). The answer's {@link #SPEND} carries {@code reserved_usd}
+   * to correct it.
+   */
+  public static final String BUDGET_RESERVE = "pipeline.budget.reserve";
 
   /** Local request/reply: the admin API asks this node's budget verticle ({@code {op: get}} or {@code {op: set, scope, daily_usd}}). */
   public static final String BUDGETS = "pipeline.budget.api";

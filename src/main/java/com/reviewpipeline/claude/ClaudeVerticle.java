@@ -60,6 +60,7 @@ public final class ClaudeVerticle extends VerticleBase {
   private HeldBatches held;
   private UsageAccounting accounting;
   private RejudgeSender rejudges;
+  private SpendGuard spend;
   private final com.reviewpipeline.agreement.AgreementGate gate;
 
   /** What one request was sent with, to account for its answer. */
@@ -91,8 +92,8 @@ public final class ClaudeVerticle extends VerticleBase {
     for (PipelineConfig p : app.pipelines()) {
       readers.put(p.name(), ResponseReader.of(p));
     }
-    accounting = new UsageAccounting(telemetry, calibration, requests, new CostCalculator(app.models()),
-        (pipeline, usd) -> vertx.eventBus().send(Addresses.SPEND, new JsonObject().put("pipeline", pipeline).put("usd", usd)));
+    accounting = new UsageAccounting(telemetry, calibration, requests, new CostCalculator(app.models()));
+    spend = new SpendGuard(vertx, app.models());
     held = new HeldBatches(breakers, b -> app.modelFor(b.tier()), settings.maxAttempts(), new HeldBatches.Actions(this::call,
         b -> split(b, b.events()), (events, type, message) -> fail(events, type, message, false), () -> owned++));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.CIRCUIT, m -> held.onSuccess(m.body().getString("pipeline"),
@@ -149,6 +150,18 @@ public final class ClaudeVerticle extends VerticleBase {
       owned--;
       return;
     }
+    if (!spend.holds(batch)) {
+      // the day's budgets are charged before the request leaves, not after (README "Budget guardrails")
+      spend.reserve(batch, model, estimate.tokens(), body.getInteger("max_tokens")).onSuccess(send -> {
+        if (send) {
+          call(batch, attempt, probe);
+        } else {
+          LOG.info("claude.budget.held pipeline={} batch={} events={}", batch.pipeline(), batch.id(), batch.size());
+          timed.later(vertx, app.budget().checkIntervalMs(), batch, () -> call(batch, attempt, probe));
+        }
+      });
+      return;
+    }
     KeyPool.Acquire a = keys.acquire(model, estimate.tokens(), body.getInteger("max_tokens"));
     if (a.noUsableKey()) {
       if (probe) {
@@ -171,6 +184,7 @@ public final class ClaudeVerticle extends VerticleBase {
           long took = System.currentTimeMillis() - started;
           if (ar.failed()) {
             keys.release(permit, 0, null, null);
+            spend.release(s.batch());
             telemetry.claudeRequest(s.model(), "connection_error", took);
             probeDone(s, false);
             retryOrFail(s.batch(), s.attempt(), "connection_error", ar.cause().toString(), true, null);
@@ -182,6 +196,7 @@ public final class ClaudeVerticle extends VerticleBase {
               onSuccess(s, resp, permit);
             } else {
               keys.release(permit, resp.statusCode(), null, resp.headers());
+              spend.release(s.batch());
               probeDone(s, false);
               onError(s, resp, permit);
             }
@@ -288,6 +303,7 @@ public final class ClaudeVerticle extends VerticleBase {
       parsed = parse(batch, s.model(), resp.bodyAsJsonObject());
     } catch (DecodeException | ResponseFormatException | ClassCastException e) {
       keys.release(permit, 200, null, resp.headers());
+      spend.keep(batch);
       probeDone(s, false);
       LOG.warn("claude.response.invalid pipeline={} batch={} request_id={} problem={}",
           batch.pipeline(), batch.id(), resp.getHeader("request-id"), e.getMessage());
@@ -331,6 +347,7 @@ public final class ClaudeVerticle extends VerticleBase {
     PipelineConfig pipeline = app.pipeline(batch.pipeline());
     closeHeld(pipeline.name(), model);
     double cost = accounting.account(batch, model, parsed, estimate, batchApi);
+    spend.settle(batch, cost);
     AnswerPlan plan = AnswerPlan.of(batch.events(), parsed, batch.tier(), pipeline.refusalFallbackTier(),
         settings.maxItemResends());
     Usage usage = parsed.usage();

@@ -18,12 +18,7 @@ final class UsageAccounting {
   private final TokenCalibration calibration;
   private final ClaudeRequests requests;
   private final CostCalculator costs;
-  /** Told every answer's (pipeline, cost in USD): the budget guardrails count it. */
-  private final java.util.function.BiConsumer<String, Double> spent;
-
-  UsageAccounting(Telemetry telemetry, TokenCalibration calibration, ClaudeRequests requests, CostCalculator costs,
-      java.util.function.BiConsumer<String, Double> spent) {
-    this.spent = spent;
+  UsageAccounting(Telemetry telemetry, TokenCalibration calibration, ClaudeRequests requests, CostCalculator costs) {
     this.telemetry = telemetry;
     this.calibration = calibration;
     this.requests = requests;
@@ -70,7 +65,6 @@ final class UsageAccounting {
       requests.recordAnswer(model, parsed.answerChars(), usage.outputTokens());
     }
     telemetry.cost(pipeline, model, tier, cost);
-    spent.accept(pipeline, cost);
     long actual = usage.totalInputTokens();
     if (actual > 0) {
       telemetry.tokenEstimateError(model, calibration.record(model, pipeline, estimate.rawFixed(),

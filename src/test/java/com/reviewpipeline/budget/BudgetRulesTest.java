@@ -158,4 +158,45 @@ class BudgetRulesTest {
     assertThat(r.actions()).isEmpty();
     assertThat(r.status(spend(1, 2), Map.of())).extracting(BudgetRules.Status::scope).containsExactly("total", MOD, ANA);
   }
+
+  @Test
+  @DisplayName("enforced before spending: a request its pause budget cannot cover is not sent and the action starts at the next check, below 100% spent; raising the budget lifts it")
+  void admissionBeforeSpending() {
+    BudgetRules r = rules(new JsonObject().put("pipelines", new JsonObject()
+        .put(MOD, new JsonObject().put("daily_usd", 0.02))
+        .put(ANA, new JsonObject().put("daily_usd", 0.02).put("action", "cheaper_tier"))));
+    assertThat(r.anyBudget(Map.of())).isTrue();
+    // booked and reserved, this request's estimate included
+    assertThat(r.admit(MOD, spend(0.019, 0), Map.of())).isEqualTo(new BudgetRules.Admission(true, List.of()));
+    BudgetRules.Admission refused = r.admit(MOD, spend(0.0205, 0), Map.of());
+    assertThat(refused.send()).isFalse();
+    assertThat(refused.exceeded()).containsExactly(MOD);
+    // the analyzer's action keeps judging, more cheaply: its request goes, the action starts all the same
+    assertThat(r.admit(ANA, spend(0, 0.021), Map.of())).isEqualTo(new BudgetRules.Admission(true, List.of(ANA)));
+    // the spend booked is below both budgets (the refused request was released): reached anyway
+    Map<String, Double> exhausted = Map.of(MOD, 0.02, ANA, 0.02);
+    List<Change> now = r.evaluate(spend(0.0195, 0.0199), Map.of(), exhausted);
+    assertThat(now).filteredOn(c -> c.kind() == Kind.REACHED).extracting(Change::scope).containsExactlyInAnyOrder(MOD, ANA);
+    assertThat(kinds(now)).as("each budget's warning before its action").containsExactly(Kind.WARNING, Kind.REACHED,
+        Kind.WARNING, Kind.REACHED);
+    assertThat(r.actions()).isEqualTo(Map.of(MOD, "pause", ANA, "cheaper_tier"));
+    assertThat(r.evaluate(spend(0.0195, 0.0199), Map.of(MOD, 0.02), exhausted)).as("the same budget: still reached")
+        .isEmpty();
+    assertThat(r.evaluate(spend(0.0195, 0.0199), Map.of(MOD, 0.05), exhausted)).extracting(Change::scope, Change::kind)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(MOD, Kind.LIFTED));
+    assertThat(rules(new JsonObject()).anyBudget(Map.of())).isFalse();
+    assertThat(rules(new JsonObject()).anyBudget(Map.of("total", 1.0))).isTrue();
+  }
+
+  @Test
+  @DisplayName("the total budget is checked too, and a new day lifts the action")
+  void totalAndNewDay() {
+    BudgetRules r = rules(new JsonObject().put("daily_usd_total", 0.03));
+    assertThat(r.admit(MOD, spend(0.02, 0.011), Map.of())).isEqualTo(new BudgetRules.Admission(false, List.of("total")));
+    r.evaluate(spend(0.02, 0.0), Map.of(), Map.of("total", 0.03));
+    assertThat(r.actions()).isEqualTo(Map.of(MOD, "pause", ANA, "pause"));
+    clock.advance(Duration.ofHours(3));
+    assertThat(kinds(r.evaluate(spend(0, 0), Map.of()))).contains(Kind.LIFTED);
+    assertThat(r.actions()).isEmpty();
+  }
 }

@@ -90,14 +90,19 @@ class BudgetTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> node.telemetry().pauseReasons().getOrDefault(MOD, Set.of())
             .contains("budget"));
         JsonObject reached = budget(new JsonObject(call("GET", "/api/budgets", null).body()), MOD);
-        assertThat(reached.getDouble("spend_today_usd")).isGreaterThanOrEqualTo(BUDGET_USD);
+        // reserved before sending: reached when the next request would not fit, never above the budget
+        assertThat(reached.getDouble("spend_today_usd")).isLessThanOrEqualTo(BUDGET_USD);
         assertThat(reached.getBoolean("reached")).isTrue();
 
-        // 2. consumption stops: in-flight events complete, then nothing more is read; the rest waits in Kafka
+        // 2. consumption stops: requests sent before the budget ran out are answered, the batches it cannot cover wait
+        // (held, their events in flight), nothing more is read or sent; the rest waits in Kafka
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
-            .until(() -> h.resultsById().size() == (int) consumed(node));
+            .until(() -> h.sim.stats().getLong("requests") == answered(node));
         double consumedWhilePaused = consumed(node);
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> consumed(node) == consumedWhilePaused);
+        long requestsWhilePaused = h.sim.stats().getLong("requests");
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> consumed(node) == consumedWhilePaused
+            && h.sim.stats().getLong("requests") == requestsWhilePaused);
+        assertThat(costUsd(node)).as("spent within the budget").isLessThanOrEqualTo(BUDGET_USD);
         assertThat(h.resultsById().size()).as("events judged before the pause").isLessThan(EVENTS);
         assertThat(h.dlqRecords()).as("nothing dead-lettered for the budget").isEmpty();
 
@@ -139,6 +144,55 @@ class BudgetTest {
       }
     }
   }
+  @Test
+  @DisplayName("a burst against a budget of a few cents: what is spent stays within the budget plus the requests in flight when it ran out (each request's cost is reserved before it is sent), then the pause; nothing lost; raised, everything judged once")
+  void burstHeldToTheBudget() throws Exception {
+    double budget = 0.02;
+    int events = 2000;
+    try (PipelineHarness h = new PipelineHarness(new JsonObject(), 100, c -> TestConfig.withoutVerdictCache(c)
+        .withAdminToken("t").withHttpPort(0)
+        .withBudget(c.budget().withPipeline(MOD, budget, "pause").withCheckIntervalMs(200)))) {
+      var sent = h.produceValid(events, 172);
+      PipelineHarness.Node node = h.startNode();
+      AdminApiVerticle admin = new AdminApiVerticle(h.config, node.telemetry());
+      PipelineHarness.await(node.vertx().deployVerticle(admin));
+      port = admin.port();
+      await().atMost(Duration.ofSeconds(60)).until(() -> node.telemetry().pauseReasons().getOrDefault(MOD, Set.of())
+          .contains("budget"));
+      // the answers of the requests sent before it ran out arrive; nothing else is sent
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+          .until(() -> h.sim.stats().getLong("requests") == answered(node));
+      double spentAtPause = costUsd(node);
+      long requestsAtPause = h.sim.stats().getLong("requests");
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+          .until(() -> h.sim.stats().getLong("requests") == requestsAtPause);
+      JsonObject atPause = budget(new JsonObject(call("GET", "/api/budgets", null).body()), MOD);
+      System.out.printf(java.util.Locale.ROOT, "budget burst: budget $%.4f; spent $%.6f by %d requests for %d of %d "
+          + "reviews when the pause held; booked and still reserved $%.6f%n", budget, spentAtPause, requestsAtPause,
+          h.resultsById().size(), events, atPause.getDouble("spend_today_usd"));
+      assertThat(spentAtPause).as("reserved before sending: within the budget").isLessThanOrEqualTo(budget);
+      assertThat(spentAtPause).as("and most of it used").isGreaterThan(budget / 4);
+      assertThat(h.resultsById().size()).isLessThan(events);
+      assertThat(h.dlqRecords()).as("nothing dead-lettered for the budget").isEmpty();
+
+      HttpResponse<String> raised = call("PUT", "/api/budgets/" + MOD, "{\"daily_usd\": 100}");
+      assertThat(raised.statusCode()).as(raised.body()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(120)).until(() -> h.resultsById().size() == events);
+      Outcomes.read(h).assertExactlyOneOutcomePerPipeline(sent.keySet(), Outcomes.Kind.RESULT);
+      Outcomes.assertOffsetsAtEnd(h.kafka, h.events, h.group());
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(budget(new JsonObject(
+          call("GET", "/api/budgets", null).body()), MOD).getDouble("spend_today_usd"))
+          .as("reservations settled: the spend is the cost booked").isCloseTo(costUsd(node),
+              org.assertj.core.data.Offset.offset(1e-6)));
+    }
+  }
+
+  /** Requests the Claude verticles got an answer to (any status), by the request-duration timer. */
+  static long answered(PipelineHarness.Node node) {
+    return node.telemetry().registry().find("claude_request_duration_seconds").timers().stream()
+        .mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+  }
+
   /** {@code n} mostly non-Latin reviews, which the moderator's routing sends to balanced; returns their ids. */
   static java.util.List<String> produceLong(PipelineHarness h, int n, String prefix) throws Exception {
     java.util.Map<String, String> records = new java.util.LinkedHashMap<>();
