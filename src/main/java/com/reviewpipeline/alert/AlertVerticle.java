@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * Watches the conditions a human must hear about and posts them to the configured webhooks in
  * Slack's incoming-webhook format ({@code {"text": ...}}): a digest of flagged reviews per
  * interval (never one message per review), the manual-review backlog, consumer lag (warning and
- * page, each only after it lasted its configured time), the spend-limit and circuit pauses, and routing drift
- * (a tier's share of a pipeline's events over a window above its bound). Each condition fires once while it lasts
- * and sends a resolved message when it clears. A cost and model-mix summary per pipeline goes out every
+ * page), the spend-limit and circuit pauses, and routing drift (a tier's share of a pipeline's events over a window
+ * above its bound). Each condition fires once while it lasts and sends a resolved message when it clears; the
+ * checked levels with hysteresis (see {@link AlertRules#observeLevel}), the ones raised over the bus as their
+ * senders decide. A cost and model-mix summary per pipeline goes out every
  * {@code summary_interval_ms}. Deliveries are retried with backoff.
  */
 public final class AlertVerticle extends VerticleBase {
@@ -145,8 +146,10 @@ public final class AlertVerticle extends VerticleBase {
             if (!raise) {
               return;
             }
-            transition("dlq_backlog", open > settings.dlqBacklogThreshold(), "warning",
-                open + " manual-review items open (threshold " + settings.dlqBacklogThreshold() + ")");
+            level("dlq_backlog", open, settings.dlqBacklogThreshold(), settings.forMs(), now, "warning",
+                (firing, held) -> open + " manual-review items open (threshold " + settings.dlqBacklogThreshold()
+                    + (firing ? ") for " : ", resolved at " + resolveAt(settings.dlqBacklogThreshold()) + ") for ")
+                    + AlertRules.span(held));
           })
           .onFailure(err -> LOG.warn("alerts.check.failed what=dlq_backlog error={}", err.toString()));
     }
@@ -154,13 +157,28 @@ public final class AlertVerticle extends VerticleBase {
       if (!raise) {
         return;
       }
-      rules.observeSustained("lag_page:" + group, lag > settings.lagPageThreshold(), settings.lagPageForMs(), now, "page",
-          "consumer group " + group + " is " + lag + " events behind (over " + settings.lagPageThreshold() + ")")
-          .ifPresent(this::announce);
-      rules.observeSustained("lag_warning:" + group, lag > settings.lagWarningThreshold(), settings.lagWarningForMs(),
-          now, "warning", "consumer group " + group + " is " + lag + " events behind (over "
-              + settings.lagWarningThreshold() + ")").ifPresent(this::announce);
+      level("lag_page:" + group, lag, settings.lagPageThreshold(), settings.lagPageForMs(), now, "page",
+          (firing, held) -> lagMessage(group, lag, settings.lagPageThreshold(), firing, held));
+      level("lag_warning:" + group, lag, settings.lagWarningThreshold(), settings.lagWarningForMs(), now, "warning",
+          (firing, held) -> lagMessage(group, lag, settings.lagWarningThreshold(), firing, held));
     })).onFailure(err -> LOG.warn("alerts.check.failed what=lag error={}", err.toString()));
+  }
+
+  private void level(String key, double value, double bound, long forMs, long now, String severity,
+      AlertRules.Message message) {
+    rules.observeLevel(key, value, bound, settings.resolveMargin(), forMs, now, severity, message)
+        .ifPresent(this::announce);
+  }
+
+  private String resolveAt(long threshold) {
+    return String.format(java.util.Locale.ROOT, "%.0f", threshold * settings.resolveMargin());
+  }
+
+  private String lagMessage(String group, long lag, long threshold, boolean firing, long heldMs) {
+    return "consumer group " + group + (firing
+        ? " is " + lag + " events behind (over " + threshold + ") for "
+        : " is back to " + lag + " events behind (threshold " + threshold + ", resolved at " + resolveAt(threshold)
+            + ") for ") + AlertRules.span(heldMs);
   }
 
   /** The judged totals of every node, summed; a node that does not answer is left out of this snapshot. */
@@ -185,12 +203,9 @@ public final class AlertVerticle extends VerticleBase {
         long all = tiers.values().stream().mapToLong(Long::longValue).sum();
         tiers.forEach((tier, n) -> telemetry.tierShare(pipeline, tier, all == 0 ? 0 : (double) n / all));
       });
-      long minutes = settings.driftWindowMs() / 60_000;
       for (MixMonitor.Drift d : mix.drift(settings.driftBounds(), settings.driftMinEvents())) {
-        transition("routing_drift:" + d.pipeline() + ":" + d.tier(), d.breached(), "warning", String.format(
-            java.util.Locale.ROOT, "%s: tier %s judged %.1f%% of %,d events over the last %d min (bound %.0f%%)%s",
-            d.pipeline(), d.tier(), d.share() * 100, d.events(), minutes, d.bound() * 100, d.breached()
-                ? "; the routing thresholds may need recalibration, or the event data has shifted" : ""));
+        level("routing_drift:" + d.pipeline() + ":" + d.tier(), d.level(), d.bound(), settings.forMs(), now,
+            "warning", (firing, held) -> d.message(settings.driftWindowMs(), firing));
       }
     }).onFailure(err -> LOG.warn("alerts.check.failed what=routing_drift error={}", err.toString()));
   }

@@ -17,8 +17,24 @@ import java.util.TreeMap;
  */
 final class MixMonitor {
 
-  /** One (pipeline, tier) against its bound over the window. */
-  record Drift(String pipeline, String tier, double share, long tierEvents, long events, double bound, boolean breached) {}
+  /**
+   * One (pipeline, tier) against its bound over the window; {@code measured} when the pipeline judged enough events in
+   * it for its share to say anything.
+   */
+  record Drift(String pipeline, String tier, double share, long tierEvents, long events, double bound, boolean measured) {
+
+    /** The share, or NaN for a window too quiet to judge: then the alert neither fires nor resolves. */
+    double level() {
+      return measured ? share : Double.NaN;
+    }
+
+    /** The Slack message, naming the window as it is ({@code 45 s}, {@code 60 min}). */
+    String message(long windowMs, boolean firing) {
+      return String.format(Locale.ROOT, "%s: tier %s judged %.1f%% of %,d events over the last %s (bound %.0f%%)%s",
+          pipeline, tier, share * 100, events, AlertRules.span(windowMs), bound * 100, firing
+              ? "; the routing thresholds may need recalibration, or the event data has shifted" : "");
+    }
+  }
 
   private record Snapshot(long at, JsonObject totals) {}
 
@@ -63,7 +79,7 @@ final class MixMonitor {
     return out;
   }
 
-  /** Each configured bound against the window: breached when the pipeline judged at least {@code minEvents}. */
+  /** Each configured bound against the window: measured when the pipeline judged at least {@code minEvents}. */
   List<Drift> drift(Map<String, Map<String, Double>> bounds, long minEvents) {
     Map<String, Map<String, Long>> events = windowEvents();
     List<Drift> out = new ArrayList<>();
@@ -72,7 +88,7 @@ final class MixMonitor {
       long total = byTier.values().stream().mapToLong(Long::longValue).sum();
       long onTier = byTier.getOrDefault(tier, 0L);
       double share = total == 0 ? 0 : (double) onTier / total;
-      out.add(new Drift(pipeline, tier, share, onTier, total, bound, total >= minEvents && share > bound));
+      out.add(new Drift(pipeline, tier, share, onTier, total, bound, total >= minEvents));
     }));
     return out;
   }
@@ -131,8 +147,7 @@ final class MixMonitor {
 
   /** The summary of one pipeline as one Slack line. */
   static String text(JsonObject p) {
-    long ms = p.getLong("interval_ms");
-    String interval = ms >= 60_000 ? ms / 60_000 + " min" : ms / 1000 + " s";
+    String interval = AlertRules.span(p.getLong("interval_ms"));
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, ":bar_chart: %s, last %s: %,d events judged, $%.4f ($%.4f per 1,000",
         p.getString("pipeline"), interval, p.getLong("events"), p.getDouble("cost_usd"),
         p.getDouble("cost_per_1000_events_usd")));

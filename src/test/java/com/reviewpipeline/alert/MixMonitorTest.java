@@ -3,6 +3,8 @@ package com.reviewpipeline.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.DisplayName;
@@ -22,20 +24,62 @@ class MixMonitorTest {
   final Map<String, Map<String, Double>> bounds = Map.of("p", Map.of("deep", 0.10));
 
   @Test
-  @DisplayName("the drift window is the latest snapshot minus the last one at or before the window's start; a quiet window never breaches")
+  @DisplayName("the drift window is the latest snapshot minus the last one at or before the window's start; a quiet window is not measured")
   void driftOverTheWindow() {
     MixMonitor m = new MixMonitor(1000);
     m.record(0, new JsonObject());
     m.record(500, totals(100, 5, 0));
     assertThat(m.drift(bounds, 50)).singleElement().satisfies(d -> {
       assertThat(d.share()).isCloseTo(5 / 105.0, Offset.offset(1e-9));
-      assertThat(d.breached()).isFalse();
+      assertThat(d.level()).isEqualTo(d.share());
     });
     m.record(900, totals(110, 40, 0));
-    assertThat(m.drift(bounds, 50).get(0).breached()).as("40 of 150 on deep").isTrue();
+    assertThat(m.drift(bounds, 50).get(0).level()).as("40 of 150 on deep").isCloseTo(40 / 150.0, Offset.offset(1e-9));
     m.record(2000, totals(400, 40, 0));
     assertThat(m.drift(bounds, 50).get(0).share()).as("from t=900: 0 of 290 on deep").isZero();
-    assertThat(m.drift(bounds, 1000).get(0).breached()).isFalse();
+    assertThat(m.drift(bounds, 1000).get(0).measured()).isFalse();
+    assertThat(m.drift(bounds, 1000).get(0).level()).as("too few events: nothing to judge").isNaN();
+  }
+
+  @Test
+  @DisplayName("a share oscillating around its bound fires once and resolves once, only after staying at or below 90% of the bound for for_ms")
+  void oscillatingShareFiresOnceAndResolvesOnce() {
+    // each check's window holds exactly the events judged since the check before (deep of all): 11.7%, 9.0%,
+    // 14.0%, 9.5%, 10.4% around the 10% bound, then under 9% with one step back to 9.5%, then back to 10.4%
+    long[][] deepOfAll = {{16, 137}, {16, 177}, {36, 257}, {19, 200}, {26, 250}, {16, 200}, {17, 200}, {19, 200},
+        {16, 200}, {16, 200}, {16, 200}, {26, 250}, {16, 200}};
+    long checkMs = 10_000;
+    long forMs = 2 * checkMs;
+    MixMonitor m = new MixMonitor(checkMs);
+    AlertRules rules = new AlertRules();
+    m.record(0, new JsonObject());
+    long fast = 0;
+    long deep = 0;
+    List<String> changes = new ArrayList<>();
+    for (int i = 0; i < deepOfAll.length; i++) {
+      long now = (i + 1) * checkMs;
+      deep += deepOfAll[i][0];
+      fast += deepOfAll[i][1] - deepOfAll[i][0];
+      m.record(now, totals(fast, deep, 0));
+      MixMonitor.Drift d = m.drift(bounds, 100).get(0);
+      assertThat(d.events()).isEqualTo(deepOfAll[i][1]);
+      rules.observeLevel("routing_drift:p:deep", d.level(), d.bound(), 0.9, forMs, now, "warning",
+              (firing, held) -> d.message(checkMs, firing))
+          .ifPresent(c -> changes.add((c.firing() ? "fired" : "resolved") + " at " + now / 1000 + " s: " + c.message()));
+    }
+    assertThat(changes).containsExactly(
+        "fired at 30 s: p: tier deep judged 14.0% of 257 events over the last 10 s (bound 10%); the routing"
+            + " thresholds may need recalibration, or the event data has shifted",
+        "resolved at 110 s: p: tier deep judged 8.0% of 200 events over the last 10 s (bound 10%)");
+  }
+
+  @Test
+  @DisplayName("the drift message names the window as it is: 45 s, not 0 min; an hour as 60 min")
+  void driftMessageNamesTheWindow() {
+    MixMonitor.Drift d = new MixMonitor.Drift("p", "deep", 0.117, 16, 137, 0.10, true);
+    assertThat(d.message(45_000, true)).contains("judged 11.7% of 137 events over the last 45 s (bound 10%)");
+    assertThat(d.message(3_600_000, false)).isEqualTo("p: tier deep judged 11.7% of 137 events over the last 60 min"
+        + " (bound 10%)");
   }
 
   @Test

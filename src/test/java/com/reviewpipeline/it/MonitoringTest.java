@@ -58,7 +58,8 @@ class MonitoringTest {
         .put("webhooks", new JsonArray().add(receiver.url()))
         .put("check_interval_ms", 300)
         .put("summary_interval_ms", 2000)
-        .put("routing_drift", new JsonObject().put("window_ms", 6000).put("min_events", 50)
+        // 30,000 an hour is 50 events in the 6 s window
+        .put("routing_drift", new JsonObject().put("window_ms", 6000).put("min_events_per_hour", 30_000)
             .put("bounds", new JsonObject().put(PIPELINE, new JsonObject().put("deep", 0.10)))));
     String key = "routing_drift:" + PIPELINE + ":deep";
     // long reviews routed to deep, as the moderator shipped before its cascade; no shadow samples, whose cost no
@@ -82,8 +83,9 @@ class MonitoringTest {
       assertThat(node.telemetry().registry().find("review_tier_share").tags("pipeline", PIPELINE, "tier", "deep")
           .gauge().value()).isGreaterThan(0.10);
 
-      // the mix returns: short reviews keep coming until the long ones have left the window
-      for (int round = 0; round < 12 && !statuses(key).contains("resolved"); round++) {
+      // the mix returns: short reviews keep coming until the long ones have left the window and the share stayed at
+      // most 9% for two checks (a window too quiet to measure would hold the alert)
+      for (int round = 0; round < 16 && !statuses(key).contains("resolved"); round++) {
         h.kafka.produceStrings(h.events, reviews(30, false));
         await().pollDelay(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).until(() -> true);
       }
