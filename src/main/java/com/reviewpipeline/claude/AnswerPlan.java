@@ -19,6 +19,8 @@ import java.util.Map;
  * @param verdicts events with a valid verdict (its id already replaced by the event id)
  * @param splits sub-batches to send again on the same tier
  * @param fallback a lone refused review to try once on the pipeline's refusal fallback tier, or null
+ * @param moreRoom a lone review whose answer was cut at {@code max_tokens} below the model's output limit, to ask
+ *     again with more room ({@link ClaudeRequests#moreRoom}), or null
  * @param resend events left out of the answer, back to their buffer
  * @param failures events for the failure path, each with its error type, message and whether it may be retried
  */
@@ -26,10 +28,30 @@ public record AnswerPlan(
     Map<PipelineEvent, JsonObject> verdicts,
     List<List<PipelineEvent>> splits,
     PipelineEvent fallback,
+    PipelineEvent moreRoom,
     List<PipelineEvent> resend,
     List<Failure> failures) {
 
   public record Failure(PipelineEvent event, String errorType, String message, boolean retryable) {}
+
+  /**
+   * The room the answer had: {@code cutAt} the {@code max_tokens} of earlier requests for the same events that were
+   * cut, {@code sent} this request's, {@code limit} the model's output limit (0: not known).
+   */
+  public record Room(List<Integer> cutAt, int sent, int limit) {
+    /** Room not known: a lone cut answer is not asked again. */
+    public static final Room NONE = new Room(List.of(), 0, 0);
+
+    boolean canGrow() {
+      return ClaudeRequests.moreRoom(sent, limit) > sent;
+    }
+
+    String tried() {
+      List<Integer> all = new ArrayList<>(cutAt);
+      all.add(sent);
+      return all.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+    }
+  }
 
   /**
    * @param tier the tier the batch was judged on
@@ -55,6 +77,12 @@ public record AnswerPlan(
 
   public static AnswerPlan of(List<PipelineEvent> events, ParsedResponse parsed, String tier, String fallbackTier,
       int maxResends) {
+    return of(events, parsed, tier, fallbackTier, maxResends, Room.NONE);
+  }
+
+  /** @param room the room this answer had: a lone review cut below the model's limit is asked again with more */
+  public static AnswerPlan of(List<PipelineEvent> events, ParsedResponse parsed, String tier, String fallbackTier,
+      int maxResends, Room room) {
     List<String> ids = ClaudeRequests.batchIds(events.size());
     Map<PipelineEvent, JsonObject> verdicts = new LinkedHashMap<>();
     List<PipelineEvent> missing = new ArrayList<>();
@@ -74,6 +102,7 @@ public record AnswerPlan(
     List<PipelineEvent> resend = new ArrayList<>();
     List<Failure> failures = new ArrayList<>();
     PipelineEvent fallback = null;
+    PipelineEvent moreRoom = null;
     if (parsed.truncated() || parsed.refused()) {
       // an incomplete last item is the cut, not a wrong answer: the remainder is asked again in smaller requests
       if (rest.size() > 1) {
@@ -82,15 +111,24 @@ public record AnswerPlan(
         splits.add(List.copyOf(rest.subList(half, rest.size())));
       } else if (rest.size() == 1 && events.size() > 1) {
         splits.add(List.copyOf(rest)); // alone, it may fit or be judged; or it is the refused one, found
+      } else if (rest.size() == 1 && "max_tokens".equals(parsed.stopReason()) && room.canGrow()) {
+        // the room was too small for this review's answer (or its thinking): the same room cannot help, more can
+        moreRoom = rest.get(0);
+      } else if (rest.size() == 1 && "max_tokens".equals(parsed.stopReason())) {
+        failures.add(new Failure(rest.get(0), "truncated", "one review's answer does not fit the model's output limit "
+            + "(stop_reason max_tokens; max_tokens tried: " + room.tried() + "; the model's limit: "
+            + (room.limit() > 0 ? room.limit() : "not configured (models.<id>.max_output_tokens)") + ")", false));
       } else if (rest.size() == 1 && parsed.truncated()) {
-        failures.add(new Failure(rest.get(0), "truncated",
-            "one review's answer does not fit the request's max_tokens (stop_reason " + parsed.stopReason() + ")", false));
+        // input and output together filled the context window: more max_tokens cannot help, and one review's
+        // input cannot be made smaller
+        failures.add(new Failure(rest.get(0), "truncated", "one review's request and answer fill the model's context "
+            + "window (stop_reason " + parsed.stopReason() + "; max_tokens " + room.sent() + ")", false));
       } else if (rest.size() == 1 && !fallbackTier.isEmpty() && !fallbackTier.equals(tier)) {
         fallback = rest.get(0);
       } else if (rest.size() == 1) {
         failures.add(new Failure(rest.get(0), "refusal", "the model declined to judge this review" + details(parsed), false));
       }
-      return new AnswerPlan(verdicts, splits, fallback, resend, failures);
+      return new AnswerPlan(verdicts, splits, fallback, moreRoom, resend, failures);
     }
     for (int i = 0; i < events.size(); i++) {
       PipelineEvent e = events.get(i);
@@ -107,7 +145,7 @@ public record AnswerPlan(
             "left out of the model's answer " + (e.resends() + 1) + " times", true));
       }
     }
-    return new AnswerPlan(verdicts, splits, fallback, resend, failures);
+    return new AnswerPlan(verdicts, splits, fallback, moreRoom, resend, failures);
   }
 
   private static String details(ParsedResponse parsed) {

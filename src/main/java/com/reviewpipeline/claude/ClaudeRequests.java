@@ -253,7 +253,27 @@ public final class ClaudeRequests {
     return String.valueOf(p.charsPerToken());
   }
 
+  /**
+   * The room a batch is asked with: computed from the pipeline, or, for events whose answer was cut at
+   * {@code cutAt}'s last size, double that (thinking allowance included), up to the model's output limit.
+   */
+  public int maxTokens(String model, PipelineConfig pipeline, int items, List<Integer> cutAt) {
+    if (cutAt.isEmpty()) {
+      return maxTokens(model, pipeline, items);
+    }
+    return moreRoom(cutAt.get(cutAt.size() - 1), models.of(model).maxOutputTokens());
+  }
+
+  /** Double {@code cut}, up to {@code limit}; {@code cut} itself when no more room is possible (0: limit not known). */
+  public static int moreRoom(int cut, int limit) {
+    return limit <= cut ? cut : (int) Math.min(limit, 2L * cut);
+  }
+
   public JsonObject request(String model, PipelineConfig pipeline, List<ReviewEvent> events) {
+    return request(model, pipeline, events, maxTokens(model, pipeline, events.size()));
+  }
+
+  public JsonObject request(String model, PipelineConfig pipeline, List<ReviewEvent> events, int maxTokens) {
     ModelProfile profile = models.of(model);
     List<String> ids = batchIds(events.size());
     List<JsonObject> items = new ArrayList<>(events.size());
@@ -268,7 +288,7 @@ public final class ClaudeRequests {
     }
     JsonObject body = new JsonObject()
         .put("model", model)
-        .put("max_tokens", maxTokens(model, pipeline, events.size()))
+        .put("max_tokens", maxTokens)
         .put("system", new JsonArray().add(system));
     JsonObject outputConfig = new JsonObject();
     switch (profile.output()) {

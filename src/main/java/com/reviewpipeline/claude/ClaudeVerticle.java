@@ -65,7 +65,7 @@ public final class ClaudeVerticle extends VerticleBase {
 
   /** What one request was sent with, to account for its answer. */
   private record Sent(Batch batch, int attempt, boolean probe, PipelineConfig pipeline, String model,
-      ClaudeRequests.InputEstimate estimate) {}
+      ClaudeRequests.InputEstimate estimate, int maxTokens) {}
 
   /** @param shared what every Claude verticle instance of the process shares (keys, circuits, calibration, hold) */
   public ClaudeVerticle(AppConfig app, Telemetry telemetry, ClaudeShared shared) {
@@ -124,7 +124,7 @@ public final class ClaudeVerticle extends VerticleBase {
         retryOrFail(batch, 1, "invalid_response", "invalid response: " + e.getMessage(), true, null);
         return;
       }
-      answered(batch, d.model(), d.estimate(), parsed, true);
+      answered(batch, d.model(), d.estimate(), d.params().getInteger("max_tokens"), parsed, true);
       return;
     }
     LOG.warn("claude.message_batch.not_succeeded pipeline={} batch={} events={} type={} message={}", batch.pipeline(),
@@ -142,7 +142,8 @@ public final class ClaudeVerticle extends VerticleBase {
       return;
     }
     List<ReviewEvent> events = batch.events().stream().map(PipelineEvent::event).toList();
-    JsonObject body = requests.request(model, pipeline, events);
+    JsonObject body = requests.request(model, pipeline, events,
+        requests.maxTokens(model, pipeline, events.size(), batch.cutAt()));
     ClaudeRequests.InputEstimate estimate = requests.inputEstimate(model, pipeline, events);
     if (attempt == 1 && !probe && deferring.containsKey(batch.pipeline()) && Deferred.eligible(batch)) {
       ledger.waiting(batch.events(), 1);
@@ -175,7 +176,7 @@ public final class ClaudeVerticle extends VerticleBase {
       timed.later(vertx, a.waitMs(), batch, () -> call(batch, attempt, probe));
       return;
     }
-    send(new Sent(batch, attempt, probe, pipeline, model, estimate), body, a.permit());
+    send(new Sent(batch, attempt, probe, pipeline, model, estimate, body.getInteger("max_tokens")), body, a.permit());
   }
 
   private void send(Sent s, JsonObject body, KeyPool.Permit permit) {
@@ -314,7 +315,7 @@ public final class ClaudeVerticle extends VerticleBase {
     if (resp.getHeader(Telemetry.SIMULATOR_HEADER) != null) {
       telemetry.simulatorAnswered();
     }
-    answered(batch, s.model(), s.estimate(), parsed, false);
+    answered(batch, s.model(), s.estimate(), s.maxTokens(), parsed, false);
   }
 
   private ParsedResponse parse(Batch batch, String model, JsonObject message) {
@@ -342,14 +343,14 @@ public final class ClaudeVerticle extends VerticleBase {
   }
 
   /** A parsed answer: accounted (batch price if {@code batchApi}), published, the rest split, resent or failed. */
-  private void answered(Batch batch, String model, ClaudeRequests.InputEstimate estimate, ParsedResponse parsed,
-      boolean batchApi) {
+  private void answered(Batch batch, String model, ClaudeRequests.InputEstimate estimate, int maxTokens,
+      ParsedResponse parsed, boolean batchApi) {
     PipelineConfig pipeline = app.pipeline(batch.pipeline());
     closeHeld(pipeline.name(), model);
     double cost = accounting.account(batch, model, parsed, estimate, batchApi);
     spend.settle(batch, cost);
     AnswerPlan plan = AnswerPlan.of(batch.events(), parsed, batch.tier(), pipeline.refusalFallbackTier(),
-        settings.maxItemResends());
+        settings.maxItemResends(), new AnswerPlan.Room(batch.cutAt(), maxTokens, app.models().of(model).maxOutputTokens()));
     Usage usage = parsed.usage();
     boolean saving = vertx.sharedData().getLocalMap(Addresses.BUDGET_TIERS).containsKey(pipeline.name());
     Rejudgements next = Rejudgements.of(pipeline, plan.results(batch, model, usage, cost), saving, gate);
@@ -363,6 +364,14 @@ public final class ClaudeVerticle extends VerticleBase {
       LOG.info("claude.batch.split pipeline={} batch={} events={} part={}", batch.pipeline(), batch.id(), batch.size(), part.size());
       owned++;
       call(HeldBatches.sub(batch, part), 1, false);
+    }
+    if (plan.moreRoom() != null) {
+      Batch roomier = HeldBatches.roomier(batch, List.of(plan.moreRoom()), maxTokens);
+      LOG.info("claude.truncated.more_room pipeline={} batch={} event={} max_tokens={} next_max_tokens={}",
+          batch.pipeline(), batch.id(), plan.moreRoom().id(), maxTokens,
+          requests.maxTokens(model, pipeline, 1, roomier.cutAt()));
+      owned++;
+      call(roomier, 1, false);
     }
     if (plan.fallback() != null && plan.fallback().isShadow()) {
       telemetry.shadowFailed(pipeline.name(), "refusal");

@@ -171,6 +171,14 @@ final class HeldBatches {
     return sub(batch, batch.tier(), events);
   }
 
+  /** The same events asked again with more room than the {@code max_tokens} their answer was just cut at. */
+  static Batch roomier(Batch batch, List<PipelineEvent> events, int cutAt) {
+    List<Integer> tried = new ArrayList<>(batch.cutAt());
+    tried.add(cutAt);
+    return new Batch(root(batch) + "/" + UUID.randomUUID().toString().substring(0, 8), batch.pipeline(), batch.tier(),
+        List.copyOf(events), FlushTrigger.MANUAL, batch.estimatedInputTokens(), tried);
+  }
+
   static Batch sub(Batch batch, String tier, List<PipelineEvent> events) {
     return new Batch(root(batch) + "/" + UUID.randomUUID().toString().substring(0, 8), batch.pipeline(), tier,
         List.copyOf(events), FlushTrigger.MANUAL, batch.estimatedInputTokens());

@@ -6,7 +6,9 @@ import java.util.Set;
 /**
  * Which Messages API failures are retried and after how long. Retryable: 408, 409, 429, 5xx and
  * 529, connection errors and timeouts; {@code x-should-retry} overrides the status. The server's
- * {@code retry-after-ms}, then {@code retry-after}, win over exponential backoff with jitter.
+ * {@code retry-after-ms}, then {@code retry-after}, win over exponential backoff with jitter, whatever their size: the
+ * SDKs replace a delay above 60 s by their own backoff, which sends the same reviews again long before the API said
+ * it would take them (issue 26).
  */
 public final class RetryPolicy {
 
@@ -31,7 +33,7 @@ public final class RetryPolicy {
   /** Delay before attempt {@code attempt + 1} (attempt counts from 1). */
   public long delayMs(int attempt, String retryAfterMs, String retryAfter) {
     Long server = parseServerDelay(retryAfterMs, retryAfter);
-    if (server != null && server >= 0 && server <= 60_000) {
+    if (server != null && server >= 0) {
       return server;
     }
     return backoff.delayMs(attempt);

@@ -19,6 +19,9 @@ import java.util.Set;
  * @param toolUseSystemTokens tokens the API adds to a request that carries tools
  * @param cacheMinTokens the minimum cacheable prefix; shorter prefixes carry no cache marker
  * @param thinkingAllowanceTokens added to {@code max_tokens} of a model that thinks: thinking counts toward it
+ * @param maxOutputTokens the most {@code max_tokens} the model accepts (its "Max output" in the vendor's model
+ *     overview); a lone review whose answer is cut is asked again with up to this much room. 0: not known, such a
+ *     review is not asked again
  */
 public record ModelProfile(
     String id,
@@ -30,6 +33,7 @@ public record ModelProfile(
     int toolUseSystemTokens,
     int cacheMinTokens,
     int thinkingAllowanceTokens,
+    int maxOutputTokens,
     ModelPrice price) {
 
   /** How the verdicts come back. */
@@ -70,7 +74,8 @@ public record ModelProfile(
       .put("non_ascii_chars_per_token", 1.0)
       .put("tool_use_system_tokens", 313)
       .put("cache_min_tokens", 4096)
-      .put("thinking_allowance_tokens", 0);
+      .put("thinking_allowance_tokens", 0)
+      .put("max_output_tokens", 0);
 
   public static ModelProfile fromJson(String id, JsonObject given) {
     String where = "models." + id;
@@ -87,6 +92,9 @@ public record ModelProfile(
     if (nonAscii <= 0) {
       throw new IllegalArgumentException(where + ".non_ascii_chars_per_token must be positive");
     }
+    if (j.getInteger("max_output_tokens") < 0) {
+      throw new IllegalArgumentException(where + ".max_output_tokens must be 0 (not known) or positive");
+    }
     JsonObject price = j.getJsonObject("price");
     if (price == null) {
       throw new IllegalArgumentException(where + ".price is missing (input, output, cache_write, cache_read)");
@@ -100,6 +108,7 @@ public record ModelProfile(
         j.getInteger("tool_use_system_tokens"),
         j.getInteger("cache_min_tokens"),
         j.getInteger("thinking_allowance_tokens"),
+        j.getInteger("max_output_tokens"),
         ModelPrice.fromJson(id, price));
   }
 

@@ -90,6 +90,45 @@ class AnswerPlanTest {
   }
 
   @Test
+  @DisplayName("a lone review cut at max_tokens below the model's limit is asked again with more room: no failure, no split")
+  void loneCutBelowTheLimitGetsMoreRoom() {
+    List<PipelineEvent> one = events(1);
+    AnswerPlan plan = AnswerPlan.of(one, parsed(1, 0, "max_tokens", null), "fast", "deep", 2,
+        new AnswerPlan.Room(List.of(300), 600, 128_000));
+    assertThat(plan.moreRoom()).isEqualTo(one.get(0));
+    assertThat(plan.failures()).isEmpty();
+    assertThat(plan.splits()).isEmpty();
+    assertThat(plan.fallback()).isNull();
+    assertThat(ClaudeRequests.moreRoom(600, 128_000)).isEqualTo(1200);
+    assertThat(ClaudeRequests.moreRoom(100_000, 128_000)).as("capped at the model's limit").isEqualTo(128_000);
+  }
+
+  @Test
+  @DisplayName("a lone review still cut at the model's limit is dead-lettered truncated, not retryable, naming every max_tokens tried")
+  void loneCutAtTheLimitFailsWithTheSizesTried() {
+    AnswerPlan plan = AnswerPlan.of(events(1), parsed(1, 0, "max_tokens", null), "fast", "deep", 2,
+        new AnswerPlan.Room(List.of(300, 600), 1000, 1000));
+    assertThat(plan.moreRoom()).isNull();
+    AnswerPlan.Failure f = plan.failures().get(0);
+    assertThat(plan.failures()).hasSize(1);
+    assertThat(f.errorType()).isEqualTo("truncated");
+    assertThat(f.retryable()).isFalse();
+    assertThat(f.message()).contains("max_tokens tried: 300, 600, 1000").contains("limit: 1000");
+  }
+
+  @Test
+  @DisplayName("a lone review that filled the context window (model_context_window_exceeded) is not asked again: more max_tokens cannot help")
+  void contextWindowIsNotGivenMoreRoom() {
+    AnswerPlan plan = AnswerPlan.of(events(1), parsed(1, 0, "model_context_window_exceeded", null), "fast", "deep", 2,
+        new AnswerPlan.Room(List.of(), 600, 128_000));
+    assertThat(plan.moreRoom()).isNull();
+    assertThat(plan.failures()).singleElement().satisfies(f -> {
+      assertThat(f.errorType()).isEqualTo("truncated");
+      assertThat(f.message()).contains("context window");
+    });
+  }
+
+  @Test
   @DisplayName("a complete answer that left reviews out sends them back to their buffer, up to max_item_resends")
   void missingResent() {
     List<PipelineEvent> events = new ArrayList<>(events(3));

@@ -51,6 +51,22 @@ class ClaudeRequestsTest {
   }
 
   @Test
+  @DisplayName("events whose answer was cut are asked with double the last room, thinking allowance included, up to the model's max_output_tokens, past the pipeline's cap")
+  void cutEventsGetDoubleTheRoomUpToTheModelsLimit() {
+    String opus = "claude-opus-5-5";
+    assertThat(config.models().of(opus).maxOutputTokens()).isEqualTo(128_000);
+    assertThat(config.models().of("claude-haiku-4-5").maxOutputTokens()).isEqualTo(64_000);
+    int computed = requests.maxTokens(opus, pipeline, 1);
+    assertThat(requests.maxTokens(opus, pipeline, 1, List.of())).isEqualTo(computed);
+    assertThat(requests.maxTokens(opus, pipeline, 1, List.of(computed))).isEqualTo(2 * computed);
+    assertThat(requests.maxTokens(opus, pipeline, 1, List.of(3000, 6000))).as("past max_output_tokens 4096 of the pipeline")
+        .isEqualTo(12_000);
+    assertThat(requests.maxTokens(opus, pipeline, 1, List.of(100_000))).isEqualTo(128_000);
+    List<ReviewEvent> events = List.of(review("a", "fine"));
+    assertThat(requests.request(opus, pipeline, events, 12_000).getInteger("max_tokens")).isEqualTo(12_000);
+  }
+
+  @Test
   @DisplayName("cache_control marks the system block only when the prefix it covers (tools, then system; never the output schema) reaches the model profile's minimum")
   void cacheMarkerOnlyAboveTheModelsMinimum() {
     assertThat(config.models().of("claude-sonnet-4-6").cacheMinTokens()).isEqualTo(1024);

@@ -221,6 +221,46 @@ class ClaudeVerticleTest {
     }
   }
 
+  /** A lone review the model thinks 1,500 tokens about: its answer needs more than twice the room a lone review gets. */
+  void ponderOneReview() {
+    sim.configure(new JsonObject().put("long_thinking_marker", "PONDER").put("long_thinking_tokens", 1500));
+    send(new Batch("b-ponder", PIPELINE, "deep", List.of(event("ponder", "PONDER this kettle at length.", 3)),
+        FlushTrigger.COUNT, 1000));
+  }
+
+  @Test
+  @DisplayName("a lone review whose answer is cut off twice (max_tokens) is asked again with double the room each time, then answered: one verdict, no dead letter")
+  void loneReviewCutTwiceGetsMoreRoom() throws Exception {
+    start(List.of("sk-test"), c -> c);
+    int first = new ClaudeRequests(config.models(), config.anthropic(), shared.calibration())
+        .maxTokens(config.modelFor("deep"), config.pipeline(PIPELINE), 1);
+    assertThat(4 * first).as("the test's premise: the room a lone review gets, doubled twice, fits 1,500 tokens of thinking")
+        .isGreaterThan(1600).isLessThan(3000);
+    ponderOneReview();
+    await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 1);
+    assertThat(results.get(0).event().id()).isEqualTo("ponder");
+    assertThat(failures).isEmpty();
+    assertThat(sim.stats().getLong("requests")).as("cut twice, then answered").isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("a lone review still cut off at the model's output limit is dead-lettered as truncated, not retryable, with the max_tokens sizes tried")
+  void loneReviewCutAtTheModelsLimitIsDeadLettered() throws Exception {
+    start(List.of("sk-test"), new JsonObject().put("models", new JsonObject()
+        .put("claude-opus-5-5", new JsonObject().put("max_output_tokens", 1000))), c -> c);
+    int first = new ClaudeRequests(config.models(), config.anthropic(), shared.calibration())
+        .maxTokens(config.modelFor("deep"), config.pipeline(PIPELINE), 1);
+    ponderOneReview();
+    await().atMost(Duration.ofSeconds(10)).until(() -> failures.size() == 1);
+    FailedEvents f = failures.get(0);
+    assertThat(f.events()).extracting(PipelineEvent::id).containsExactly("ponder");
+    assertThat(f.errorType()).isEqualTo("truncated");
+    assertThat(f.retryable()).isFalse();
+    assertThat(f.errorMessage()).contains("max_tokens tried: " + first + ", 1000").contains("limit: 1000");
+    assertThat(results).isEmpty();
+    assertThat(sim.stats().getLong("requests")).as("the computed room, then the model's limit").isEqualTo(2);
+  }
+
   @Test
   @DisplayName("a batch of 20 with one refused review: 19 verdicts, and the refused review, tried once on the fallback tier, fails alone as refusal")
   void refusedReviewIsIsolated() throws Exception {

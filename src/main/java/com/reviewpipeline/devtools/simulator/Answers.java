@@ -90,7 +90,13 @@ final class Answers {
    */
   static Answer build(Shape shape, List<Item> items, int reviews, int refuseAt, Cut cut, ThinkingPlan plan, int maxTokens,
       double ratio) {
-    long thinking = plan.upFrontTokens(reviews);
+    return build(shape, items, reviews, refuseAt, cut, plan, 0, maxTokens, ratio);
+  }
+
+  /** The same, thinking {@code extraThinking} tokens more up front (a review that takes long thought). */
+  static Answer build(Shape shape, List<Item> items, int reviews, int refuseAt, Cut cut, ThinkingPlan plan,
+      long extraThinking, int maxTokens, double ratio) {
+    long thinking = plan.upFrontTokens(reviews) + extraThinking;
     long progress = plan.progressUpdate() && shape.kind() == Kind.TOOL ? ThinkingPlan.PROGRESS_UPDATE_TOKENS : 0;
     JsonArray content = new JsonArray();
     if (thinking > 0) {

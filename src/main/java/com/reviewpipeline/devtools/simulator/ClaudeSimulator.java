@@ -288,9 +288,11 @@ public final class ClaudeSimulator extends VerticleBase {
           ? new Answers.Cut(s.truncateAbove(), "max_tokens")
           : s.contextWindowExceededAbove() > 0 && reviews.size() > s.contextWindowExceededAbove()
               ? new Answers.Cut(s.contextWindowExceededAbove(), "model_context_window_exceeded") : null;
+      ThinkingPlan plan = ThinkingPlan.of(body, model);
+      boolean upFront = plan.mode() == ThinkingPlan.Mode.ADAPTIVE || plan.mode() == ThinkingPlan.Mode.ENABLED;
+      long extra = upFront && ReviewBatch.indexOfMarker(reviews, s.longThinkingMarker()) >= 0 ? s.longThinkingTokens() : 0;
       answer = Answers.build(shape, ReviewBatch.verdicts(reviews, shape.itemSchema(), s, heuristic, model.liteJudge()), reviews.size(),
-          ReviewBatch.indexOfMarker(reviews, s.refuseMarker()), cut, ThinkingPlan.of(body, model), maxTokens,
-          model.tokenRatio());
+          ReviewBatch.indexOfMarker(reviews, s.refuseMarker()), cut, plan, extra, maxTokens, model.tokenRatio());
     }
     PromptCache.Use cached = cache.use(body, model, s.cacheMinTokens().getInteger(model.id(), model.cacheMinTokens()));
     long in = SimTokenizer.inputTokens(body, model.tokenRatio()) - cached.write() - cached.read();

@@ -18,6 +18,10 @@ import java.util.Set;
  * @param textInsteadOfTool under tool_choice auto, answer prose instead of calling the tool
  * @param malformedBody answer 200 with a body that is not JSON
  * @param refuse refuse every request: empty content, stop_reason refusal
+ * @param longThinkingMarker a request that thinks up front (adaptive or enabled) and carries a review whose text
+ *     contains this thinks {@code longThinkingTokens} more before answering (thinking counts toward {@code max_tokens},
+ *     so a lone review's answer is cut below that room) (empty: off)
+ * @param longThinkingTokens see {@code longThinkingMarker}
  * @param refuseMarker refuse at the first review whose text contains this, keeping the items before it (empty: off)
  * @param rejectMarker answer 400 to a request with a review whose text contains this (empty: off)
  * @param hold keep every request waiting until hold is switched off (a stalled API)
@@ -54,6 +58,8 @@ public record SimulatorSettings(
     boolean malformedBody,
     boolean refuse,
     String refuseMarker,
+    String longThinkingMarker,
+    long longThinkingTokens,
     String rejectMarker,
     boolean hold,
     long requestsPerMinute,
@@ -73,7 +79,8 @@ public record SimulatorSettings(
 
   public static final Set<String> KEYS = Set.of("latency_ms", "jitter_ms", "fail_status", "fail_count",
       "fail_system_contains", "fail_models", "drop_every", "truncate_above", "context_window_exceeded_above", "text_instead_of_tool",
-      "malformed_body", "refuse", "refuse_marker", "reject_marker", "hold", "requests_per_minute",
+      "malformed_body", "refuse", "refuse_marker", "long_thinking_marker", "long_thinking_tokens",
+      "reject_marker", "hold", "requests_per_minute",
       "input_tokens_per_minute", "output_tokens_per_minute", "spend_limit", "workspace_spend_limit", "unknown_ids",
       "invalid_keys", "retired_models", "cache_min_tokens", "invalid_every", "obey_injections", "batch_processing_ms",
       "batch_expire", "lite_misses");
@@ -82,7 +89,7 @@ public record SimulatorSettings(
   public static final Set<Integer> FAIL_STATUSES = Set.of(0, 400, 401, 402, 403, 404, 409, 413, 429, 500, 504, 529);
 
   public static SimulatorSettings defaults(long latencyMs, long jitterMs) {
-    return new SimulatorSettings(latencyMs, jitterMs, 0, -1, "", new JsonArray(), 0, 0, 0, false, false, false, "", "", false,
+    return new SimulatorSettings(latencyMs, jitterMs, 0, -1, "", new JsonArray(), 0, 0, 0, false, false, false, "", "", 0, "", false,
         0, 0, 0, false, false, false, new JsonArray(), new JsonArray(), new JsonObject(), 0, false, 2000, false,
         new JsonObject());
   }
@@ -111,6 +118,8 @@ public record SimulatorSettings(
         j.getBoolean("malformed_body", malformedBody),
         j.getBoolean("refuse", refuse),
         j.getString("refuse_marker", refuseMarker),
+        j.getString("long_thinking_marker", longThinkingMarker),
+        j.getLong("long_thinking_tokens", longThinkingTokens),
         j.getString("reject_marker", rejectMarker),
         j.getBoolean("hold", hold),
         j.getLong("requests_per_minute", requestsPerMinute),
@@ -144,6 +153,8 @@ public record SimulatorSettings(
         .put("malformed_body", malformedBody)
         .put("refuse", refuse)
         .put("refuse_marker", refuseMarker)
+        .put("long_thinking_marker", longThinkingMarker)
+        .put("long_thinking_tokens", longThinkingTokens)
         .put("reject_marker", rejectMarker)
         .put("hold", hold)
         .put("requests_per_minute", requestsPerMinute)
