@@ -155,7 +155,7 @@ public final class PipelineApp implements Scaler {
     Future<ClusterVerdicts> shared = membership.clustered() ? ClusterVerdicts.open(vertx) : Future.succeededFuture();
     return shared.map(cluster -> {
       VerdictLookup lookup = new VerdictLookup(local, cluster);
-      new VerdictCacheMeters(telemetry.registry()).register(lookup::localKeys);
+      new VerdictCacheMeters(telemetry.registry()).register(lookup::localKeys, local::entries, local::heapBytes);
       LOG.info("verdict_cache.ready max_entries={} ttl_s={} shared={}", config.verdictCache().maxEntries(),
           config.verdictCache().ttlSeconds(), cluster != null);
       return lookup;

@@ -132,7 +132,8 @@ public final class ClusterNodes {
 
   /**
    * Recomputes cost per 1000 events wherever a summed object has cost and processed counts, the hit rate
-   * wherever it has verdict-cache hits and misses, and the cache read share from the token counts (a sum of ratios
+   * wherever it has verdict-cache hits and misses, the verdict cache's bytes per entry from its heap and entries, and
+   * the cache read share from the token counts (a sum of ratios
    * means nothing).
    */
   public static JsonObject fixRatios(JsonObject o) {
@@ -149,6 +150,11 @@ public final class ClusterNodes {
     if (o.getValue("agree") instanceof Number a && o.getValue("disagree") instanceof Number d) {
       long total = a.longValue() + d.longValue();
       o.put("agreement", total == 0 ? null : Math.round(a.doubleValue() / total * 10_000) / 10_000.0);
+    }
+    // the verdict cache's heap per verdict held (telemetry's VerdictCacheMeters): summed heap over summed verdicts
+    if (o.containsKey("bytes_per_entry") && o.getValue("heap_bytes") instanceof Number heap
+        && o.getValue("entries") instanceof Number entries) {
+      o.put("bytes_per_entry", entries.longValue() == 0 ? null : Math.round(heap.doubleValue() / entries.longValue()));
     }
     if (o.containsKey("cache_read_share")) {
       o.put("cache_read_share", cacheReadShare(o));

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The verdict cache's meters in a {@link Telemetry}'s registry (README "Verdict cache"): answers by key and scope,
@@ -13,6 +14,8 @@ import java.util.function.IntSupplier;
 public final class VerdictCacheMeters {
 
   static final String KEYS = "review_verdict_cache_keys";
+  static final String ENTRIES = "review_verdict_cache_entries";
+  static final String HEAP_BYTES = "review_verdict_cache_heap_bytes";
 
   private final MeterRegistry registry;
 
@@ -33,19 +36,34 @@ public final class VerdictCacheMeters {
     registry.counter("review_verdict_cache_misses_total", "pipeline", pipeline).increment();
   }
 
-  /** The keys this node's cache holds, two per verdict: {@code review_verdict_cache_keys}. */
-  public void register(IntSupplier keys) {
+  /**
+   * The keys this node's cache holds, two per verdict ({@code review_verdict_cache_keys}), the verdicts
+   * ({@code review_verdict_cache_entries}) and the heap they take, estimated from the entries' layout
+   * ({@code review_verdict_cache_heap_bytes}).
+   */
+  public void register(IntSupplier keys, IntSupplier entries, LongSupplier heapBytes) {
+    // Micrometer holds a gauge's object weakly, and nothing else holds these method references
     Gauge.builder(KEYS, keys, IntSupplier::getAsInt)
         .description("keys this node's verdict cache holds, two per verdict (event id and text)")
-        // Micrometer holds a gauge's object weakly, and nothing else holds this method reference
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(ENTRIES, entries, IntSupplier::getAsInt)
+        .description("verdicts this node's verdict cache holds (at most verdict_cache.max_entries)")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(HEAP_BYTES, heapBytes, LongSupplier::getAsLong)
+        .description("heap this node's verdict cache takes, estimated from its entries' layout")
+        .baseUnit("bytes")
         .strongReference(true)
         .register(registry);
   }
 
   /**
    * Events the cache answered ({@code hits}, by key and by scope) and those it was asked about in vain
-   * ({@code misses}), the hit rate, the same per pipeline, and the keys this node holds ({@code keys}; absent when no
-   * cache runs). Events marked for a new judgment, and resends, are not asked about, so they count in neither.
+   * ({@code misses}), the hit rate, the same per pipeline, and, when a cache runs, the keys and verdicts this node holds
+   * ({@code keys}, {@code entries}), their heap estimated from the layout ({@code heap_bytes}) and that per verdict
+   * ({@code bytes_per_entry}; null while the cache is empty). Events marked for a new judgment, and resends, are not
+   * asked about, so they count in neither.
    */
   static JsonObject stats(MeterRegistry registry) {
     JsonObject hits = StatsDocument.groupCounter(registry, "review_verdict_cache_hits_total", "pipeline");
@@ -70,10 +88,22 @@ public final class VerdictCacheMeters {
         .put("hits_by_scope", StatsDocument.groupCounter(registry, "review_verdict_cache_hits_total", "scope"))
         .put("by_pipeline", byPipeline);
     Gauge keys = registry.find(KEYS).gauge();
+    Gauge entries = registry.find(ENTRIES).gauge();
+    Gauge heap = registry.find(HEAP_BYTES).gauge();
     if (keys != null) {
       out.put("keys", (long) keys.value());
     }
+    if (entries != null && heap != null) {
+      out.put("entries", (long) entries.value())
+          .put("heap_bytes", (long) heap.value())
+          .put("bytes_per_entry", bytesPerEntry((long) heap.value(), (long) entries.value()));
+    }
     return out;
+  }
+
+  /** Heap per verdict held, whole bytes; null when none is (also after summing nodes: see {@code ClusterNodes}). */
+  static Long bytesPerEntry(long heapBytes, long entries) {
+    return entries == 0 ? null : Math.round(heapBytes / (double) entries);
   }
 
   /** Hits over lookups, 4 decimals; 0 before the first lookup. */

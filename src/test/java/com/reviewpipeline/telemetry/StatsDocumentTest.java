@@ -35,7 +35,7 @@ class StatsDocumentTest {
     Telemetry t = Telemetries.fresh();
     VerdictCacheMeters meters = new VerdictCacheMeters(t.registry());
     int[] keys = {42};
-    meters.register(() -> keys[0]);
+    meters.register(() -> keys[0], () -> 21, () -> 21 * 180 + 4);
     System.gc(); // the gauge must keep its supplier: nothing else holds that lambda
     meters.hit("review-moderator", "event_id", "node");
     meters.hit("review-moderator", "text", "node");
@@ -51,6 +51,9 @@ class StatsDocumentTest {
     assertThat(cache.getJsonObject("by_pipeline").getJsonObject("review-moderator").getDouble("hit_rate")).isEqualTo(0.75);
     assertThat(cache.getJsonObject("by_pipeline").getJsonObject("review-analyzer").getDouble("hit_rate")).isZero();
     assertThat(cache.getInteger("keys")).isEqualTo(42);
+    assertThat(cache.getLong("entries")).isEqualTo(21);
+    assertThat(cache.getLong("heap_bytes")).isEqualTo(21 * 180 + 4);
+    assertThat(cache.getLong("bytes_per_entry")).as("heap over verdicts, whole bytes").isEqualTo(180);
     assertThat(t.stats().getJsonObject("totals").getLong("cached")).isEqualTo(3);
     assertThat(t.stats().getJsonObject("by_pipeline").getJsonObject("review-moderator").getLong("cached")).isEqualTo(3);
 
@@ -58,11 +61,14 @@ class StatsDocumentTest {
     new VerdictCacheMeters(other.registry()).miss("review-moderator");
     new VerdictCacheMeters(other.registry()).miss("review-moderator");
     new VerdictCacheMeters(other.registry()).miss("review-moderator");
+    new VerdictCacheMeters(other.registry()).register(() -> 0, () -> 9, () -> 9 * 100);
     JsonObject merged = ClusterNodes.fixRatios(ClusterNodes.sum(ClusterNodes.sum(new JsonObject(), t.stats()),
         other.stats()));
     assertThat(merged.getJsonObject("verdict_cache").getDouble("hit_rate")).as("3 hits of 8 lookups").isEqualTo(0.375);
     assertThat(merged.getJsonObject("verdict_cache").getJsonObject("by_pipeline").getJsonObject("review-moderator")
         .getDouble("hit_rate")).as("3 of 7").isEqualTo(0.4286);
+    assertThat(merged.getJsonObject("verdict_cache").getLong("bytes_per_entry")).as("(3784 + 900) bytes over 30 verdicts")
+        .isEqualTo(156);
   }
 
   @Test
