@@ -8,10 +8,11 @@ import java.util.function.LongSupplier;
 /**
  * What the Claude verticle instances of one process share: the API keys with their rate limiters, the circuits of
  * (pipeline, model), the token-estimate calibration (the buffers use it too), the account-wide hold and the Message
- * Batches waited for (the buffers park events of restored ones), and the cascade's agreement gate.
+ * Batches waited for (the buffers park events of restored ones), the cascade's agreement gate, and the retry-after
+ * the API gave per review.
  */
 public record ClaudeShared(KeyPool keys, CircuitBreakers breakers, TokenCalibration calibration, AccountHold hold,
-    MessageBatchLedger ledger, AgreementGate agreement) {
+    MessageBatchLedger ledger, AgreementGate agreement, RetryAfter retryAfter) {
 
   /** Without the agreement gate: every confident flag escalates. */
   public static ClaudeShared create(ClaudeSettings settings, EventBus bus, LongSupplier clock) {
@@ -22,6 +23,7 @@ public record ClaudeShared(KeyPool keys, CircuitBreakers breakers, TokenCalibrat
     PauseSignals signals = new PauseSignals(bus);
     return new ClaudeShared(new KeyPool(settings.apiKeys(), settings.rateLimits(), clock),
         new CircuitBreakers(settings.breakerThreshold(), settings.breakerProbeMs(), clock, signals),
-        new TokenCalibration(settings.calibrationWindow()), new AccountHold(signals), new MessageBatchLedger(), gate);
+        new TokenCalibration(settings.calibrationWindow()), new AccountHold(signals), new MessageBatchLedger(), gate,
+        new RetryAfter(clock));
   }
 }

@@ -62,6 +62,7 @@ public final class ClaudeVerticle extends VerticleBase {
   private RejudgeSender rejudges;
   private SpendGuard spend;
   private final com.reviewpipeline.agreement.AgreementGate gate;
+  private final RetryAfter retryAfter;
 
   /** What one request was sent with, to account for its answer. */
   private record Sent(Batch batch, int attempt, boolean probe, PipelineConfig pipeline, String model,
@@ -76,6 +77,7 @@ public final class ClaudeVerticle extends VerticleBase {
     this.hold = shared.hold();
     this.ledger = shared.ledger();
     this.gate = shared.agreement();
+    this.retryAfter = shared.retryAfter();
     this.telemetry = telemetry;
   }
 
@@ -139,6 +141,11 @@ public final class ClaudeVerticle extends VerticleBase {
     String model = app.modelFor(batch.tier());
     if (!probe && breakers.isOpen(pipeline.name(), model)) {
       held.waiting(batch, attempt, System.currentTimeMillis());
+      return;
+    }
+    long notYet = retryAfter.waitMs(batch);
+    if (notYet > 0) {
+      timed.later(vertx, notYet, batch, () -> call(batch, attempt, probe));
       return;
     }
     List<ReviewEvent> events = batch.events().stream().map(PipelineEvent::event).toList();
@@ -273,10 +280,13 @@ public final class ClaudeVerticle extends VerticleBase {
 
   private void retryOrFail(Batch batch, int attempt, String errorType, String message, boolean retryable,
       HttpResponse<Buffer> resp) {
+    long delay = retryPolicy.delayMs(attempt,
+        resp == null ? null : resp.getHeader("retry-after-ms"),
+        resp == null ? null : resp.getHeader("retry-after"));
+    if (resp != null && (resp.getHeader("retry-after-ms") != null || resp.getHeader("retry-after") != null)) {
+      retryAfter.record(batch, delay); // whatever path these reviews take now (the ladder too), not before the API said
+    }
     if (retryable && attempt < settings.maxAttempts()) {
-      long delay = retryPolicy.delayMs(attempt,
-          resp == null ? null : resp.getHeader("retry-after-ms"),
-          resp == null ? null : resp.getHeader("retry-after"));
       timed.later(vertx, Math.max(1, delay), batch, () -> call(batch, attempt + 1, false));
       return;
     }
