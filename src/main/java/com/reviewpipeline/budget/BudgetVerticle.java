@@ -78,6 +78,7 @@ public final class BudgetVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>localConsumer(Addresses.BUDGETS, this::api);
     vertx.eventBus().<JsonObject>consumer(Addresses.BUDGET_CHECK, m -> check());
     timer = vertx.setPeriodic(settings.checkIntervalMs(), t -> check());
+    active(Map.of());
     LOG.info("budget.started total_usd={} pipelines={} warning_share={} check_interval_ms={}",
         settings.dailyUsdTotal(), settings.pipelines().keySet(), settings.warningShare(), settings.checkIntervalMs());
     return Future.succeededFuture();
@@ -189,7 +190,14 @@ public final class BudgetVerticle extends VerticleBase {
         });
   }
 
+  /** Tells this node's Claude verticles whether to reserve requests' costs: only while some budget exists. */
+  private void active(Map<String, Double> limits) {
+    vertx.sharedData().<String, Boolean>getLocalMap(Addresses.BUDGET_ACTIVE)
+        .put(Addresses.BUDGET_ACTIVE, rules.anyBudget(limits));
+  }
+
   private Future<Void> apply(Snapshot s, List<BudgetRules.Change> changes) {
+    active(s.limits());
     for (BudgetRules.Status st : rules.status(s.spend(), s.limits())) {
       meters.set(st.scope(), st.spendUsd(), st.limitUsd());
     }

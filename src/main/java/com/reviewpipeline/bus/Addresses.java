@@ -89,6 +89,12 @@ public final class Addresses {
    */
   public static final String BUDGET_RESERVE = "pipeline.budget.reserve";
 
+  /**
+   * Node-local map: whether any budget exists (configured or set at run time), kept by the budget verticle; the
+   * Claude verticles reserve a request's cost only then.
+   */
+  public static final String BUDGET_ACTIVE = "pipeline.budget.active";
+
   /** Local request/reply: the admin API asks this node's budget verticle ({@code {op: get}} or {@code {op: set, scope, daily_usd}}). */
   public static final String BUDGETS = "pipeline.budget.api";
 

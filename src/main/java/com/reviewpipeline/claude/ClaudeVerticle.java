@@ -61,6 +61,7 @@ public final class ClaudeVerticle extends VerticleBase {
   private UsageAccounting accounting;
   private RejudgeSender rejudges;
   private SpendGuard spend;
+  private volatile boolean stopping;
   private final com.reviewpipeline.agreement.AgreementGate gate;
   private final RetryAfter retryAfter;
 
@@ -158,10 +159,14 @@ public final class ClaudeVerticle extends VerticleBase {
       owned--;
       return;
     }
-    if (!spend.holds(batch)) {
+    if (!spend.holds(batch) && spend.needed()) {
       // the day's budgets are charged before the request leaves, not after (README "Budget guardrails")
       spend.reserve(batch, model, estimate.tokens(), body.getInteger("max_tokens")).onSuccess(send -> {
-        if (send) {
+        if (stopping) {
+          // stopped while asking: an instance that stays sends it (the reservation is the process's)
+          Handoff.send(vertx, Addresses.BATCH_READY, batch);
+          owned--;
+        } else if (send) {
           call(batch, attempt, probe);
         } else {
           LOG.info("claude.budget.held pipeline={} batch={} events={}", batch.pipeline(), batch.id(), batch.size());
@@ -414,6 +419,7 @@ public final class ClaudeVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    stopping = true;
     long deadline = System.currentTimeMillis() + app.shutdownTimeoutMs();
     Future<Void> unregistered = batches == null ? Future.succeededFuture() : batches.unregister();
     return unregistered.transform(v -> {

@@ -26,11 +26,19 @@ final class SpendGuard {
   private final ModelProfiles models;
   /** Batch id → USD reserved for its request in flight; one map per process (a batch may change instance). */
   private final Map<String, Double> reserved;
+  /** Whether any budget exists, as the budget verticle last saw (configured or set at run time). */
+  private final Map<String, Boolean> active;
 
   SpendGuard(io.vertx.core.Vertx vertx, ModelProfiles models) {
     this.bus = vertx.eventBus();
     this.models = models;
     this.reserved = vertx.sharedData().getLocalMap(Addresses.BUDGET_RESERVE);
+    this.active = vertx.sharedData().getLocalMap(Addresses.BUDGET_ACTIVE);
+  }
+
+  /** Whether requests are reserved at all: only while some budget exists (no round trip per request otherwise). */
+  boolean needed() {
+    return Boolean.TRUE.equals(active.get(Addresses.BUDGET_ACTIVE));
   }
 
   /** The most a request may cost: every input token uncached, every output token it may write. */
