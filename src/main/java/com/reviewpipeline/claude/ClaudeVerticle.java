@@ -127,7 +127,10 @@ public final class ClaudeVerticle extends VerticleBase {
         retryOrFail(batch, 1, "invalid_response", "invalid response: " + e.getMessage(), true, null);
         return;
       }
-      answered(batch, d.model(), d.estimate(), d.params().getInteger("max_tokens"), parsed, true);
+      // an answered Deferred carries no request (answered() drops it): the room is computed as when it was built
+      int maxTokens = d.params() != null ? d.params().getInteger("max_tokens") : requests.maxTokens(d.model(),
+          app.pipeline(batch.pipeline()), batch.size(), batch.cutAt());
+      answered(batch, d.model(), d.estimate(), maxTokens, parsed, true);
       return;
     }
     LOG.warn("claude.message_batch.not_succeeded pipeline={} batch={} events={} type={} message={}", batch.pipeline(),
