@@ -60,11 +60,22 @@ final class BenchKafka implements AutoCloseable {
 
   /** Produces {@code n} valid events of the standard mix as fast as the broker takes them; ids {@code prefix + i}. */
   void produceBacklog(String topic, int n, String prefix, long seed) {
+    produceBacklog(topic, n, prefix, seed, false);
+  }
+
+  /**
+   * @param uniqueTexts every review's text made its own (an order number appended), as real reviews mostly are: the
+   *     pool's 2,000 texts would otherwise be answered by the verdict cache after their first judgement
+   */
+  void produceBacklog(String topic, int n, String prefix, long seed, boolean uniqueTexts) {
     List<JsonObject> pool = pool(seed, 2000);
     try (KafkaProducer<byte[], byte[]> producer = producer(true)) {
       for (int i = 0; i < n; i++) {
         String id = prefix + i;
         JsonObject v = pool.get(i % pool.size()).copy().put("event_id", id);
+        if (uniqueTexts) {
+          v.put("review_text", v.getString("review_text") + " (order " + i + ")");
+        }
         producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), v.toBuffer().getBytes()));
       }
       producer.flush();
