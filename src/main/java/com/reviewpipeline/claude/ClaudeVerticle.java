@@ -178,7 +178,8 @@ public final class ClaudeVerticle extends VerticleBase {
       });
       return;
     }
-    KeyPool.Acquire a = keys.acquire(model, estimate.tokens(), body.getInteger("max_tokens"));
+    WorkClass work = WorkClass.of(batch);
+    KeyPool.Acquire a = keys.acquire(model, estimate.tokens(), body.getInteger("max_tokens"), work);
     if (a.noUsableKey()) {
       if (probe) {
         breakers.probeFailed(pipeline.name(), model);
@@ -187,10 +188,11 @@ public final class ClaudeVerticle extends VerticleBase {
       return;
     }
     if (a.permit() == null) {
-      telemetry.rateLimitWait(model, a.waitMs());
+      telemetry.rateLimitWait(model, work.label(), a.waitMs());
       timed.later(vertx, a.waitMs(), batch, () -> call(batch, attempt, probe));
       return;
     }
+    telemetry.requestSent(model, work.label());
     send(new Sent(batch, attempt, probe, pipeline, model, estimate, body.getInteger("max_tokens")), body, a.permit());
   }
 

@@ -35,6 +35,10 @@ public final class KeyPool {
     final TokenBucket output;
     /** Until then this model's budget is not used (a 429's retry-after). */
     long blockedUntil;
+    /** Per capped class, when its requests of the last minute were granted (README "Fair shares"). */
+    final Map<WorkClass, java.util.ArrayDeque<Long>> granted = new java.util.EnumMap<>(WorkClass.class);
+    /** When a request of a first-in-line class (ordinary, escalation) last had to wait here. */
+    long firstInLineWaitedAt = Long.MIN_VALUE;
 
     Budget(RateLimits limits, LongSupplier clock, double share) {
       this.requests = new TokenBucket(limits.requestsPerMinute(), clock);
@@ -108,8 +112,39 @@ public final class KeyPool {
     return k.budgets.computeIfAbsent(model, m -> new Budget(limits, clock, 1.0 / peers));
   }
 
-  /** Tries the keys in turn, starting after the last one used, for a request to {@code model}. */
+  /** An ordinary request's {@link #acquire(String, long, long, WorkClass)}. */
   public synchronized Acquire acquire(String model, long inputTokens, long maxTokens) {
+    return acquire(model, inputTokens, maxTokens, WorkClass.ORDINARY);
+  }
+
+  /** How recently a first-in-line request must have waited for the caps of the others to apply. */
+  static final long FIRST_IN_LINE_WAITING_MS = 2_000;
+  /** How long a capped request waits before asking again while the first in line wait. */
+  static final long CAPPED_RETRY_MS = 250;
+
+  /**
+   * How long a request of capped class {@code c} must wait on budget {@code b} for its fair share (0: it may go): only
+   * while a first-in-line request waited there lately, and only when {@code c} took its share of the minute already.
+   */
+  private long shareWait(Budget b, WorkClass c, long now) {
+    java.util.ArrayDeque<Long> times = b.granted.computeIfAbsent(c, k -> new java.util.ArrayDeque<>());
+    while (!times.isEmpty() && times.peekFirst() <= now - 60_000) {
+      times.pollFirst();
+    }
+    if (b.firstInLineWaitedAt == Long.MIN_VALUE || now - b.firstInLineWaitedAt > FIRST_IN_LINE_WAITING_MS) {
+      return 0;
+    }
+    double share = c == WorkClass.SUSPECT ? limits.suspectShare() : limits.shadowShare();
+    long cap = Math.max(1, (long) Math.floor(share * limits.requestsPerMinute()));
+    return times.size() < cap ? 0 : Math.max(CAPPED_RETRY_MS, Math.min(times.peekFirst() + 60_000 - now, 1_000));
+  }
+
+  /**
+   * Tries the keys in turn, starting after the last one used, for a request to {@code model} carrying work of class
+   * {@code c}: suspects and shadows take at most their share of a key's requests per minute while ordinary first
+   * judgements or escalations wait for it (README "Fair shares").
+   */
+  public synchronized Acquire acquire(String model, long inputTokens, long maxTokens, WorkClass c) {
     long now = clock.getAsLong();
     long minWait = Long.MAX_VALUE;
     boolean anyEnabled = false;
@@ -127,13 +162,22 @@ public final class KeyPool {
       wait = Math.max(wait, b.requests.msUntil(1));
       wait = Math.max(wait, b.input.msUntil(in));
       wait = Math.max(wait, b.output.msUntil(out));
+      if (c.capped()) {
+        wait = Math.max(wait, shareWait(b, c, now));
+      }
       if (wait == 0 && k.concurrent < limits.maxConcurrent()) {
         b.requests.take(1);
         b.input.take(in);
         b.output.take(out);
         k.concurrent++;
         cursor = (cursor + i + 1) % keys.size();
+        if (c.capped()) {
+          b.granted.get(c).addLast(now);
+        }
         return new Acquire(new Permit(k, b, in, out), 0, false);
+      }
+      if (!c.capped()) {
+        b.firstInLineWaitedAt = now;
       }
       // at the concurrency cap: ask again soon, a release will make room
       minWait = Math.min(minWait, wait == 0 ? 20 : wait);

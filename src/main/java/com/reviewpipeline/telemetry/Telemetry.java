@@ -203,9 +203,16 @@ public final class Telemetry {
     keys = describe;
   }
 
-  public void rateLimitWait(String model, long waitMs) {
-    registry.counter("claude_rate_limit_waits_total", "model", model).increment();
-    DistributionSummary.builder("claude_rate_limit_wait_ms").tags("model", model).register(registry).record(waitMs);
+  /** A request of class {@code work} (ordinary, escalation, suspect, shadow) held back by the limiter or its share. */
+  public void rateLimitWait(String model, String work, long waitMs) {
+    registry.counter("claude_rate_limit_waits_total", "model", model, "class", work).increment();
+    DistributionSummary.builder("claude_rate_limit_wait_ms").tags("model", model, "class", work).register(registry)
+        .record(waitMs);
+  }
+
+  /** A request of class {@code work} let through by the limiter: each class's use of a key's budget. */
+  public void requestSent(String model, String work) {
+    registry.counter("claude_requests_by_class_total", "model", model, "class", work).increment();
   }
 
   private java.util.concurrent.atomic.AtomicLong gauge(String name, String... tags) {

@@ -198,4 +198,32 @@ class KeyPoolTest {
     assertThat(p.acquire("claude-haiku-4-5", 1, 1).permit()).isNotNull();
     assertThat(p.acquire("claude-opus-4-6", 1, 1).permit()).isNull();
   }
+
+  @Test
+  @DisplayName("fair shares: while ordinary first judgements wait, suspects take at most their share of the minute's requests and shadows theirs; with nothing else waiting they take what is free")
+  void fairShares() {
+    // 100 requests a minute: suspects 20, shadows 10 while ordinary work waits
+    KeyPool p = pool(List.of("sk-a"), new RateLimits(100, 10_000_000, 10_000_000, 1000, 0.2, 0.1));
+    for (int i = 0; i < 40; i++) {
+      KeyPool.Permit s = p.acquire(M, 10, 10, WorkClass.SUSPECT).permit();
+      assertThat(s).as("nothing else waits: suspect %d goes", i).isNotNull();
+      p.release(s, 200, null, null);
+    }
+    for (int i = 0; i < 60; i++) {
+      p.release(p.acquire(M, 10, 10).permit(), 200, null, null);
+    }
+    // the minute's budget is spent: an ordinary request waits, so the caps apply
+    assertThat(p.acquire(M, 10, 10).permit()).isNull();
+    now.addAndGet(600); // one request refilled
+    KeyPool.Acquire suspect = p.acquire(M, 10, 10, WorkClass.SUSPECT);
+    assertThat(suspect.permit()).as("40 suspects this minute, over their 20").isNull();
+    assertThat(suspect.waitMs()).isGreaterThanOrEqualTo(KeyPool.CAPPED_RETRY_MS);
+    assertThat(p.acquire(M, 10, 10, WorkClass.ESCALATION).permit()).as("escalations are first in line").isNotNull();
+    now.addAndGet(600);
+    KeyPool.Permit shadow = p.acquire(M, 10, 10, WorkClass.SHADOW).permit();
+    assertThat(shadow).as("no shadow this minute yet: within its 10").isNotNull();
+    // a minute later the suspects' requests have left the window, and nothing else has waited for 2 s
+    now.addAndGet(61_000);
+    assertThat(p.acquire(M, 10, 10, WorkClass.SUSPECT).permit()).isNotNull();
+  }
 }
