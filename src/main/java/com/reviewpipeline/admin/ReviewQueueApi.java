@@ -12,8 +12,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,13 +39,7 @@ final class ReviewQueueApi {
   ReviewQueueApi(Vertx vertx, AppConfig app, ModerationQueries store) {
     this.app = app;
     this.store = store;
-    Map<String, String> props = new HashMap<>();
-    props.put("bootstrap.servers", app.kafka().bootstrapServers());
-    props.put("acks", "all");
-    props.put("enable.idempotence", "true");
-    props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-    props.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-    this.producer = KafkaProducer.create(vertx, props);
+    this.producer = com.reviewpipeline.kafka.Producers.strings(vertx, app.kafka().bootstrapServers());
   }
 
   void mount(Router router) {

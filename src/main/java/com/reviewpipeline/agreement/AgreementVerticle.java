@@ -4,6 +4,7 @@ import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.bus.Membership;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.PipelineConfig;
+import com.reviewpipeline.kafka.Producers;
 import com.reviewpipeline.kafka.TopicReplay;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,10 +13,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -53,13 +52,7 @@ public final class AgreementVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     String topic = app.kafka().agreementTopic();
-    Map<String, String> props = new HashMap<>();
-    props.put("bootstrap.servers", app.kafka().bootstrapServers());
-    props.put("acks", "all");
-    props.put("enable.idempotence", "true");
-    props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-    props.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-    producer = KafkaProducer.create(vertx, props);
+    producer = Producers.strings(vertx, app.kafka().bootstrapServers());
     replay = new TopicReplay(app.kafka(), topic);
     vertx.eventBus().<JsonObject>localConsumer(Addresses.AGREEMENT, m -> {
       AgreementRecord r = AgreementRecord.fromJson(m.body());

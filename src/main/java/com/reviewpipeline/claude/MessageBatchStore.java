@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,13 +94,7 @@ public interface MessageBatchStore {
     Topic(Vertx vertx, KafkaSettings kafka, String topic) {
       this.topic = topic;
       this.replay = new TopicReplay(kafka, topic);
-      Map<String, String> props = new HashMap<>();
-      props.put("bootstrap.servers", kafka.bootstrapServers());
-      props.put("acks", "all");
-      props.put("enable.idempotence", "true");
-      props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-      props.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-      producer = KafkaProducer.create(vertx, props);
+      producer = com.reviewpipeline.kafka.Producers.strings(vertx, kafka.bootstrapServers());
     }
 
     /** Every Message Batch in the topic that has no tombstone yet. Blocking. */

@@ -26,7 +26,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -70,14 +69,9 @@ public final class ResultPublisherVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     kafka = app.kafka();
-    Map<String, String> props = new HashMap<>();
-    props.put("bootstrap.servers", kafka.bootstrapServers());
-    props.put("acks", "all");
-    props.put("enable.idempotence", "true");
+    Map<String, String> props = com.reviewpipeline.kafka.Producers.stringSettings(kafka.bootstrapServers());
     props.put("linger.ms", "5");
     props.put("compression.type", "lz4");
-    props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-    props.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     producer = KafkaProducer.create(vertx, props);
     // acknowledged on receipt (bus/Handoff): a send routed to an instance stopping in a scale-down is sent again,
     // and a copy sent again after a lost acknowledgement is dropped
