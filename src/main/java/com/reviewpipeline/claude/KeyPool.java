@@ -35,8 +35,8 @@ public final class KeyPool {
     final TokenBucket output;
     /** Until then this model's budget is not used (a 429's retry-after). */
     long blockedUntil;
-    /** Per capped class, when its requests of the last minute were granted (README "Fair shares"). */
-    final Map<WorkClass, java.util.ArrayDeque<Long>> granted = new java.util.EnumMap<>(WorkClass.class);
+    /** Per capped class, its grants of the last minute: time, input and output tokens (README "Fair shares"). */
+    final Map<WorkClass, ClassShare> granted = new java.util.EnumMap<>(WorkClass.class);
     /** When a request of a first-in-line class (ordinary, escalation) last had to wait here. */
     long firstInLineWaitedAt = Long.MIN_VALUE;
 
@@ -123,26 +123,29 @@ public final class KeyPool {
   static final long CAPPED_RETRY_MS = 250;
 
   /**
-   * How long a request of capped class {@code c} must wait on budget {@code b} for its fair share (0: it may go): only
-   * while a first-in-line request waited there lately, and only when {@code c} took its share of the minute already.
+   * How long a request of capped class {@code c} needing {@code in} input and {@code out} output tokens must wait on
+   * budget {@code b} for its fair share (0: it may go): only while a first-in-line request waited there lately, and
+   * only when {@code c}'s grants of the last minute would pass its share of the budget's requests, input tokens or
+   * output tokens.
    */
-  private long shareWait(Budget b, WorkClass c, long now) {
-    java.util.ArrayDeque<Long> times = b.granted.computeIfAbsent(c, k -> new java.util.ArrayDeque<>());
-    while (!times.isEmpty() && times.peekFirst() <= now - 60_000) {
-      times.pollFirst();
-    }
+  private long shareWait(Budget b, WorkClass c, long in, long out, long now) {
+    ClassShare used = b.granted.computeIfAbsent(c, k -> new ClassShare());
+    used.expire(now);
     if (b.firstInLineWaitedAt == Long.MIN_VALUE || now - b.firstInLineWaitedAt > FIRST_IN_LINE_WAITING_MS) {
       return 0;
     }
     double share = c == WorkClass.SUSPECT ? limits.suspectShare() : limits.shadowShare();
-    long cap = Math.max(1, (long) Math.floor(share * limits.requestsPerMinute()));
-    return times.size() < cap ? 0 : Math.max(CAPPED_RETRY_MS, Math.min(times.peekFirst() + 60_000 - now, 1_000));
+    boolean over = used.requests() + 1 > Math.max(1, (long) Math.floor(share * b.requests.capacity()))
+        // a class with nothing granted this minute may always send one request, however large
+        || used.requests() > 0 && (used.input + in > share * b.input.capacity()
+        || used.output + out > share * b.output.capacity());
+    return over ? Math.max(CAPPED_RETRY_MS, Math.min(used.oldest() + 60_000 - now, 1_000)) : 0;
   }
 
   /**
    * Tries the keys in turn, starting after the last one used, for a request to {@code model} carrying work of class
-   * {@code c}: suspects and shadows take at most their share of a key's requests per minute while ordinary first
-   * judgements or escalations wait for it (README "Fair shares").
+   * {@code c}: suspects and shadows take at most their share of a key's requests, input and output tokens per minute
+   * while ordinary first judgements or escalations wait for it (README "Fair shares").
    */
   public synchronized Acquire acquire(String model, long inputTokens, long maxTokens, WorkClass c) {
     long now = clock.getAsLong();
@@ -163,7 +166,7 @@ public final class KeyPool {
       wait = Math.max(wait, b.input.msUntil(in));
       wait = Math.max(wait, b.output.msUntil(out));
       if (c.capped()) {
-        wait = Math.max(wait, shareWait(b, c, now));
+        wait = Math.max(wait, shareWait(b, c, in, out, now));
       }
       if (wait == 0 && k.concurrent < limits.maxConcurrent()) {
         b.requests.take(1);
@@ -172,7 +175,7 @@ public final class KeyPool {
         k.concurrent++;
         cursor = (cursor + i + 1) % keys.size();
         if (c.capped()) {
-          b.granted.get(c).addLast(now);
+          b.granted.get(c).add(now, in, out);
         }
         return new Acquire(new Permit(k, b, in, out), 0, false);
       }

@@ -226,4 +226,35 @@ class KeyPoolTest {
     now.addAndGet(61_000);
     assertThat(p.acquire(M, 10, 10, WorkClass.SUSPECT).permit()).isNotNull();
   }
+
+  @Test
+  @DisplayName("fair shares of tokens: while ordinary first judgements wait, suspects' input and output tokens of the minute stay within their share though their request count is far below it")
+  void fairSharesOfTokens() {
+    // 1,000 requests, 100,000 input and 10,000 output tokens a minute: suspects 20% of each while ordinary work waits
+    KeyPool p = pool(List.of("sk-a"), new RateLimits(1000, 100_000, 10_000, 1000, 0.2, 0.1));
+    for (int i = 0; i < 4; i++) {
+      p.release(p.acquire(M, 4_500, 10, WorkClass.SUSPECT).permit(), 200, null, null);
+    }
+    // ordinary requests spend the rest of the input budget and then wait
+    while (p.acquire(M, 4_000, 10).permit() != null) {
+      now.addAndGet(1);
+    }
+    now.addAndGet(3_000); // 5,000 input tokens refilled
+    assertThat(p.acquire(M, 10_000, 10).permit()).as("an ordinary request waits").isNull();
+    assertThat(p.acquire(M, 4_000, 10, WorkClass.SUSPECT).permit())
+        .as("18,000 of the suspects' 20,000 input tokens used: 4,000 more would pass it").isNull();
+    assertThat(p.acquire(M, 4_000, 10, WorkClass.ORDINARY).permit()).as("first in line").isNotNull();
+    now.addAndGet(600);
+    KeyPool.Permit small = p.acquire(M, 100, 10, WorkClass.SUSPECT).permit();
+    assertThat(small).as("a small suspect request still fits the share").isNotNull();
+    p.release(small, 200, null, null);
+    // output: shadows 10% of 10,000; one 900-token request fits, a second does not
+    now.addAndGet(600);
+    KeyPool.Permit shadow = p.acquire(M, 10, 900, WorkClass.SHADOW).permit();
+    assertThat(shadow).isNotNull();
+    p.acquire(M, 10, 10); // ordinary waits or goes; either way it asked within the last 2 s
+    now.addAndGet(600);
+    p.acquire(M, 100_000, 10); // an ordinary request too large for what is left: it waits
+    assertThat(p.acquire(M, 10, 900, WorkClass.SHADOW).permit()).as("1,800 output tokens over the shadows' 1,000").isNull();
+  }
 }

@@ -186,6 +186,7 @@ public final class ClaudeSimulator extends VerticleBase {
     }
     JsonObject body = r.body();
     ApiModel model = r.model();
+    stats.retryAfter.arrived(body, System.currentTimeMillis());
     String nextMonth = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).plusMonths(1).toString();
     if (s.workspaceSpendLimit()) {
       // a user-set spend limit is a 400 without details (https://platform.claude.com/docs/en/api/errors)
@@ -221,7 +222,9 @@ public final class ClaudeSimulator extends VerticleBase {
           (k, b) -> b != null && b.matches(s) ? b : KeyBudget.of(s));
       if (!budget.admit(s, in, maxTokens)) {
         budget.putHeaders(ctx.response().headers(), s);
-        ctx.response().putHeader("retry-after", String.valueOf(budget.retryAfterSeconds(s, in, maxTokens)));
+        long retryAfter = budget.retryAfterSeconds(s, in, maxTokens);
+        ctx.response().putHeader("retry-after", String.valueOf(retryAfter));
+        stats.rateLimited(model.id(), body, retryAfter);
         Replies.error(ctx, stats, new ApiError(429, "rate_limit_error",
             "This request would exceed the rate limit for your organization"), null);
         return;
@@ -245,6 +248,7 @@ public final class ClaudeSimulator extends VerticleBase {
     if (s.failStatus() != 0 && matches && (s.failCount() < 0 || failed.getAndIncrement() < s.failCount())) {
       if (s.failStatus() == 429) {
         ctx.response().putHeader("retry-after", "1");
+        stats.rateLimited(model.id(), body, 1);
       }
       String type = ApiError.typeOf(s.failStatus());
       Replies.error(ctx, stats, new ApiError(s.failStatus(), type, "simulated " + type), null);

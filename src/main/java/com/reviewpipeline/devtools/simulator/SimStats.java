@@ -26,6 +26,17 @@ final class SimStats {
   private final AtomicLong batchRequests = new AtomicLong();
   private final AtomicLong batchRequestsAgain = new AtomicLong();
   private final Map<String, AtomicLong> batchResults = new ConcurrentHashMap<>();
+  /** Requests sent again before the retry-after given for them. */
+  final RetryAfterWatch retryAfter = new RetryAfterWatch();
+  /** Per model, requests answered 429. */
+  private final Map<String, AtomicLong> rateLimited = new ConcurrentHashMap<>();
+
+  /** A request to {@code model} was answered 429 with {@code retry-after} seconds. */
+  void rateLimited(String model, JsonObject body, long retryAfterSeconds) {
+    rateLimited.computeIfAbsent(model, m -> new AtomicLong()).incrementAndGet();
+    retryAfter.refused(body, retryAfterSeconds, System.currentTimeMillis());
+  }
+
   /** Every custom_id received in any Message Batch: one sent again is a request submitted (and billed) twice. */
   private final java.util.Set<String> customIds = ConcurrentHashMap.newKeySet();
 
@@ -92,7 +103,15 @@ final class SimStats {
         .put("tools", kinds)
         .put("cache_write_tokens", cache.writes.get())
         .put("cache_read_tokens", cache.reads.get())
-        .put("message_batches", messageBatches());
+        .put("message_batches", messageBatches())
+        .put("rate_limited_by_model", rateLimitedByModel())
+        .put("requests_before_retry_after", retryAfter.early());
+  }
+
+  private JsonObject rateLimitedByModel() {
+    JsonObject out = new JsonObject();
+    rateLimited.forEach((model, n) -> out.put(model, n.get()));
+    return out;
   }
 
   private JsonObject messageBatches() {
