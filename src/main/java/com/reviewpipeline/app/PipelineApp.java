@@ -16,7 +16,7 @@ import com.reviewpipeline.cache.VerdictCache;
 import com.reviewpipeline.cache.VerdictLookup;
 import com.reviewpipeline.claude.ClaudeShared;
 import com.reviewpipeline.claude.ClaudeVerticle;
-import com.reviewpipeline.claude.MessageBatchVerticle;
+import com.reviewpipeline.claude.batches.MessageBatchVerticle;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.ingest.IngestVerticle;
@@ -218,7 +218,7 @@ public final class PipelineApp implements Scaler {
   /** Registers the local codecs of every hot-path message type. */
   public static void registerCodecs(Vertx vertx) {
     LocalCodec.registerAll(vertx, List.of(PipelineEvent.class, Batch.class, BatchResults.class, FailedEvents.class,
-        RejectedRecord.class, BatchAck.class, com.reviewpipeline.claude.Deferred.class,
+        RejectedRecord.class, BatchAck.class, com.reviewpipeline.claude.batches.Deferred.class,
         com.reviewpipeline.model.BufferEvents.class));
   }
 

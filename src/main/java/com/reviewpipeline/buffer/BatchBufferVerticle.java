@@ -1,13 +1,12 @@
 package com.reviewpipeline.buffer;
 
 import com.reviewpipeline.bus.Addresses;
-import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.bus.Drain;
+import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.cache.VerdictCache;
 import com.reviewpipeline.cache.VerdictKeys;
 import com.reviewpipeline.cache.VerdictLookup;
-import com.reviewpipeline.claude.TokenCalibration;
-import com.reviewpipeline.claude.ClaudeRequests;
+import com.reviewpipeline.claude.request.ClaudeRequests;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.BufferConfig;
 import com.reviewpipeline.config.PipelineConfig;
@@ -19,6 +18,7 @@ import com.reviewpipeline.model.FlushTrigger;
 import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.telemetry.Telemetry;
 import com.reviewpipeline.telemetry.VerdictCacheMeters;
+import com.reviewpipeline.tokens.TokenCalibration;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -57,7 +57,7 @@ public final class BatchBufferVerticle extends VerticleBase {
   private ClaudeRequests requests;
   private final Telemetry telemetry;
   private final VerdictCacheMeters cacheMeters;
-  private final com.reviewpipeline.claude.MessageBatchLedger ledger;
+  private final com.reviewpipeline.claude.batches.MessageBatchLedger ledger;
   /** Null when containment is off. */
   private InjectionDetector detector;
 
@@ -73,7 +73,7 @@ public final class BatchBufferVerticle extends VerticleBase {
    * @param ledger the process's submitted Message Batches, whose events read again wait for them; null: none
    */
   public BatchBufferVerticle(AppConfig app, Telemetry telemetry, TokenCalibration calibration, Coalescer coalescer,
-      VerdictLookup verdicts, com.reviewpipeline.claude.MessageBatchLedger ledger) {
+      VerdictLookup verdicts, com.reviewpipeline.claude.batches.MessageBatchLedger ledger) {
     this.ledger = ledger;
     this.app = app;
     this.coalescer = coalescer;

@@ -1,7 +1,14 @@
 package com.reviewpipeline.claude;
 
 import com.reviewpipeline.agreement.AgreementGate;
+import com.reviewpipeline.claude.api.KeyPool;
+import com.reviewpipeline.claude.batches.MessageBatchLedger;
+import com.reviewpipeline.claude.resilience.AccountHold;
+import com.reviewpipeline.claude.resilience.CircuitBreakers;
+import com.reviewpipeline.claude.resilience.PauseSignals;
+import com.reviewpipeline.claude.resilience.RetryAfter;
 import com.reviewpipeline.config.ClaudeSettings;
+import com.reviewpipeline.tokens.TokenCalibration;
 import io.vertx.core.eventbus.EventBus;
 import java.util.function.LongSupplier;
 

@@ -1,8 +1,8 @@
 package com.reviewpipeline.ingest;
 
 import com.reviewpipeline.bus.Addresses;
-import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.bus.Drain;
+import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.bus.Headers;
 import com.reviewpipeline.bus.ToBuffer;
 import com.reviewpipeline.config.AppConfig;
@@ -54,7 +54,7 @@ public final class IngestVerticle extends VerticleBase {
   /** Events of the poll being handed out, not yet sent to the buffer (see {@link #toBuffer}). */
   private List<PipelineEvent> gathered = new ArrayList<>();
 
-  private final com.reviewpipeline.claude.MessageBatchLedger ledger;
+  private final com.reviewpipeline.claude.batches.MessageBatchLedger ledger;
 
   public IngestVerticle(AppConfig app, Telemetry telemetry, PipelineConfig pipeline) {
     this(app, telemetry, pipeline, null);
@@ -62,7 +62,7 @@ public final class IngestVerticle extends VerticleBase {
 
   /** @param ledger the process's Message Batches: events waiting in one do not hold a graceful stop (null: none) */
   public IngestVerticle(AppConfig app, Telemetry telemetry, PipelineConfig pipeline,
-      com.reviewpipeline.claude.MessageBatchLedger ledger) {
+      com.reviewpipeline.claude.batches.MessageBatchLedger ledger) {
     this.ledger = ledger;
     this.app = app;
     this.pipeline = pipeline;

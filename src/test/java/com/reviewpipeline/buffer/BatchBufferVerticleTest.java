@@ -1,16 +1,15 @@
 package com.reviewpipeline.buffer;
 
-import com.reviewpipeline.bus.ToBuffer;
-import com.reviewpipeline.claude.TokenCalibration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.reviewpipeline.app.PipelineApp;
 import com.reviewpipeline.bus.Addresses;
-import com.reviewpipeline.config.AppConfig;
+import com.reviewpipeline.bus.ToBuffer;
 import com.reviewpipeline.cache.CachedVerdict;
 import com.reviewpipeline.cache.VerdictCache;
 import com.reviewpipeline.cache.VerdictKeys;
 import com.reviewpipeline.cache.VerdictLookup;
+import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.model.Batch;
 import com.reviewpipeline.model.BatchResults;
 import com.reviewpipeline.model.EventResult;
@@ -19,8 +18,9 @@ import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.model.SourceRef;
 import com.reviewpipeline.support.Telemetries;
-import com.reviewpipeline.telemetry.Telemetry;
 import com.reviewpipeline.support.TestConfig;
+import com.reviewpipeline.telemetry.Telemetry;
+import com.reviewpipeline.tokens.TokenCalibration;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;

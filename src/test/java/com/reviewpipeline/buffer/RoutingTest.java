@@ -1,11 +1,10 @@
 package com.reviewpipeline.buffer;
 
-import com.reviewpipeline.bus.ToBuffer;
-import com.reviewpipeline.claude.TokenCalibration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.reviewpipeline.app.PipelineApp;
 import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.ToBuffer;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.model.Batch;
@@ -13,6 +12,7 @@ import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.model.SourceRef;
 import com.reviewpipeline.support.TestConfig;
+import com.reviewpipeline.tokens.TokenCalibration;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;

@@ -1,24 +1,25 @@
 package com.reviewpipeline.claude;
 
-import com.reviewpipeline.model.BufferEvents;
-import com.reviewpipeline.bus.Handoff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.reviewpipeline.app.PipelineApp;
 import com.reviewpipeline.bus.Addresses;
+import com.reviewpipeline.bus.Handoff;
+import com.reviewpipeline.claude.request.ClaudeRequests;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.RateLimits;
+import com.reviewpipeline.devtools.simulator.ClaudeSimulator;
+import com.reviewpipeline.devtools.simulator.SimulatorSettings;
 import com.reviewpipeline.model.Batch;
 import com.reviewpipeline.model.BatchResults;
+import com.reviewpipeline.model.BufferEvents;
 import com.reviewpipeline.model.EventResult;
 import com.reviewpipeline.model.FailedEvents;
 import com.reviewpipeline.model.FlushTrigger;
 import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.model.SourceRef;
-import com.reviewpipeline.devtools.simulator.ClaudeSimulator;
-import com.reviewpipeline.devtools.simulator.SimulatorSettings;
 import com.reviewpipeline.support.TestConfig;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Vertx;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.reviewpipeline.app.Topics;
-import com.reviewpipeline.claude.MessageBatchLedger;
-import com.reviewpipeline.claude.MessageBatchStore;
+import com.reviewpipeline.claude.batches.MessageBatchLedger;
+import com.reviewpipeline.claude.batches.MessageBatchStore;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.support.IntegrationTest;
 import com.reviewpipeline.support.TestConfig;

@@ -1,8 +1,7 @@
 package com.reviewpipeline.devtools.bench;
 
 import com.reviewpipeline.bus.Addresses;
-import com.reviewpipeline.claude.ClaudeRequests;
-import com.reviewpipeline.claude.TokenCalibration;
+import com.reviewpipeline.claude.request.ClaudeRequests;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.model.Batch;
@@ -10,6 +9,7 @@ import com.reviewpipeline.model.FlushTrigger;
 import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.model.SourceRef;
+import com.reviewpipeline.tokens.TokenCalibration;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,6 @@ import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.claude.ClaudeShared;
 import com.reviewpipeline.claude.ClaudeVerticle;
-import com.reviewpipeline.claude.TokenCalibration;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.devtools.simulator.ClaudeSimulator;
@@ -22,6 +21,7 @@ import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.model.SourceRef;
 import com.reviewpipeline.telemetry.Telemetry;
+import com.reviewpipeline.tokens.TokenCalibration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -211,7 +211,7 @@ final class CostRun {
           new DeploymentOptions().setInstances(2)).await();
       if (!com.reviewpipeline.config.MessageBatchSettings.OFF.equals(config.messageBatches().mode(p.name()))) {
         // the backlog set-up: no broker here, so the submitted batches are kept in memory
-        vertx.deployVerticle(new com.reviewpipeline.claude.MessageBatchVerticle(config, telemetry, shared.ledger(), true))
+        vertx.deployVerticle(new com.reviewpipeline.claude.batches.MessageBatchVerticle(config, telemetry, shared.ledger(), true))
             .await();
       }
       long t0 = System.currentTimeMillis();

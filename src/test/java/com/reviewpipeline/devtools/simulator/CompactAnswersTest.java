@@ -2,15 +2,15 @@ package com.reviewpipeline.devtools.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.reviewpipeline.claude.ClaudeRequests;
-import com.reviewpipeline.claude.ParsedResponse;
-import com.reviewpipeline.claude.ResponseReader;
-import com.reviewpipeline.claude.TokenCalibration;
+import com.reviewpipeline.claude.request.ClaudeRequests;
+import com.reviewpipeline.claude.request.ParsedResponse;
+import com.reviewpipeline.claude.request.ResponseReader;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.ConfigLoader;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.devtools.loadgen.ReviewGenerator;
 import com.reviewpipeline.model.ReviewEvent;
+import com.reviewpipeline.tokens.TokenCalibration;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,9 +1,0 @@
-package com.reviewpipeline.claude;
-
-/** The response was HTTP 200 but not the shape the forced tool call promises. */
-public final class ResponseFormatException extends RuntimeException {
-
-  public ResponseFormatException(String message) {
-    super(message);
-  }
-}
