@@ -16,7 +16,7 @@ class ArchitectureTest {
   /** The service itself: what runs in production. */
   static final String[] SERVICE = {"com.reviewpipeline.agreement..", "com.reviewpipeline.ingest..", "com.reviewpipeline.buffer..", "com.reviewpipeline.cache..", "com.reviewpipeline.claude..", "com.reviewpipeline.publish..", "com.reviewpipeline.retry..", "com.reviewpipeline.store..",
       "com.reviewpipeline.alert..", "com.reviewpipeline.admin..", "com.reviewpipeline.telemetry..", "com.reviewpipeline.config..", "com.reviewpipeline.model..", "com.reviewpipeline.bus..", "com.reviewpipeline.kafka..", "com.reviewpipeline.ratelimit..",
-      "com.reviewpipeline.app.."};
+      "com.reviewpipeline.tokens..", "com.reviewpipeline.app.."};
   /** Developer tools: the API simulator, the load generator, the embedded broker and database, the benchmarks. */
   static final String[] DEV_TOOLS = {"com.reviewpipeline.devtools.."};
 
@@ -84,6 +84,63 @@ class ArchitectureTest {
             "com.reviewpipeline.claude..", "com.reviewpipeline.publish..", "com.reviewpipeline.cache..",
             "com.reviewpipeline.retry..", "com.reviewpipeline.store..", "com.reviewpipeline.alert..",
             "com.reviewpipeline.admin..", "com.reviewpipeline.app..", "com.reviewpipeline.telemetry..")
+        .check(classes);
+  }
+
+  static final String CLAUDE = "com.reviewpipeline.claude";
+  static final String API = CLAUDE + ".api..";
+  static final String REQUEST = CLAUDE + ".request..";
+  static final String COST = CLAUDE + ".cost..";
+  static final String RESILIENCE = CLAUDE + ".resilience..";
+  static final String BATCHES = CLAUDE + ".batches..";
+
+  @Test
+  @DisplayName("the Claude stage's sub-packages have one direction: api and request at the bottom, cost and resilience"
+      + " above them, batches above those, the verticles in claude on top; none imports the verticles' package")
+  void claudeSubPackagesLayered() {
+    noClasses().that().resideInAnyPackage(API)
+        .should().dependOnClassesThat().resideInAnyPackage(REQUEST, COST, RESILIENCE, BATCHES, CLAUDE)
+        .check(classes);
+    noClasses().that().resideInAnyPackage(REQUEST)
+        .should().dependOnClassesThat().resideInAnyPackage(API, COST, RESILIENCE, BATCHES, CLAUDE)
+        .check(classes);
+    noClasses().that().resideInAnyPackage(COST)
+        .should().dependOnClassesThat().resideInAnyPackage(RESILIENCE, BATCHES, CLAUDE)
+        .check(classes);
+    noClasses().that().resideInAnyPackage(RESILIENCE)
+        .should().dependOnClassesThat().resideInAnyPackage(COST, BATCHES, CLAUDE)
+        .check(classes);
+    noClasses().that().resideInAnyPackage(BATCHES)
+        .should().dependOnClassesThat().resideInAnyPackage(CLAUDE)
+        .check(classes);
+  }
+
+  @Test
+  @DisplayName("no cycles between the Claude stage's sub-packages")
+  void noCyclesInsideClaude() {
+    slices().matching("com.reviewpipeline.claude.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  @DisplayName("the buffer and the Claude stage meet on the bus only: neither imports the other")
+  void bufferAndClaudeApart() {
+    noClasses().that().resideInAnyPackage("com.reviewpipeline.buffer..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.reviewpipeline.claude..")
+        .check(classes);
+    noClasses().that().resideInAnyPackage("com.reviewpipeline.claude..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.reviewpipeline.buffer..")
+        .check(classes);
+  }
+
+  @Test
+  @DisplayName("token estimates sit below the stages: tokens imports no stage")
+  void tokensBelowTheStages() {
+    noClasses().that().resideInAnyPackage("com.reviewpipeline.tokens..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.reviewpipeline.ingest..", "com.reviewpipeline.buffer..",
+            "com.reviewpipeline.claude..", "com.reviewpipeline.publish..", "com.reviewpipeline.cache..",
+            "com.reviewpipeline.retry..", "com.reviewpipeline.store..", "com.reviewpipeline.alert..",
+            "com.reviewpipeline.admin..", "com.reviewpipeline.app..", "com.reviewpipeline.telemetry..",
+            "com.reviewpipeline.kafka..")
         .check(classes);
   }
 }

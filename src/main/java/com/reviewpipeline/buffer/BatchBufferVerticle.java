@@ -3,10 +3,10 @@ package com.reviewpipeline.buffer;
 import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.bus.Drain;
 import com.reviewpipeline.bus.Handoff;
+import com.reviewpipeline.bus.MessageBatchWaits;
 import com.reviewpipeline.cache.VerdictCache;
 import com.reviewpipeline.cache.VerdictKeys;
 import com.reviewpipeline.cache.VerdictLookup;
-import com.reviewpipeline.claude.request.ClaudeRequests;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.BufferConfig;
 import com.reviewpipeline.config.PipelineConfig;
@@ -19,6 +19,7 @@ import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.telemetry.Telemetry;
 import com.reviewpipeline.telemetry.VerdictCacheMeters;
 import com.reviewpipeline.tokens.TokenCalibration;
+import com.reviewpipeline.tokens.TokenEstimates;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -54,10 +55,10 @@ public final class BatchBufferVerticle extends VerticleBase {
   private final List<MessageConsumer<BufferEvents>> eventConsumers = new ArrayList<>();
   /** Read by /api/stats from other threads too. */
   private final Map<String, BufferConfig> tuned = new java.util.concurrent.ConcurrentHashMap<>();
-  private ClaudeRequests requests;
+  private TokenEstimates estimates;
   private final Telemetry telemetry;
   private final VerdictCacheMeters cacheMeters;
-  private final com.reviewpipeline.claude.batches.MessageBatchLedger ledger;
+  private final MessageBatchWaits ledger;
   /** Null when containment is off. */
   private InjectionDetector detector;
 
@@ -73,7 +74,7 @@ public final class BatchBufferVerticle extends VerticleBase {
    * @param ledger the process's submitted Message Batches, whose events read again wait for them; null: none
    */
   public BatchBufferVerticle(AppConfig app, Telemetry telemetry, TokenCalibration calibration, Coalescer coalescer,
-      VerdictLookup verdicts, com.reviewpipeline.claude.batches.MessageBatchLedger ledger) {
+      VerdictLookup verdicts, MessageBatchWaits ledger) {
     this.ledger = ledger;
     this.app = app;
     this.coalescer = coalescer;
@@ -88,7 +89,7 @@ public final class BatchBufferVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    requests = new ClaudeRequests(app.models(), app.anthropic(), calibration);
+    estimates = new TokenEstimates(app.models(), app.anthropic(), calibration);
     budgetTiers = vertx.sharedData().getLocalMap(Addresses.BUDGET_TIERS);
     detector = app.containment().enabled() ? new InjectionDetector(app.containment().rules()) : null;
     List<Future<?>> ready = new ArrayList<>();
@@ -172,7 +173,7 @@ public final class BatchBufferVerticle extends VerticleBase {
     // shadows apart: a shadow and a re-read copy of its event must never meet as duplicates in one buffer
     String key = pipeline.name() + "/" + tier + (event.contained() ? "/contained" : "") + (event.isShadow() ? "/shadow" : "");
     SmartBuffer buffer = buffers.computeIfAbsent(key, k -> newBuffer(pipeline, tier, event.contained()));
-    if (buffer.add(event, requests.itemTokens(app.modelFor(tier), event.event())) == SmartBuffer.AddResult.DUPLICATE) {
+    if (buffer.add(event, estimates.itemTokens(app.modelFor(tier), event.event())) == SmartBuffer.AddResult.DUPLICATE) {
       // the coalescer admits only one copy of an event, so this is that same record again: it is buffered already
       LOG.warn("buffer.duplicate pipeline={} event={} source={} (already buffered)", pipeline.name(), event.id(),
           event.source());
@@ -196,7 +197,7 @@ public final class BatchBufferVerticle extends VerticleBase {
     BufferConfig settings = settingsOf(pipeline);
     BufferConfig own = contained ? app.containment().buffer(settings) : settings;
     return new SmartBuffer(own,
-        () -> requests.fixedTokens(app.modelFor(tier), pipeline),
+        () -> estimates.fixedTokens(app.modelFor(tier), pipeline),
         () -> waitOf(pipeline, tier, own),
         new SmartBuffer.Scheduler() {
           @Override

@@ -54,7 +54,7 @@ public final class IngestVerticle extends VerticleBase {
   /** Events of the poll being handed out, not yet sent to the buffer (see {@link #toBuffer}). */
   private List<PipelineEvent> gathered = new ArrayList<>();
 
-  private final com.reviewpipeline.claude.batches.MessageBatchLedger ledger;
+  private final com.reviewpipeline.bus.MessageBatchWaits ledger;
 
   public IngestVerticle(AppConfig app, Telemetry telemetry, PipelineConfig pipeline) {
     this(app, telemetry, pipeline, null);
@@ -62,7 +62,7 @@ public final class IngestVerticle extends VerticleBase {
 
   /** @param ledger the process's Message Batches: events waiting in one do not hold a graceful stop (null: none) */
   public IngestVerticle(AppConfig app, Telemetry telemetry, PipelineConfig pipeline,
-      com.reviewpipeline.claude.batches.MessageBatchLedger ledger) {
+      com.reviewpipeline.bus.MessageBatchWaits ledger) {
     this.ledger = ledger;
     this.app = app;
     this.pipeline = pipeline;

@@ -1,5 +1,6 @@
 package com.reviewpipeline.claude.batches;
 
+import com.reviewpipeline.bus.MessageBatchWaits;
 import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.model.Rejudge;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +17,7 @@ import java.util.Map;
  * topic after a restart holds only event ids, and the buffers hand over ("park") each of those events when ingest
  * reads it again, so it waits for the submitted batch instead of being judged (and billed) a second time.
  */
-public final class MessageBatchLedger {
+public final class MessageBatchLedger implements MessageBatchWaits {
 
   /**
    * One request of a Message Batch: one of our batches (custom_id = its id), with what answering it needs.
@@ -120,6 +121,7 @@ public final class MessageBatchLedger {
   }
 
   /** Events of these partitions waiting for a Message Batch: a graceful stop does not wait for them. */
+  @Override
   public synchronized int deferredIn(String pipeline, String topic, java.util.Set<Integer> partitions) {
     int n = 0;
     for (int p : partitions) {
@@ -190,6 +192,7 @@ public final class MessageBatchLedger {
   }
 
   /** Whether {@code event} belongs to a restored batch: then it is kept here until that batch's results are handled. */
+  @Override
   public synchronized boolean park(PipelineEvent event) {
     if (awaited.isEmpty() || event.isShadow() || event.rejudge() != null || event.forced()) {
       return false;

@@ -7,6 +7,7 @@ import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.model.ReviewEvent;
 import com.reviewpipeline.support.TestConfig;
 import com.reviewpipeline.tokens.TokenCalibration;
+import com.reviewpipeline.tokens.TokenEstimates;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -205,8 +206,8 @@ class ClaudeRequestsTest {
         }
         ReviewEvent event = new ReviewEvent("e" + n, "p", "u", text.toString(), 1 + random.nextInt(5),
             "2026-01-01T00:00:00Z", "web");
-        assertThat(ClaudeRequests.itemTokens(event, profile)).as("%s: %s", model, text)
-            .isEqualTo(ClaudeRequests.textTokens(ClaudeRequests.item(event, "000").encode(), profile));
+        assertThat(TokenEstimates.itemTokens(event, profile)).as("%s: %s", model, text)
+            .isEqualTo(TokenEstimates.textTokens(ClaudeRequests.item(event, "000").encode(), profile));
       }
     }
   }
