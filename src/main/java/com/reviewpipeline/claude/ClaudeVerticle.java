@@ -4,10 +4,8 @@ import com.reviewpipeline.bus.Addresses;
 import com.reviewpipeline.bus.Drain;
 import com.reviewpipeline.bus.Handoff;
 import com.reviewpipeline.bus.ToBuffer;
-import com.reviewpipeline.claude.api.ApiError;
 import com.reviewpipeline.claude.api.KeyPool;
 import com.reviewpipeline.claude.api.MessagesClient;
-import com.reviewpipeline.claude.api.RetryPolicy;
 import com.reviewpipeline.claude.api.WorkClass;
 import com.reviewpipeline.claude.batches.Deferred;
 import com.reviewpipeline.claude.batches.MessageBatchLedger;
@@ -18,23 +16,20 @@ import com.reviewpipeline.claude.request.AnswerPlan;
 import com.reviewpipeline.claude.request.ClaudeRequests;
 import com.reviewpipeline.claude.request.ParsedResponse;
 import com.reviewpipeline.claude.request.ResponseFormatException;
-import com.reviewpipeline.claude.request.ResponseReader;
+import com.reviewpipeline.claude.request.ResponseReaders;
 import com.reviewpipeline.claude.resilience.AccountHold;
 import com.reviewpipeline.claude.resilience.CircuitBreakers;
-import com.reviewpipeline.claude.resilience.ErrorTriage;
 import com.reviewpipeline.claude.resilience.HeldBatches;
+import com.reviewpipeline.claude.resilience.Recovery;
 import com.reviewpipeline.claude.resilience.RetryAfter;
 import com.reviewpipeline.claude.resilience.TimedBatches;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.ClaudeSettings;
 import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.model.Batch;
-import com.reviewpipeline.model.BatchResults;
-import com.reviewpipeline.model.EventResult;
 import com.reviewpipeline.model.FailedEvents;
 import com.reviewpipeline.model.PipelineEvent;
 import com.reviewpipeline.model.ReviewEvent;
-import com.reviewpipeline.model.Usage;
 import com.reviewpipeline.telemetry.Telemetry;
 import com.reviewpipeline.tokens.TokenCalibration;
 import io.vertx.core.Future;
@@ -44,9 +39,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,18 +52,16 @@ import org.slf4j.LoggerFactory;
 public final class ClaudeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClaudeVerticle.class);
-  private static final String NO_KEY = "every configured Anthropic API key was rejected with 401";
 
   private final AppConfig app;
   private final KeyPool keys;
   private final CircuitBreakers breakers;
   private final TokenCalibration calibration;
   private final AccountHold hold;
-  private final Map<String, ResponseReader> readers = new HashMap<>();
+  private ResponseReaders readers;
   private ClaudeSettings settings;
   private MessagesClient client;
   private ClaudeRequests requests;
-  private RetryPolicy retryPolicy;
   private final Telemetry telemetry;
   /** Batches this instance holds that have not reached results or the failure path (incl. waiting on timers). */
   private int owned;
@@ -79,9 +70,9 @@ public final class ClaudeVerticle extends VerticleBase {
   private io.vertx.core.shareddata.LocalMap<String, String> deferring;
   private final MessageBatchLedger ledger;
   private MessageConsumer<Batch> batches;
-  private HeldBatches held;
+  private Recovery recovery;
   private UsageAccounting accounting;
-  private RejudgeSender rejudges;
+  private ResultSender results;
   private SpendGuard spend;
   private volatile boolean stopping;
   private final com.reviewpipeline.agreement.AgreementGate gate;
@@ -109,21 +100,16 @@ public final class ClaudeVerticle extends VerticleBase {
     settings = app.anthropic();
     client = new MessagesClient(vertx, settings);
     requests = new ClaudeRequests(app.models(), settings, calibration);
-    rejudges = new RejudgeSender(vertx, telemetry);
-    retryPolicy = new RetryPolicy(settings.backoffInitialMs(), settings.backoffMaxMs());
+    results = new ResultSender(vertx, telemetry, gate);
     telemetry.registerKeys(keys::describe);
     telemetry.registerView("circuit_breakers", breakers::describe);
     telemetry.registerView("token_estimate_error", calibration::describe);
-    for (PipelineConfig p : app.pipelines()) {
-      readers.put(p.name(), ResponseReader.of(p));
-    }
+    readers = new ResponseReaders(app);
     accounting = new UsageAccounting(telemetry, calibration, requests, new CostCalculator(app.models()));
     spend = new SpendGuard(vertx, app.models());
-    held = new HeldBatches(breakers, b -> app.modelFor(b.tier()), settings.maxAttempts(), new HeldBatches.Actions(this::call,
-        b -> split(b, b.events()), (events, type, message) -> fail(events, type, message, false), () -> owned++));
-    vertx.eventBus().<JsonObject>localConsumer(Addresses.CIRCUIT, m -> held.onSuccess(m.body().getString("pipeline"),
-        m.body().getString("model"), m.body().getBoolean("closed")));
-    vertx.setPeriodic(Math.min(1000, breakers.probeMs()), t -> tick());
+    recovery = new Recovery(vertx, settings, keys, breakers, hold, retryAfter, timed, b -> app.modelFor(b.tier()),
+        () -> owned++, new Recovery.Paths(this::call, b -> split(b, b.events()), this::fail));
+    recovery.start();
     deferring = vertx.sharedData().getLocalMap(Addresses.MESSAGE_BATCH_PIPELINES);
     // acknowledged on receipt; a copy sent again after a lost acknowledgement is dropped (bus/Handoff)
     vertx.eventBus().<Deferred>localConsumer(Addresses.DEFERRED_ANSWER, Handoff.receiver(this::deferredAnswer));
@@ -142,11 +128,11 @@ public final class ClaudeVerticle extends VerticleBase {
     if (d.succeeded()) {
       ParsedResponse parsed;
       try {
-        parsed = parse(batch, d.model(), d.result().getJsonObject("message"));
+        parsed = readers.read(batch, d.model(), d.result().getJsonObject("message"));
       } catch (ResponseFormatException | ClassCastException e) {
         LOG.warn("claude.response.invalid pipeline={} batch={} (Message Batch) problem={}", batch.pipeline(),
             batch.id(), e.getMessage());
-        retryOrFail(batch, 1, "invalid_response", "invalid response: " + e.getMessage(), true, null);
+        recovery.retryOrFail(batch, 1, "invalid_response", "invalid response: " + e.getMessage(), true, null);
         return;
       }
       // an answered Deferred carries no request (answered() drops it): the room is computed as when it was built
@@ -158,15 +144,14 @@ public final class ClaudeVerticle extends VerticleBase {
     LOG.warn("claude.message_batch.not_succeeded pipeline={} batch={} events={} type={} message={}", batch.pipeline(),
         batch.id(), batch.size(), d.errorType(), d.errorMessage());
     // errored with invalid_request: the request must be fixed (dead-lettered); anything else is retried, directly
-    retryOrFail(batch, 1, d.errorType(), d.errorMessage(), !"invalid_request_error".equals(d.errorType()), null);
+    recovery.retryOrFail(batch, 1, d.errorType(), d.errorMessage(), !"invalid_request_error".equals(d.errorType()), null);
   }
 
   /** Waits for a key with budget (rate limiter), then sends; a batch of an open circuit is held instead. */
   private void call(Batch batch, int attempt, boolean probe) {
     PipelineConfig pipeline = app.pipeline(batch.pipeline());
     String model = app.modelFor(batch.tier());
-    if (!probe && breakers.isOpen(pipeline.name(), model)) {
-      held.waiting(batch, attempt, System.currentTimeMillis());
+    if (!probe && recovery.heldForCircuit(batch, attempt, pipeline.name(), model)) {
       return;
     }
     long notYet = retryAfter.waitMs(batch);
@@ -203,10 +188,7 @@ public final class ClaudeVerticle extends VerticleBase {
     WorkClass work = WorkClass.of(batch);
     KeyPool.Acquire a = keys.acquire(model, estimate.tokens(), body.getInteger("max_tokens"), work);
     if (a.noUsableKey()) {
-      if (probe) {
-        breakers.probeFailed(pipeline.name(), model);
-      }
-      hold(batch, attempt, "no_usable_api_key", NO_KEY, false);
+      recovery.noUsableKey(batch, attempt, probe, pipeline.name(), model);
       return;
     }
     if (a.permit() == null) {
@@ -227,7 +209,7 @@ public final class ClaudeVerticle extends VerticleBase {
             spend.release(s.batch());
             telemetry.claudeRequest(s.model(), "connection_error", took);
             probeDone(s, false);
-            retryOrFail(s.batch(), s.attempt(), "connection_error", ar.cause().toString(), true, null);
+            recovery.retryOrFail(s.batch(), s.attempt(), "connection_error", ar.cause().toString(), true, null);
           } else {
             HttpResponse<Buffer> resp = ar.result();
             telemetry.claudeRequest(s.model(), String.valueOf(resp.statusCode()), took);
@@ -238,7 +220,7 @@ public final class ClaudeVerticle extends VerticleBase {
               keys.release(permit, resp.statusCode(), null, resp.headers());
               spend.release(s.batch());
               probeDone(s, false);
-              onError(s, resp, permit);
+              recovery.onError(s.batch(), s.attempt(), s.pipeline().name(), s.model(), resp, permit.label());
             }
           }
         });
@@ -248,85 +230,6 @@ public final class ClaudeVerticle extends VerticleBase {
     if (s.probe() && !ok) {
       breakers.probeFailed(s.pipeline().name(), s.model());
     }
-  }
-
-  private void onError(Sent s, HttpResponse<Buffer> resp, KeyPool.Permit permit) {
-    Batch batch = s.batch();
-    int status = resp.statusCode();
-    ApiError error = ApiError.of(resp);
-    LOG.warn("claude.request.failed pipeline={} batch={} status={} type={} code={} request_id={} key={} attempt={}",
-        batch.pipeline(), batch.id(), status, error.type(), error.code(), resp.getHeader("request-id"), permit.label(),
-        s.attempt());
-    switch (ErrorTriage.of(status, error.code(), keys.usableKeys(), batch.size())) {
-      case HOLD_SPEND_LIMIT -> hold(batch, s.attempt(), "spend_limit",
-          "the Anthropic workspace spend limit is reached (" + error.message() + ")", true);
-      case OTHER_KEY -> call(batch, s.attempt(), false);
-      case HOLD_NO_KEY -> hold(batch, s.attempt(), "no_usable_api_key", NO_KEY, false);
-      case SPLIT -> split(batch, batch.events());
-      case FAIL_TOO_LARGE -> fail(batch.events(), "request_too_large", error.message(), false);
-      // the reference tier failing for shadow samples is no reason to pause the pipeline: the samples are dropped
-      case PIPELINE_FAILURE -> {
-        if (batch.events().stream().allMatch(PipelineEvent::isShadow)) {
-          fail(batch.events(), error.type(), error.message(), false);
-        } else {
-          pipelineFailure(s, status, error.message());
-        }
-      }
-      case RETRY_RULE -> retryOrFail(batch, s.attempt(), error.type(), error.message(),
-          RetryPolicy.retryable(status, resp.getHeader("x-should-retry")), resp);
-    }
-  }
-
-  /** A failure that may be the pipeline's: counted by its circuit, the batch held until the circuit knows. */
-  private void pipelineFailure(Sent s, int status, String message) {
-    String pipeline = s.pipeline().name();
-    long now = System.currentTimeMillis();
-    // retries and parts of one batch count once: a batch with several bad reviews is not "different content"
-    if (breakers.failure(pipeline, s.model(), HeldBatches.root(s.batch()), message)) {
-      LOG.error("claude.circuit.opened pipeline={} model={} error={} probe_every_ms={}", pipeline, s.model(), message,
-          breakers.probeMs());
-    }
-    held.failed(s.batch(), s.attempt(), status == 400, message, now);
-  }
-
-  private void tick() {
-    for (String[] closed : breakers.closeUnprobed()) {
-      LOG.warn("claude.circuit.closed_unprobed pipeline={} model={} (nothing held to probe with)", closed[0], closed[1]);
-      vertx.eventBus().publish(Addresses.CIRCUIT, new JsonObject().put("pipeline", closed[0]).put("model", closed[1])
-          .put("closed", true));
-    }
-    held.tick(System.currentTimeMillis());
-  }
-
-  /** What an operator fixes, not a retry (spend limit, no valid key): pause all, alert, keep the batch, probe later. */
-  private void hold(Batch batch, int attempt, String reason, String message, boolean blockKeys) {
-    long probeMs = settings.spendLimitProbeMs();
-    if (blockKeys) {
-      keys.blockAll(System.currentTimeMillis() + probeMs);
-    }
-    if (hold.hold(reason, message)) {
-      LOG.error("claude.pipelines.paused reason={} message={} probe_every_ms={}", reason, message, probeMs);
-    }
-    timed.later(vertx, probeMs, batch, () -> call(batch, attempt, false));
-  }
-
-  private void retryOrFail(Batch batch, int attempt, String errorType, String message, boolean retryable,
-      HttpResponse<Buffer> resp) {
-    long delay = retryPolicy.delayMs(attempt,
-        resp == null ? null : resp.getHeader("retry-after-ms"),
-        resp == null ? null : resp.getHeader("retry-after"));
-    if (resp != null && (resp.getHeader("retry-after-ms") != null || resp.getHeader("retry-after") != null)) {
-      retryAfter.record(batch, delay); // whatever path these reviews take now (the ladder too), not before the API said
-    }
-    if (retryable && attempt < settings.maxAttempts()) {
-      timed.later(vertx, Math.max(1, delay), batch, () -> call(batch, attempt + 1, false));
-      return;
-    }
-    LOG.warn("claude.batch.failed pipeline={} batch={} events={} type={} attempts={}",
-        batch.pipeline(), batch.id(), batch.size(), errorType, attempt);
-    // transient failures that outlived the in-process attempts climb the retry ladder; a request the API
-    // rejects as such would be rejected again: straight to the dead-letter topic
-    fail(batch.events(), errorType, message, retryable);
   }
 
   /** Shadow samples that fail are counted and dropped: they hold no offset and their verdict is never published. */
@@ -343,14 +246,14 @@ public final class ClaudeVerticle extends VerticleBase {
     Batch batch = s.batch();
     ParsedResponse parsed;
     try {
-      parsed = parse(batch, s.model(), resp.bodyAsJsonObject());
+      parsed = readers.read(batch, s.model(), resp.bodyAsJsonObject());
     } catch (DecodeException | ResponseFormatException | ClassCastException e) {
       keys.release(permit, 200, null, resp.headers());
       spend.keep(batch);
       probeDone(s, false);
       LOG.warn("claude.response.invalid pipeline={} batch={} request_id={} problem={}",
           batch.pipeline(), batch.id(), resp.getHeader("request-id"), e.getMessage());
-      retryOrFail(batch, s.attempt(), "invalid_response", "invalid response: " + e.getMessage(), true, null);
+      recovery.retryOrFail(batch, s.attempt(), "invalid_response", "invalid response: " + e.getMessage(), true, null);
       return;
     }
     keys.release(permit, 200, parsed.usage(), resp.headers());
@@ -360,48 +263,16 @@ public final class ClaudeVerticle extends VerticleBase {
     answered(batch, s.model(), s.estimate(), s.maxTokens(), parsed, false);
   }
 
-  private ParsedResponse parse(Batch batch, String model, JsonObject message) {
-    if (message == null) {
-      throw new ResponseFormatException("the body is not a JSON object");
-    }
-    return readers.get(batch.pipeline()).read(message, app.models().of(model).output(),
-        ClaudeRequests.batchIds(batch.size()));
-  }
-
-  /** A success lifts what failures held: the spend-limit pause, and the batches held for this circuit. */
-  private void closeHeld(String pipeline, String model) {
-    String lifted = hold.lift();
-    if (lifted != null) {
-      LOG.info("claude.pipelines.resumed reason={} the API answers again", lifted);
-    }
-    CircuitBreakers.Success s = breakers.success(pipeline, model);
-    if (s == CircuitBreakers.Success.CLOSED) {
-      LOG.info("claude.circuit.closed pipeline={} model={}", pipeline, model);
-    }
-    if (s != CircuitBreakers.Success.NOTHING) {
-      vertx.eventBus().publish(Addresses.CIRCUIT, new JsonObject().put("pipeline", pipeline).put("model", model)
-          .put("closed", s == CircuitBreakers.Success.CLOSED));
-    }
-  }
-
   /** A parsed answer: accounted (batch price if {@code batchApi}), published, the rest split, resent or failed. */
   private void answered(Batch batch, String model, ClaudeRequests.InputEstimate estimate, int maxTokens,
       ParsedResponse parsed, boolean batchApi) {
     PipelineConfig pipeline = app.pipeline(batch.pipeline());
-    closeHeld(pipeline.name(), model);
+    recovery.succeeded(pipeline.name(), model);
     double cost = accounting.account(batch, model, parsed, estimate, batchApi);
     spend.settle(batch, cost);
     AnswerPlan plan = AnswerPlan.of(batch.events(), parsed, batch.tier(), pipeline.refusalFallbackTier(),
         settings.maxItemResends(), new AnswerPlan.Room(batch.cutAt(), maxTokens, app.models().of(model).maxOutputTokens()));
-    Usage usage = parsed.usage();
-    boolean saving = vertx.sharedData().getLocalMap(Addresses.BUDGET_TIERS).containsKey(pipeline.name());
-    Rejudgements next = Rejudgements.of(pipeline, plan.results(batch, model, usage, cost), saving, gate);
-    List<EventResult> results = next.publish();
-    results.forEach(r -> telemetry.processed(pipeline.name(), model, batch.tier(), pipeline.flags(r.verdict()), r.event().contained()));
-    if (!results.isEmpty()) {
-      Handoff.send(vertx, Addresses.RESULTS, new BatchResults(batch.id(), pipeline.name(), results));
-    }
-    rejudges.send(pipeline.name(), next);
+    results.send(batch, pipeline, model, plan.results(batch, model, parsed.usage(), cost));
     for (List<PipelineEvent> part : plan.splits()) {
       LOG.info("claude.batch.split pipeline={} batch={} events={} part={}", batch.pipeline(), batch.id(), batch.size(), part.size());
       owned++;
@@ -452,7 +323,7 @@ public final class ClaudeVerticle extends VerticleBase {
     return unregistered.transform(v -> {
       // batches held for a circuit cannot finish here: the instances that stay take them (on a scale-down), or,
       // when the process stops, they stay uncommitted and are read again
-      List<Batch> handedOn = held == null ? List.of() : held.drain();
+      List<Batch> handedOn = recovery == null ? List.of() : recovery.drain();
       handedOn.forEach(b -> Handoff.send(vertx, Addresses.BATCH_READY, b));
       owned -= handedOn.size();
       return Drain.until(vertx, () -> owned <= 0, deadline, 20);
