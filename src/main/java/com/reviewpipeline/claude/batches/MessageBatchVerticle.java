@@ -6,28 +6,22 @@ import com.reviewpipeline.claude.api.MessagesClient;
 import com.reviewpipeline.claude.request.ClaudeRequests;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.MessageBatchSettings;
-import com.reviewpipeline.config.PipelineConfig;
 import com.reviewpipeline.model.Batch;
 import com.reviewpipeline.model.PipelineEvent;
-import com.reviewpipeline.telemetry.ConsumerLag;
 import com.reviewpipeline.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.client.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,15 +49,13 @@ public final class MessageBatchVerticle extends VerticleBase {
   private MessageBatchSettings settings;
   private MessagesClient client;
   private MessageBatchStore store;
-  private Admin admin;
-  private LocalMap<String, String> deferring;
+  private DeferringPipelines deferring;
   private final List<Deferred> gathering = new ArrayList<>();
   private long gatherTimer = -1;
   private final Set<String> polling = new HashSet<>();
   /** Per ended batch: results not yet handed over (their events not all read again), and since when. */
   private final Map<String, Map<String, JsonObject>> waiting = new HashMap<>();
   private final Map<String, Long> waitingSince = new HashMap<>();
-  private boolean lagCheck;
 
   /** In service: submitted batches kept in the compacted topic {@code message_batches.topic}. */
   public MessageBatchVerticle(AppConfig app, Telemetry telemetry, MessageBatchLedger ledger) {
@@ -87,12 +79,7 @@ public final class MessageBatchVerticle extends VerticleBase {
   public Future<?> start() {
     settings = app.messageBatches();
     client = new MessagesClient(vertx, app.anthropic());
-    deferring = vertx.sharedData().getLocalMap(Addresses.MESSAGE_BATCH_PIPELINES);
-    for (PipelineConfig p : app.pipelines()) {
-      if (MessageBatchSettings.ALWAYS.equals(settings.mode(p.name()))) {
-        deferring.put(p.name(), "always");
-      }
-    }
+    deferring = new DeferringPipelines(vertx, app);
     if (store == null) {
       store = MessageBatchStore.topic(vertx, app.kafka(), settings.topic());
     }
@@ -106,13 +93,7 @@ public final class MessageBatchVerticle extends VerticleBase {
           }
           vertx.eventBus().<Deferred>localConsumer(Addresses.DEFER, m -> gather(m.body()));
           vertx.setPeriodic(settings.pollIntervalMs(), t -> pollAll());
-          lagCheck = app.pipelines().stream().anyMatch(p -> MessageBatchSettings.BACKLOG.equals(settings.mode(p.name())));
-          if (lagCheck) {
-            Properties ap = new Properties();
-            ap.put("bootstrap.servers", app.kafka().bootstrapServers());
-            admin = Admin.create(ap);
-            vertx.setPeriodic(settings.lagCheckMs(), t -> checkLag());
-          }
+          deferring.startLagChecks();
           return store.follow(vertx, this::followed);
         });
   }
@@ -139,7 +120,7 @@ public final class MessageBatchVerticle extends VerticleBase {
   }
 
   private JsonObject describe() {
-    return ledger.describe().put("deferring", new JsonArray(List.copyOf(deferring.keySet())))
+    return ledger.describe().put("deferring", new JsonArray(List.copyOf(deferring.names())))
         .put("gathering", gathering.size());
   }
 
@@ -343,34 +324,6 @@ public final class MessageBatchVerticle extends VerticleBase {
     }
   }
 
-  /** Pipelines in backlog mode defer while their consumer lag is above their threshold. */
-  private void checkLag() {
-    Map<String, List<String>> groups = new HashMap<>();
-    for (PipelineConfig p : app.pipelines()) {
-      if (MessageBatchSettings.BACKLOG.equals(settings.mode(p.name()))) {
-        groups.put(p.groupId(), List.of(app.kafka().eventsTopic()));
-      }
-    }
-    vertx.executeBlocking(() -> ConsumerLag.measure(admin, groups)).onSuccess(lags -> {
-      for (PipelineConfig p : app.pipelines()) {
-        List<ConsumerLag.Partition> parts = lags.get(p.groupId());
-        if (parts == null) {
-          continue;
-        }
-        long lag = parts.stream().mapToLong(ConsumerLag.Partition::lag).sum();
-        boolean above = lag > settings.backlogLag(p.name());
-        String was = deferring.get(p.name());
-        if (above && was == null) {
-          deferring.put(p.name(), "backlog");
-          LOG.info("message_batches.backlog.on pipeline={} lag={} threshold={}", p.name(), lag, settings.backlogLag(p.name()));
-        } else if (!above && "backlog".equals(was)) {
-          deferring.remove(p.name());
-          LOG.info("message_batches.backlog.off pipeline={} lag={}", p.name(), lag);
-        }
-      }
-    }).onFailure(err -> LOG.warn("message_batches.lag_check.failed error={}", err.toString()));
-  }
-
   private String key() {
     return app.anthropic().apiKeys().get(0);
   }
@@ -378,8 +331,8 @@ public final class MessageBatchVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // what is gathered and not submitted is still in flight in ingest: its offsets are not done, so it is read again
-    if (admin != null) {
-      admin.close(Duration.ofSeconds(5));
+    if (deferring != null) {
+      deferring.close();
     }
     client.close();
     return store == null ? Future.succeededFuture() : store.close();
