@@ -101,7 +101,7 @@ public final class ClaudeVerticle extends VerticleBase {
     client = new MessagesClient(vertx, settings);
     requests = new ClaudeRequests(app.models(), settings, calibration);
     results = new ResultSender(vertx, telemetry, gate);
-    telemetry.registerKeys(keys::describe);
+    telemetry.claude().registerKeys(keys::describe);
     telemetry.registerView("circuit_breakers", breakers::describe);
     telemetry.registerView("token_estimate_error", calibration::describe);
     readers = new ResponseReaders(app);
@@ -192,11 +192,11 @@ public final class ClaudeVerticle extends VerticleBase {
       return;
     }
     if (a.permit() == null) {
-      telemetry.rateLimitWait(model, work.label(), a.waitMs());
+      telemetry.claude().rateLimitWait(model, work.label(), a.waitMs());
       timed.later(vertx, a.waitMs(), batch, () -> call(batch, attempt, probe));
       return;
     }
-    telemetry.requestSent(model, work.label());
+    telemetry.claude().requestSent(model, work.label());
     send(new Sent(batch, attempt, probe, pipeline, model, estimate, body.getInteger("max_tokens")), body, a.permit());
   }
 
@@ -207,12 +207,12 @@ public final class ClaudeVerticle extends VerticleBase {
           if (ar.failed()) {
             keys.release(permit, 0, null, null);
             spend.release(s.batch());
-            telemetry.claudeRequest(s.model(), "connection_error", took);
+            telemetry.claude().request(s.model(), "connection_error", took);
             probeDone(s, false);
             recovery.retryOrFail(s.batch(), s.attempt(), "connection_error", ar.cause().toString(), true, null);
           } else {
             HttpResponse<Buffer> resp = ar.result();
-            telemetry.claudeRequest(s.model(), String.valueOf(resp.statusCode()), took);
+            telemetry.claude().request(s.model(), String.valueOf(resp.statusCode()), took);
             if (resp.statusCode() == 200) {
               telemetry.apiLatency().record(s.model(), took);
               onSuccess(s, resp, permit);
@@ -298,7 +298,7 @@ public final class ClaudeVerticle extends VerticleBase {
       owned++;
       fail(List.of(f.event()), f.errorType(), f.message(), f.retryable());
     }
-    plan.resend().forEach(e -> telemetry.resent(pipeline.name()));
+    plan.resend().forEach(e -> telemetry.claude().resent(pipeline.name()));
     ToBuffer.send(vertx, pipeline.name(), plan.resend().stream().map(PipelineEvent::resent).toList());
     owned--;
   }

@@ -51,7 +51,7 @@ final class StatsDocument {
         .put("cascade", t.cascadeStats())
         .put("unknown_ids", (long) t.sum("claude_unknown_result_ids_total"))
         .put("alerts", groupCounter("review_alerts_total", "type"))
-        .put("api_keys", t.keysView())
+        .put("api_keys", t.claude().keysView())
         .put("paused", new JsonObject(new java.util.HashMap<>(t.pauseReasons().entrySet().stream()
             .filter(e -> !e.getValue().isEmpty())
             .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) new io.vertx.core.json.JsonArray(List.copyOf(e.getValue())))))))

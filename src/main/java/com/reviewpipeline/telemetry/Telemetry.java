@@ -25,7 +25,6 @@ public final class Telemetry {
   private final Map<String, IntSupplier> inFlight = new ConcurrentHashMap<>();
   private final long startedAtMs = System.currentTimeMillis();
   private final Map<String, java.util.SortedSet<Integer>> assignedPartitions = new ConcurrentHashMap<>();
-  private volatile java.util.function.Supplier<io.vertx.core.json.JsonArray> keys = io.vertx.core.json.JsonArray::new;
   private final java.util.concurrent.atomic.AtomicLong firstConsumedAtMs = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean simulatorAnswered;
   private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> tierShares = new ConcurrentHashMap<>();
@@ -36,12 +35,14 @@ public final class Telemetry {
 
   private final CascadeStats cascade;
   private final ApiLatency apiLatency = new ApiLatency();
+  private final ClaudeMeters claude;
   /** pipeline → tier → its buffer's time trigger now, as the buffer verticle describes it. */
   private final Map<String, Map<String, java.util.function.Supplier<JsonObject>>> bufferWaits = new ConcurrentHashMap<>();
 
   public Telemetry(MeterRegistry registry) {
     this.registry = registry;
     this.cascade = new CascadeStats(registry);
+    this.claude = new ClaudeMeters(registry);
   }
 
   public MeterRegistry registry() {
@@ -133,11 +134,9 @@ public final class Telemetry {
         .record(size);
   }
 
-  public void claudeRequest(String model, String status, long durationMs) {
-    Timer.builder("claude_request_duration_seconds")
-        .tags("model", model, "status", status)
-        .register(registry)
-        .record(Duration.ofMillis(durationMs));
+  /** The Claude stage's meters: requests, tokens, cost, the limiter's waits, Message Batches. */
+  public ClaudeMeters claude() {
+    return claude;
   }
 
   /** The recent latency of direct Messages API calls per model, read by the buffers' latency objective. */
@@ -175,44 +174,12 @@ public final class Telemetry {
     return out;
   }
 
-  public void tokens(String pipeline, String model, String kind, long tokens) {
-    registry.counter("claude_tokens_total", "pipeline", pipeline, "model", model, "kind", kind).increment(tokens);
-  }
-
-  public void cost(String pipeline, String model, String tier, double usd) {
-    registry.counter("claude_cost_usd_total", "pipeline", pipeline, "model", model, "tier", tier).increment(usd);
-  }
-
-  public void tokenEstimateError(String model, double relativeError) {
-    DistributionSummary.builder("claude_token_estimate_relative_error")
-        .tags("model", model)
-        .register(registry)
-        .record(Math.abs(relativeError));
-  }
-
   /** Response header on every answer of the project's API simulator. */
   public static final String SIMULATOR_HEADER = "x-claude-simulator";
 
   /** A process-wide state shown under {@code name} in {@link #stats()} (circuits, token calibration, ...). */
   public void registerView(String name, java.util.function.Supplier<?> describe) {
     views.put(name, describe::get);
-  }
-
-  /** The API keys' limiter state (without secrets), shown in {@link #stats()}. */
-  public void registerKeys(java.util.function.Supplier<io.vertx.core.json.JsonArray> describe) {
-    keys = describe;
-  }
-
-  /** A request of class {@code work} (ordinary, escalation, suspect, shadow) held back by the limiter or its share. */
-  public void rateLimitWait(String model, String work, long waitMs) {
-    registry.counter("claude_rate_limit_waits_total", "model", model, "class", work).increment();
-    DistributionSummary.builder("claude_rate_limit_wait_ms").tags("model", model, "class", work).register(registry)
-        .record(waitMs);
-  }
-
-  /** A request of class {@code work} let through by the limiter: each class's use of a key's budget. */
-  public void requestSent(String model, String work) {
-    registry.counter("claude_requests_by_class_total", "model", model, "class", work).increment();
   }
 
   private java.util.concurrent.atomic.AtomicLong gauge(String name, String... tags) {
@@ -260,25 +227,6 @@ public final class Telemetry {
 
   public void alert(String type) {
     registry.counter("review_alerts_total", "type", type).increment();
-  }
-
-  /** Message Batches submitted (README "Message Batches"): {@code claude_message_batches_total} and their requests. */
-  public void messageBatch(String status, int requests) {
-    registry.counter("claude_message_batches_total", "status", status).increment();
-    registry.counter("claude_message_batch_requests_total", "status", status).increment(requests);
-  }
-
-  /** One request's result in an ended Message Batch: succeeded, errored, canceled or expired. */
-  public void messageBatchResult(String type) {
-    registry.counter("claude_message_batch_results_total", "result", type).increment();
-  }
-
-  public void resent(String pipeline) {
-    registry.counter("claude_items_resent_total", "pipeline", pipeline).increment();
-  }
-
-  public void unknownIds(String pipeline, int count) {
-    registry.counter("claude_unknown_result_ids_total", "pipeline", pipeline).increment(count);
   }
 
   public void rebalance(String pipeline, String kind) {
@@ -376,10 +324,6 @@ public final class Telemetry {
   /** The partitions each ingest instance owns, by {@code pipeline/instance}. */
   public Map<String, java.util.SortedSet<Integer>> assignedPartitions() {
     return assignedPartitions;
-  }
-
-  io.vertx.core.json.JsonArray keysView() {
-    return keys.get();
   }
 
   boolean simulatorAnsweredSeen() {

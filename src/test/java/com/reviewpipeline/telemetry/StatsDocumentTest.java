@@ -75,14 +75,14 @@ class StatsDocumentTest {
   @DisplayName("the cache read share per model is cache reads over every input token billed (uncached, written, read); summed over two nodes it is recomputed from the counts, not added")
   void cacheReadSharePerModel() {
     Telemetry t = Telemetries.fresh();
-    t.tokens("review-moderator", "claude-sonnet-5-5", "input", 1_000);
-    t.tokens("review-moderator", "claude-sonnet-5-5", "cache_write", 1_000);
-    t.tokens("review-moderator", "claude-sonnet-5-5", "cache_read", 8_000);
-    t.tokens("review-analyzer", "claude-sonnet-5-5", "input", 500);
-    t.tokens("review-analyzer", "claude-sonnet-5-5", "cache_read", 1_500);
-    t.tokens("review-moderator", "claude-haiku-5-5", "input", 300);
-    t.tokens("review-moderator", "claude-haiku-5-5", "cache_write", 0);
-    t.tokens("review-moderator", "claude-haiku-5-5", "cache_read", 0);
+    t.claude().tokens("review-moderator", "claude-sonnet-5-5", "input", 1_000);
+    t.claude().tokens("review-moderator", "claude-sonnet-5-5", "cache_write", 1_000);
+    t.claude().tokens("review-moderator", "claude-sonnet-5-5", "cache_read", 8_000);
+    t.claude().tokens("review-analyzer", "claude-sonnet-5-5", "input", 500);
+    t.claude().tokens("review-analyzer", "claude-sonnet-5-5", "cache_read", 1_500);
+    t.claude().tokens("review-moderator", "claude-haiku-5-5", "input", 300);
+    t.claude().tokens("review-moderator", "claude-haiku-5-5", "cache_write", 0);
+    t.claude().tokens("review-moderator", "claude-haiku-5-5", "cache_read", 0);
     JsonObject byModel = t.stats().getJsonObject("by_model");
     assertThat(byModel.getJsonObject("claude-sonnet-5-5").getDouble("cache_read_share")).as("9,500 of 12,000")
         .isEqualTo(0.7917);
@@ -91,9 +91,9 @@ class StatsDocumentTest {
         .isEqualTo(0.75);
 
     Telemetry other = Telemetries.fresh();
-    other.tokens("review-moderator", "claude-sonnet-5-5", "input", 8_000);
-    other.tokens("review-moderator", "claude-sonnet-5-5", "cache_write", 0);
-    other.tokens("review-moderator", "claude-sonnet-5-5", "cache_read", 0);
+    other.claude().tokens("review-moderator", "claude-sonnet-5-5", "input", 8_000);
+    other.claude().tokens("review-moderator", "claude-sonnet-5-5", "cache_write", 0);
+    other.claude().tokens("review-moderator", "claude-sonnet-5-5", "cache_read", 0);
     assertThat(other.stats().getJsonObject("by_model").getJsonObject("claude-sonnet-5-5").getDouble("cache_read_share"))
         .isZero();
     JsonObject merged = ClusterNodes.fixRatios(ClusterNodes.sum(ClusterNodes.sum(new JsonObject(), t.stats()),

@@ -195,7 +195,7 @@ public final class MessageBatchVerticle extends VerticleBase {
     }
     MessageBatchLedger.Submitted s = new MessageBatchLedger.Submitted(id, System.currentTimeMillis(), List.copyOf(requests));
     ledger.submitted(s, events);
-    telemetry.messageBatch("submitted", batch.size());
+    telemetry.claude().messageBatch("submitted", batch.size());
     LOG.info("message_batches.submitted id={} requests={} events={}", id, requests.size(), s.events());
     // durable before any of its events can be done: their results only come from this batch's results
     writeDurable(s, 1);
@@ -263,7 +263,7 @@ public final class MessageBatchVerticle extends VerticleBase {
       open.put(r.customId(), result != null ? result
           : Deferred.errored("api_error", "no result for custom_id " + r.customId() + " in Message Batch " + s.id()));
     }
-    byId.values().forEach(r -> telemetry.messageBatchResult(r.getString("type", "unknown")));
+    byId.values().forEach(r -> telemetry.claude().messageBatchResult(r.getString("type", "unknown")));
     waiting.put(s.id(), open);
     waitingSince.put(s.id(), System.currentTimeMillis());
     LOG.info("message_batches.ended id={} requests={}", s.id(), s.requests().size());

@@ -43,7 +43,7 @@ public final class UsageAccounting {
           batch.id(), batch.size(), parsed.verdicts().size(), parsed.stopDetails());
     }
     if (!parsed.unknown().isEmpty()) {
-      telemetry.unknownIds(batch.pipeline(), parsed.unknown().size());
+      telemetry.claude().unknownIds(batch.pipeline(), parsed.unknown().size());
       LOG.warn("claude.response.unknown_ids pipeline={} batch={} count={} (ignored)", batch.pipeline(), batch.id(),
           parsed.unknown().size());
     }
@@ -56,21 +56,21 @@ public final class UsageAccounting {
   void book(String pipeline, String model, String tier, ParsedResponse parsed, double cost,
       ClaudeRequests.InputEstimate estimate) {
     Usage usage = parsed.usage();
-    telemetry.tokens(pipeline, model, "input", usage.inputTokens());
-    telemetry.tokens(pipeline, model, "output", usage.outputTokens());
-    telemetry.tokens(pipeline, model, "cache_write", usage.cacheCreationInputTokens());
-    telemetry.tokens(pipeline, model, "cache_read", usage.cacheReadInputTokens());
+    telemetry.claude().tokens(pipeline, model, "input", usage.inputTokens());
+    telemetry.claude().tokens(pipeline, model, "output", usage.outputTokens());
+    telemetry.claude().tokens(pipeline, model, "cache_write", usage.cacheCreationInputTokens());
+    telemetry.claude().tokens(pipeline, model, "cache_read", usage.cacheReadInputTokens());
     if (parsed.thinkingBlocks() > 0) {
       // billed inside output_tokens; the API reports no separate count, so: output minus the answer's own tokens
-      telemetry.tokens(pipeline, model, "thinking",
+      telemetry.claude().tokens(pipeline, model, "thinking",
           Math.max(0, usage.outputTokens() - requests.answerTokens(model, parsed.answerChars())));
     } else if (parsed.answerChars() > 0 && !parsed.truncated()) {
       requests.recordAnswer(model, parsed.answerChars(), usage.outputTokens());
     }
-    telemetry.cost(pipeline, model, tier, cost);
+    telemetry.claude().cost(pipeline, model, tier, cost);
     long actual = usage.totalInputTokens();
     if (actual > 0) {
-      telemetry.tokenEstimateError(model, calibration.record(model, pipeline, estimate.rawFixed(),
+      telemetry.claude().tokenEstimateError(model, calibration.record(model, pipeline, estimate.rawFixed(),
           estimate.rawItems(), estimate.tokens(), actual));
     }
   }
