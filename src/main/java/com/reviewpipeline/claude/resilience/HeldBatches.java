@@ -24,7 +24,7 @@ public final class HeldBatches {
     void send(Batch batch, int attempt, boolean probe);
   }
 
-  public interface Failer {
+  interface Failer {
     void fail(List<PipelineEvent> events, String errorType, String message);
   }
 
@@ -33,7 +33,7 @@ public final class HeldBatches {
    *
    * @param added a held batch was divided in two: the verticle now holds one more
    */
-  public record Actions(Sender send, Consumer<Batch> split, Failer fail, Runnable added) {}
+  record Actions(Sender send, Consumer<Batch> split, Failer fail, Runnable added) {}
 
   /**
    * @param failed it failed with a pipeline-level error (else it was held because its circuit was open)
@@ -47,7 +47,7 @@ public final class HeldBatches {
   private final Actions actions;
   private final Map<String, List<Held>> held = new HashMap<>();
 
-  public HeldBatches(CircuitBreakers breakers, Function<Batch, String> modelOf, int maxAttempts, Actions actions) {
+  HeldBatches(CircuitBreakers breakers, Function<Batch, String> modelOf, int maxAttempts, Actions actions) {
     this.breakers = breakers;
     this.modelOf = modelOf;
     this.maxAttempts = maxAttempts;
@@ -55,12 +55,12 @@ public final class HeldBatches {
   }
 
   /** A batch of an open circuit, not sent. */
-  public void waiting(Batch batch, int attempt, long now) {
+  void waiting(Batch batch, int attempt, long now) {
     add(new Held(batch, attempt, false, false, "circuit open", now));
   }
 
   /** A batch that failed with a pipeline-level error; {@code suspect}: a 400, possibly its own. */
-  public void failed(Batch batch, int attempt, boolean suspect, String error, long now) {
+  void failed(Batch batch, int attempt, boolean suspect, String error, long now) {
     add(new Held(batch, attempt, true, suspect, error, now));
   }
 
@@ -77,7 +77,7 @@ public final class HeldBatches {
   }
 
   /** Everything held, handed back (a stopping verticle passes them on); nothing is held afterwards. */
-  public List<Batch> drain() {
+  List<Batch> drain() {
     List<Batch> all = new ArrayList<>();
     held.values().forEach(list -> list.forEach(h -> all.add(h.batch())));
     held.clear();
@@ -85,7 +85,7 @@ public final class HeldBatches {
   }
 
   /** Periodic: probes open circuits; releases what closed circuits hold once due. */
-  public void tick(long now) {
+  void tick(long now) {
     for (Map.Entry<String, List<Held>> e : new ArrayList<>(held.entrySet())) {
       String[] pm = e.getKey().split("\\|", 2);
       List<Held> list = e.getValue();
@@ -137,7 +137,7 @@ public final class HeldBatches {
    * batch goes again as it was (the failure was the pipeline's); after a success while closed, a held 400 was
    * the batch's own.
    */
-  public void onSuccess(String pipeline, String model, boolean closed) {
+  void onSuccess(String pipeline, String model, boolean closed) {
     List<Held> list = held.remove(pipeline + "|" + model);
     if (list == null) {
       return;
@@ -162,7 +162,7 @@ public final class HeldBatches {
   }
 
   /** The batch a request was cut from: retries and parts of one batch are one content for the circuit. */
-  public static String root(Batch batch) {
+  static String root(Batch batch) {
     int slash = batch.id().indexOf('/');
     return slash < 0 ? batch.id() : batch.id().substring(0, slash);
   }

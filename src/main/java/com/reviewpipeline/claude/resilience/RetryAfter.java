@@ -24,7 +24,7 @@ public final class RetryAfter {
   }
 
   /** The API asked to wait {@code delayMs} before these events are sent again. */
-  public void record(Batch batch, long delayMs) {
+  void record(Batch batch, long delayMs) {
     long now = clock.getAsLong();
     if (notBefore.size() > MAX_EVENTS) {
       notBefore.values().removeIf(until -> until <= now);
