@@ -27,13 +27,17 @@ public record Quality(int judged, Map<String, Confusion> flags, long[][] sentime
           flags.put(f, flags.get(f).add(gold, Boolean.TRUE.equals(p.verdict().getValue(f))));
         }
       }
-      int g = LabelledReview.SENTIMENTS.indexOf(p.gold().sentiment());
-      int v = LabelledReview.SENTIMENTS.indexOf(p.verdict().getString("sentiment"));
+      int g = index(p.gold().sentiment());
+      int v = index(p.verdict().getValue("sentiment"));
       if (g >= 0 && v >= 0) {
         sentiment[g][v]++;
       }
     }
     return new Quality(pairs.size(), flags, sentiment);
+  }
+
+  private static int index(Object sentiment) {
+    return sentiment == null ? -1 : LabelledReview.SENTIMENTS.indexOf(sentiment);
   }
 
   public long sentimentTotal() {
