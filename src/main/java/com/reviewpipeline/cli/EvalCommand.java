@@ -75,8 +75,10 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-        .setLevel(ch.qos.logback.classic.Level.WARN);
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.classic.Level level = root.getLevel();
+    root.setLevel(ch.qos.logback.classic.Level.WARN);
     Vertx vertx = Vertx.vertx();
     try {
       AppConfig config = Launcher.load(vertx, configPath, System.getenv(), new JsonObject(), configSets.sets);
@@ -100,6 +102,7 @@ public final class EvalCommand implements Callable<Integer> {
       return 2;
     } finally {
       vertx.close().await();
+      root.setLevel(level);
     }
   }
 }
