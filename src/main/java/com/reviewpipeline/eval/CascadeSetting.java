@@ -23,7 +23,7 @@ public record CascadeSetting(String defaultTier, boolean enabled, String firstTi
 
   public String label() {
     if (!enabled) {
-      return defaultTier + " only";
+      return defaultTier + ", no cascade";
     }
     return String.format(Locale.ROOT, "%s→%s%s c<%.2f%s", firstTier, escalateTo, flagged ? " flagged" : "",
         confidenceBelow, !flagged ? "" : agreement ? String.format(Locale.ROOT, " agreement≥%.2f", agreementTarget)

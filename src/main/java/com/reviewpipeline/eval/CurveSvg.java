@@ -69,7 +69,7 @@ final class CurveSvg {
               + "fill-opacity=\"0.7\"><title>%s: $%.4f per 1,000, %s %.3f</title></circle>", onFront ? " on-front" : "",
           px, py, onFront ? 5 : 3, onFront ? "#1f6feb" : "#9aa5b1", HtmlReport.esc(p.getString("setting")),
           p.getDouble("usd_per_1000_reviews"), HtmlReport.esc(sweep.getString("metric")), p.getDouble("value")));
-      if (p.getString("setting").endsWith(" only")) {
+      if (p.getString("setting").endsWith(", no cascade")) {
         s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\">%s</text>", px + 7, py - 7,
             HtmlReport.esc(p.getString("setting"))));
       }
