@@ -1,5 +1,6 @@
 package com.reviewpipeline.eval;
 
+import com.reviewpipeline.buffer.InjectionDetector;
 import com.reviewpipeline.claude.ClaudeRequests;
 import com.reviewpipeline.claude.MessagesClient;
 import com.reviewpipeline.claude.TokenCalibration;
@@ -68,9 +69,12 @@ public final class Evaluation {
           o.endpoint(), sender::send, cap);
       int batch = o.batchSize() > 0 ? o.batchSize() : pipeline.buffer().maxSize();
       int concurrency = Math.min(Math.max(1, o.concurrency()), sender.maxConcurrency());
-      out.println("eval: " + reviews.size() + " reviews, pipeline " + pipeline.name() + ", tiers " + tierModels
-          + ", batch size " + batch + ", concurrency " + concurrency + ", answers from " + o.endpoint());
-      judged = Judging.run(judge, tierModels, reviews, batch, concurrency, out);
+      Judging.Containment containment = containment(config);
+      long suspects = reviews.stream().filter(containment.suspect()).count();
+      out.println("eval: " + reviews.size() + " reviews (" + suspects + " suspected injections, judged apart), pipeline "
+          + pipeline.name() + ", tiers " + tierModels + ", batch size " + batch + ", concurrency " + concurrency
+          + ", answers from " + o.endpoint());
+      judged = Judging.run(judge, tierModels, reviews, batch, containment, concurrency, out);
     } finally {
       client.close();
     }
@@ -78,6 +82,15 @@ public final class Evaluation {
       out.println("eval: STOPPED EARLY: " + cap.stopped());
     }
     return measure(config, pipeline, o, parsed, reviews, tierModels, judged, targets, cap.stopped());
+  }
+
+  /** The service's containment: suspects by its injection rules, in batches of their own (README). */
+  static Judging.Containment containment(AppConfig config) {
+    if (!config.containment().enabled()) {
+      return Judging.Containment.NONE;
+    }
+    InjectionDetector detector = new InjectionDetector(config.containment().rules());
+    return new Judging.Containment(r -> detector.rule(r.text()).isPresent(), config.containment().maxBatchSize());
   }
 
   static Report measure(AppConfig config, PipelineConfig pipeline, EvalOptions o, LabelledInput.Parsed parsed,

@@ -11,7 +11,9 @@ import java.util.concurrent.Future;
 
 /**
  * Judges every review on every tier compared: the reviews cut into batches of the batch size in file order (so the
- * same settings send the same requests), the batches of all tiers sent by {@code concurrency} worker threads.
+ * same settings send the same requests), the batches of all tiers sent by {@code concurrency} worker threads. As in
+ * the service with containment on, suspected prompt injections are never batched with ordinary reviews: they go in
+ * batches of their own of {@code containment.max_batch_size}.
  */
 final class Judging {
 
@@ -20,13 +22,28 @@ final class Judging {
 
   private Judging() {}
 
+  /** How suspects are told apart and batched; {@link #NONE}: containment off. */
+  record Containment(java.util.function.Predicate<LabelledReview> suspect, int batchSize) {
+    static final Containment NONE = new Containment(r -> false, 1);
+  }
+
   static Result run(BatchJudge judge, Map<String, String> tierModels, List<LabelledReview> reviews, int batchSize,
       int concurrency, PrintStream progressOut) throws InterruptedException {
+    return run(judge, tierModels, reviews, batchSize, Containment.NONE, concurrency, progressOut);
+  }
+
+  static Result run(BatchJudge judge, Map<String, String> tierModels, List<LabelledReview> reviews, int batchSize,
+      Containment containment, int concurrency, PrintStream progressOut) throws InterruptedException {
     record Task(String tier, String model, List<LabelledReview> batch) {}
+    List<LabelledReview> ordinary = reviews.stream().filter(containment.suspect().negate()).toList();
+    List<LabelledReview> suspects = reviews.stream().filter(containment.suspect()).toList();
     List<Task> tasks = new ArrayList<>();
     tierModels.forEach((tier, model) -> {
-      for (int i = 0; i < reviews.size(); i += batchSize) {
-        tasks.add(new Task(tier, model, reviews.subList(i, Math.min(reviews.size(), i + batchSize))));
+      for (List<LabelledReview> b : batches(ordinary, batchSize)) {
+        tasks.add(new Task(tier, model, b));
+      }
+      for (List<LabelledReview> b : batches(suspects, containment.batchSize())) {
+        tasks.add(new Task(tier, model, b));
       }
     });
     Progress progress = new Progress(progressOut, tasks.size());
@@ -65,5 +82,13 @@ final class Judging {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  private static List<List<LabelledReview>> batches(List<LabelledReview> reviews, int size) {
+    List<List<LabelledReview>> out = new ArrayList<>();
+    for (int i = 0; i < reviews.size(); i += size) {
+      out.add(reviews.subList(i, Math.min(reviews.size(), i + size)));
+    }
+    return out;
   }
 }

@@ -138,6 +138,26 @@ class EvalRunTest {
   }
 
   @Test
+  @DisplayName("suspected injections are judged apart, one a request as containment configures; --models adds a model as its own column")
+  void suspectsApartAndExtraModels() throws Exception {
+    List<String> all = Files.readAllLines(SET);
+    List<String> lines = new ArrayList<>(all.subList(0, 8));
+    all.stream().filter(l -> l.contains("\"injection\"")).limit(3).forEach(lines::add);
+    Path input = tmp.resolve("mixed.jsonl");
+    Files.write(input, lines);
+    EvalOptions o = new EvalOptions(input, null, "review-moderator", List.of("fast"), List.of("claude-sonnet-4-6"), 10,
+        2, 0, 0, tmp.resolve("cache"), tmp.resolve("out"), List.of(), "simulator");
+
+    Evaluation.Report r = Evaluation.run(vertx, config, o, out);
+    // per model: one request of the 8 ordinary reviews, one per suspect (containment.max_batch_size 1)
+    assertThat(r.judging().requests()).isEqualTo(8);
+    assertThat(simRequests()).isEqualTo(8);
+    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("11 reviews (3 suspected injections, judged apart)");
+    assertThat(r.judging().byTier().keySet()).containsExactly("fast", "claude-sonnet-4-6");
+    assertThat(r.judging().byTier().get("claude-sonnet-4-6").values()).allMatch(Judgement::ok);
+  }
+
+  @Test
   @DisplayName("a CSV in the Jigsaw layout is read through its column mapping")
   void csvMapping() throws Exception {
     Path csv = tmp.resolve("jigsaw.csv");
