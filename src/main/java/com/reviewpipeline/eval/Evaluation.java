@@ -103,12 +103,12 @@ public final class Evaluation {
     Map<String, Map<String, double[]>> intervals = new LinkedHashMap<>();
     List<String> metrics = Quality.metricNames(pipeline.flagFields());
     for (String tier : tierModels.keySet()) {
-      Map<String, com.reviewpipeline.eval.Judgement> byReview = judged.byTier().get(tier);
+      Map<String, Judgement> byReview = judged.byTier().get(tier);
       stats.put(tier, TierStats.of(byReview.values()));
       List<Quality.Pair> pairs = new ArrayList<>();
       double usd = 0;
       for (LabelledReview r : reviews) {
-        com.reviewpipeline.eval.Judgement j = byReview.get(r.id());
+        Judgement j = byReview.get(r.id());
         usd += j.usd();
         if (j.ok()) {
           pairs.add(new Quality.Pair(r, j.verdict()));
@@ -147,8 +147,8 @@ public final class Evaluation {
           long agree = 0;
           long n = 0;
           for (LabelledReview r : reviews) {
-            com.reviewpipeline.eval.Judgement a = judged.byTier().get(tiers.get(i)).get(r.id());
-            com.reviewpipeline.eval.Judgement b = judged.byTier().get(tiers.get(k)).get(r.id());
+            Judgement a = judged.byTier().get(tiers.get(i)).get(r.id());
+            Judgement b = judged.byTier().get(tiers.get(k)).get(r.id());
             if (a.ok() && b.ok()) {
               n++;
               agree += java.util.Objects.equals(a.verdict().getValue(f), b.verdict().getValue(f)) ? 1 : 0;
