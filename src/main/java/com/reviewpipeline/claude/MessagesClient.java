@@ -11,12 +11,12 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
 /** The transport to the Messages API: one keep-alive connection pool, the documented headers, a timeout per request. */
-final class MessagesClient {
+public final class MessagesClient {
 
   private final ClaudeSettings settings;
   private final WebClient client;
 
-  MessagesClient(Vertx vertx, ClaudeSettings settings) {
+  public MessagesClient(Vertx vertx, ClaudeSettings settings) {
     this.settings = settings;
     this.client = WebClient.create(vertx, new WebClientOptions()
         .setConnectTimeout(10_000)
@@ -25,7 +25,7 @@ final class MessagesClient {
   }
 
   /** {@code POST /v1/messages} with {@code body}, authenticated with {@code apiKey}. */
-  Future<HttpResponse<Buffer>> send(JsonObject body, String apiKey) {
+  public Future<HttpResponse<Buffer>> send(JsonObject body, String apiKey) {
     return client.postAbs(settings.baseUrl() + "/v1/messages")
         .putHeader("x-api-key", apiKey)
         .putHeader("anthropic-version", settings.apiVersion())
@@ -84,7 +84,7 @@ final class MessagesClient {
     return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
   }
 
-  void close() {
+  public void close() {
     client.close();
   }
 }
