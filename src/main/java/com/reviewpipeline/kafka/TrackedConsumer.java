@@ -356,6 +356,8 @@ public final class TrackedConsumer<K, V> {
 
   /** Commits every partition whose committable offset moved; never fails (nothing once closing). */
   public Future<Void> commit() {
+    // read_committed: a drained partition's commit passes the transaction markers after its last record
+    nativeConsumer.readTo().forEach((p, at) -> tracker.readPast(p, at[0], at[1]));
     return commits.commit();
   }
 
