@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     version = "review-pipeline 0.1.0",
     description = "Real-time Claude moderation of review events on Kafka.",
     subcommands = {DemoCommand.class, RunCommand.class, SimulatorCommand.class, ProduceCommand.class,
-        com.reviewpipeline.cli.BenchCommand.class})
+        com.reviewpipeline.cli.BenchCommand.class, com.reviewpipeline.cli.EvalCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

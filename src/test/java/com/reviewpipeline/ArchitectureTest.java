@@ -143,4 +143,26 @@ class ArchitectureTest {
             "com.reviewpipeline.kafka..")
         .check(classes);
   }
+
+  @Test
+  @DisplayName("eval is a tool beside the service: only the CLI uses it, and it reuses the Claude stage's pieces and the injection detector, never a stage's verticles")
+  void evalBesideTheService() {
+    noClasses().that().resideOutsideOfPackages("com.reviewpipeline.eval..", "com.reviewpipeline.cli..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.reviewpipeline.eval..")
+        .check(classes);
+    noClasses().that().resideInAnyPackage("com.reviewpipeline.eval..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.reviewpipeline.ingest..",
+            "com.reviewpipeline.publish..", "com.reviewpipeline.cache..", "com.reviewpipeline.retry..",
+            "com.reviewpipeline.store..", "com.reviewpipeline.alert..", "com.reviewpipeline.admin..",
+            "com.reviewpipeline.app..", "com.reviewpipeline.kafka..", "com.reviewpipeline.bus..",
+            "com.reviewpipeline.telemetry..", "com.reviewpipeline.budget..", "com.reviewpipeline.devtools.bench..",
+            "com.reviewpipeline.devtools.embedded..", "com.reviewpipeline.devtools.loadgen..")
+        .check(classes);
+    noClasses().that().resideInAnyPackage("com.reviewpipeline.eval..")
+        .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+            "buffer classes other than InjectionDetector", (com.tngtech.archunit.core.domain.JavaClass c) ->
+                c.getPackageName().startsWith("com.reviewpipeline.buffer")
+                    && !c.getSimpleName().equals("InjectionDetector")))
+        .check(classes);
+  }
 }

@@ -100,7 +100,8 @@ public final class PipelineApp implements Scaler {
         .filter(p -> p.name().equals(name)).map(p -> p.cascade().agreement()).findFirst().orElse(null));
     AgreementGate gate = new AgreementGate(agreements, config::modelFor);
     telemetry.registerView("agreement", () -> gate.describe(config.pipelines()));
-    ClaudeShared claude = ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis, gate);
+    ClaudeShared claude = ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis, gate,
+        membership.nodeId());
     // clustered: the members share each key's budget; each starts from its 1/N share and adapts to the server
     if (membership.clustered()) {
       claude.keys().peers(membership.size());

@@ -23,11 +23,13 @@ public record ClaudeShared(KeyPool keys, CircuitBreakers breakers, TokenCalibrat
 
   /** Without the agreement gate: every confident flag escalates. */
   public static ClaudeShared create(ClaudeSettings settings, EventBus bus, LongSupplier clock) {
-    return create(settings, bus, clock, AgreementGate.UNGATED);
+    return create(settings, bus, clock, AgreementGate.UNGATED, "local");
   }
 
-  public static ClaudeShared create(ClaudeSettings settings, EventBus bus, LongSupplier clock, AgreementGate gate) {
-    PauseSignals signals = new PauseSignals(bus);
+  /** @param node this node's id: the pauses and alerts it raises name it (see {@link PauseSignals}) */
+  public static ClaudeShared create(ClaudeSettings settings, EventBus bus, LongSupplier clock, AgreementGate gate,
+      String node) {
+    PauseSignals signals = new PauseSignals(bus, node);
     return new ClaudeShared(new KeyPool(settings.apiKeys(), settings.rateLimits(), clock),
         new CircuitBreakers(settings.breakerThreshold(), settings.breakerProbeMs(), clock, signals),
         new TokenCalibration(settings.calibrationWindow()), new AccountHold(signals), new MessageBatchLedger(), gate,

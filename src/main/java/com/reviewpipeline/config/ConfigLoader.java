@@ -242,7 +242,7 @@ public final class ConfigLoader {
     JsonObject containment = json.getJsonObject("containment");
     String rules = vertx.fileSystem().readFileBlocking(dir + containment.getString("patterns_file")).toString();
     return new AppConfig(
-        KafkaSettings.fromJson(json.getJsonObject("kafka")),
+        KafkaSettings.fromJson(json.getJsonObject("kafka"), json.getJsonObject("delivery")),
         ClaudeSettings.fromJson(json.getJsonObject("anthropic")),
         java.util.Collections.unmodifiableMap(tiers),
         models,

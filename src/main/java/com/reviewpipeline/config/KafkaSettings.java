@@ -27,13 +27,42 @@ public record KafkaSettings(
     String storeGroup,
     String manualReviewGroup,
     String agreementTopic,
-    long agreementRetentionMs) {
+    long agreementRetentionMs,
+    Delivery delivery,
+    long transactionTimeoutMs) {
+
+  /** {@code delivery.mode}: what the outcome topics promise their readers (README "Delivery guarantees"). */
+  public enum Delivery {
+    /** Outcomes written, then offsets committed: a crash may write an outcome twice. */
+    AT_LEAST_ONCE,
+    /** Outcomes and offsets in one Kafka transaction: a {@code read_committed} reader sees each outcome once. */
+    EXACTLY_ONCE;
+
+    static Delivery of(String value) {
+      return switch (value) {
+        case "at_least_once" -> AT_LEAST_ONCE;
+        case "exactly_once" -> EXACTLY_ONCE;
+        default -> throw new IllegalArgumentException("delivery.mode must be at_least_once or exactly_once, got "
+            + value);
+      };
+    }
+  }
+
+  public boolean exactlyOnce() {
+    return delivery == Delivery.EXACTLY_ONCE;
+  }
 
   /** One rung of the retry ladder: a topic whose records re-enter their pipeline {@code delayMs} after failing. */
   public record RetryStage(String topic, long delayMs) {}
 
   public static KafkaSettings fromJson(JsonObject given) {
+    return fromJson(given, null);
+  }
+
+  /** @param deliveryGiven the {@code delivery} section (null: its defaults) */
+  public static KafkaSettings fromJson(JsonObject given, JsonObject deliveryGiven) {
     JsonObject j = Declaration.withDefaults("kafka", given);
+    JsonObject d = Declaration.withDefaults("delivery", deliveryGiven);
     KafkaSettings s = new KafkaSettings(
         j.getString("bootstrap_servers"),
         j.getString("events_topic"),
@@ -55,7 +84,13 @@ public record KafkaSettings(
         j.getString("store_group"),
         j.getString("manual_review_group"),
         j.getString("agreement_topic"),
-        j.getLong("agreement_retention_ms"));
+        j.getLong("agreement_retention_ms"),
+        Delivery.of(d.getString("mode")),
+        d.getLong("transaction_timeout_ms"));
+    if (s.transactionTimeoutMs < 1_000) {
+      throw new IllegalArgumentException("delivery.transaction_timeout_ms must be at least 1000, got "
+          + s.transactionTimeoutMs);
+    }
     if (s.agreementTopic.isBlank() || s.agreementRetentionMs < 60_000) {
       throw new IllegalArgumentException("kafka.agreement_topic must be named and kafka.agreement_retention_ms be at "
           + "least 60000: '" + s.agreementTopic + "', " + s.agreementRetentionMs);
@@ -88,6 +123,13 @@ public record KafkaSettings(
     return new KafkaSettings(servers, eventsTopic, resultsTopic, dlqTopic, eventsPartitions, partitions,
         replicationFactor, commitIntervalMs, maxPollRecords, maxPollIntervalMs, sessionTimeoutMs,
         inflightHighWatermark, inflightLowWatermark, offsetMapMaxBytes, maxReviewChars, retryStages, retryGroup, storeGroup,
-        manualReviewGroup, agreementTopic, agreementRetentionMs);
+        manualReviewGroup, agreementTopic, agreementRetentionMs, delivery, transactionTimeoutMs);
+  }
+
+  public KafkaSettings withDelivery(Delivery mode) {
+    return new KafkaSettings(bootstrapServers, eventsTopic, resultsTopic, dlqTopic, eventsPartitions, partitions,
+        replicationFactor, commitIntervalMs, maxPollRecords, maxPollIntervalMs, sessionTimeoutMs,
+        inflightHighWatermark, inflightLowWatermark, offsetMapMaxBytes, maxReviewChars, retryStages, retryGroup, storeGroup,
+        manualReviewGroup, agreementTopic, agreementRetentionMs, mode, transactionTimeoutMs);
   }
 }

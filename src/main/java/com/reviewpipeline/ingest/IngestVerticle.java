@@ -102,6 +102,9 @@ public final class IngestVerticle extends VerticleBase {
             }
           });
         });
+    if (kafka.exactlyOnce()) {
+      consumer.transactional("review-pipeline-" + pipeline.groupId() + "-" + instanceId);
+    }
     if (ledger != null) {
       // events waiting in Message Batches (minutes to hours) do not hold back the rest of a backlog
       consumer.waitingElsewhere(this::deferred, app.messageBatches().maxWaitingEvents());
@@ -195,9 +198,7 @@ public final class IngestVerticle extends VerticleBase {
   }
 
   private void onAck(BatchAck ack) {
-    for (SourceRef ref : ack.done()) {
-      consumer.done(ref.partition(), ref.offset());
-    }
+    consumer.done(ack.done(), ack.outcomes());
   }
 
   /**

@@ -79,6 +79,20 @@ public final class OffsetTracker {
     return true;
   }
 
+  /**
+   * The consumer's position passed offsets that hold no record for us (transaction markers and aborted records of a
+   * transactional topic, read {@code read_committed}): when every record up to {@code lastReturned}, the last one the
+   * consumer returned, is handed out and done, the commit moves to {@code position}, as a consumer committing its
+   * position would, so that a drained partition's committed offset reaches the log end.
+   */
+  public void readPast(int partition, long lastReturned, long position) {
+    PartitionState state = partitions.get(partition);
+    if (state == null || state.loaded != null || !state.pending.isEmpty() || state.nextToHandOut != lastReturned + 1) {
+      return;
+    }
+    state.nextToHandOut = Math.max(state.nextToHandOut, position);
+  }
+
   /** The offset to commit for a partition (first not yet done), or -1 when nothing was handed out. */
   public long committable(int partition) {
     PartitionState state = partitions.get(partition);

@@ -24,7 +24,7 @@ public final class TrackedCommits {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrackedCommits.class);
 
-  private final KafkaConsumer<?, ?> consumer;
+  private final java.util.function.Function<Map<TopicPartition, OffsetAndMetadata>, Future<Void>> writer;
   private final String topic;
   private final OffsetTracker tracker;
   private final Consumer<Throwable> onFailure;
@@ -39,8 +39,17 @@ public final class TrackedCommits {
 
   TrackedCommits(KafkaConsumer<?, ?> consumer, String topic, OffsetTracker tracker, MapLimit limit,
       Consumer<Throwable> onFailure) {
+    this(offsets -> consumer.commit(offsets).mapEmpty(), topic, tracker, limit, onFailure);
+  }
+
+  /**
+   * @param writer commits the offsets: the consumer's commit, or a transaction with the outcomes of those offsets
+   *     ({@link OutcomeTransactions#write}), called in the turn the offsets are computed
+   */
+  TrackedCommits(java.util.function.Function<Map<TopicPartition, OffsetAndMetadata>, Future<Void>> writer, String topic,
+      OffsetTracker tracker, MapLimit limit, Consumer<Throwable> onFailure) {
     this.limit = limit;
-    this.consumer = consumer;
+    this.writer = writer;
     this.topic = topic;
     this.tracker = tracker;
     this.onFailure = onFailure;
@@ -81,7 +90,7 @@ public final class TrackedCommits {
       }
       offsets.put(new TopicPartition(topic, partition), new OffsetAndMetadata(commit.offset(), metadata));
     });
-    return consumer.commit(offsets)
+    return writer.apply(offsets)
         .onSuccess(v -> tracker.markCommitted(changed))
         .onFailure(onFailure::accept)
         .<Void>mapEmpty()

@@ -34,7 +34,11 @@ public final class TrackedConsumer<K, V> {
   private final String name;
   private final long commitIntervalMs;
   private final OffsetTracker tracker = new OffsetTracker();
-  private final TrackedCommits commits;
+  private TrackedCommits commits;
+  /** Exactly-once delivery: the outcomes written with the offsets; null: at-least-once. */
+  private OutcomeTransactions transactions;
+  private final GroupAwareConsumer<K, V> nativeConsumer;
+  private final KafkaSettings kafka;
   private final FlowControl flow;
   private final Set<TopicPartition> assigned = new HashSet<>();
   /** Partitions the owner holds paused on its own account (the retry scheduler waiting for a due time). */
@@ -67,8 +71,14 @@ public final class TrackedConsumer<K, V> {
       String name) {
     Map<String, String> p = new java.util.HashMap<>(props);
     p.put("enable.auto.commit", "false");
+    if (kafka.exactlyOnce()) {
+      // outcomes of aborted transactions (a fenced or dead process's) are never read
+      p.put("isolation.level", "read_committed");
+    }
     this.vertx = vertx;
-    this.consumer = KafkaConsumer.create(vertx, p);
+    this.kafka = kafka;
+    this.nativeConsumer = new GroupAwareConsumer<>(p);
+    this.consumer = KafkaConsumer.create(vertx, nativeConsumer);
     this.topic = topic;
     this.name = name;
     this.flow = new FlowControl(kafka.inflightHighWatermark(), kafka.inflightLowWatermark());
@@ -82,6 +92,21 @@ public final class TrackedConsumer<K, V> {
     consumer.exceptionHandler(err -> LOG.warn("consumer.error consumer={} topic={} error={}", name, topic, err.toString()));
     consumer.partitionsAssignedHandler(this::assigned);
     consumer.partitionsRevokedHandler(this::revoked);
+  }
+
+  /**
+   * Exactly-once delivery ({@code delivery.mode: exactly_once}): the owner hands each record's outcome records to
+   * {@link #done(int, long, java.util.List)} instead of writing them, and every commit is a transaction of those
+   * outcomes with the offsets ({@link OutcomeTransactions}). Call before {@link #start}.
+   *
+   * @param transactionalId unique to this consumer instance
+   */
+  public TrackedConsumer<K, V> transactional(String transactionalId) {
+    transactions = new OutcomeTransactions(vertx, kafka.bootstrapServers(), transactionalId,
+        kafka.transactionTimeoutMs(), nativeConsumer::lastGroupMetadata, name);
+    commits = new TrackedCommits(transactions::write, topic, tracker, mapLimit,
+        err -> LOG.warn("consumer.commit.failed consumer={} topic={} error={}", name, topic, err.toString()));
+    return this;
   }
 
   /** Receives each record of an assigned partition, already tracked: the owner must call {@link #done} for it. */
@@ -144,7 +169,8 @@ public final class TrackedConsumer<K, V> {
     if (waitingElsewhere != null && maxWaitingElsewhere > 0) {
       waitingTimer = vertx.setPeriodic(WAITING_REFRESH_MS, t -> refreshWaiting());
     }
-    return maps.start().compose(v -> consumer.subscribe(topic));
+    Future<Void> producer = transactions == null ? Future.succeededFuture() : transactions.start();
+    return producer.compose(v -> maps.start()).compose(v -> consumer.subscribe(topic));
   }
 
   private void onRecord(KafkaConsumerRecord<K, V> record) {
@@ -171,6 +197,22 @@ public final class TrackedConsumer<K, V> {
       onBackpressure.run();
     }
     handler.accept(record);
+  }
+
+  /**
+   * The records of these outcomes have them: in exactly-once delivery the outcomes are written with the commit of
+   * their offsets; in at-least-once they are written already and only the offsets count.
+   */
+  public void done(java.util.List<com.reviewpipeline.model.SourceRef> sources,
+      java.util.List<com.reviewpipeline.model.BatchAck.Outcome> outcomes) {
+    if (transactions != null) {
+      transactions.add(outcomes.stream().filter(o -> owns(o.source().partition())).toList());
+    } else if (!outcomes.isEmpty()) {
+      throw new IllegalStateException("outcome records handed to an at-least-once consumer: they would be lost");
+    }
+    for (com.reviewpipeline.model.SourceRef ref : sources) {
+      done(ref.partition(), ref.offset());
+    }
   }
 
   /** The record at {@code offset} of {@code partition} has its outcome. */
@@ -301,6 +343,9 @@ public final class TrackedConsumer<K, V> {
       mapLimit.forget(ids);
       ids.forEach(loading::remove);
       tracker.revoke(ids);
+      if (transactions != null) {
+        transactions.forget(ids);
+      }
       onRevoked.accept(ids);
     });
   }
@@ -311,6 +356,8 @@ public final class TrackedConsumer<K, V> {
 
   /** Commits every partition whose committable offset moved; never fails (nothing once closing). */
   public Future<Void> commit() {
+    // read_committed: a drained partition's commit passes the transaction markers after its last record
+    nativeConsumer.readTo().forEach((p, at) -> tracker.readPast(p, at[0], at[1]));
     return commits.commit();
   }
 
@@ -334,6 +381,8 @@ public final class TrackedConsumer<K, V> {
    */
   public Future<Boolean> close(long untilMs) {
     return commits.last(vertx, untilMs, name).compose(clean -> consumer.close().map(clean).otherwise(clean))
+        .compose(clean -> transactions == null ? Future.succeededFuture(clean)
+            : transactions.close().map(clean).otherwise(clean))
         .onComplete(v -> maps.close());
   }
 

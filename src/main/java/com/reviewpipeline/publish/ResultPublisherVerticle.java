@@ -10,6 +10,7 @@ import com.reviewpipeline.cache.VerdictLookup;
 import com.reviewpipeline.config.AppConfig;
 import com.reviewpipeline.config.KafkaSettings;
 import com.reviewpipeline.model.BatchAck;
+import com.reviewpipeline.model.BatchAck.Outcome;
 import com.reviewpipeline.model.BatchResults;
 import com.reviewpipeline.model.EventResult;
 import com.reviewpipeline.model.FailedEvents;
@@ -33,9 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes outcomes to Kafka and only then acknowledges the source offsets: results to
- * {@code review-ai-results}, failures and malformed records to {@code review-dlq}. Producer
- * acks=all with idempotence; a failed write is retried with backoff and never acknowledged early.
+ * Turns judgements into outcome records: results to {@code review-ai-results}, failures to a retry stage or
+ * {@code review-dlq}, malformed records to {@code review-dlq}. At-least-once delivery: writes them (acks=all,
+ * idempotent; a failed write is retried with backoff) and only then acknowledges the source offsets. Exactly-once: hands
+ * them with the acknowledgement to the consumer owning each offset, which writes them in the transaction committing it.
  */
 public final class ResultPublisherVerticle extends VerticleBase {
 
@@ -72,7 +74,8 @@ public final class ResultPublisherVerticle extends VerticleBase {
     Map<String, String> props = com.reviewpipeline.kafka.Producers.stringSettings(kafka.bootstrapServers());
     props.put("linger.ms", "5");
     props.put("compression.type", "lz4");
-    producer = KafkaProducer.create(vertx, props);
+    // exactly-once: the consumers owning the offsets write the outcomes, in their transactions
+    producer = kafka.exactlyOnce() ? null : KafkaProducer.create(vertx, props);
     // acknowledged on receipt (bus/Handoff): a send routed to an instance stopping in a scale-down is sent again,
     // and a copy sent again after a lost acknowledgement is dropped
     consumers = List.of(
@@ -84,11 +87,9 @@ public final class ResultPublisherVerticle extends VerticleBase {
 
   private void publishResults(BatchResults batch) {
     var pipeline = app.pipeline(batch.pipeline());
-    List<Future<?>> writes = new ArrayList<>();
-    List<SourceRef> done = new ArrayList<>();
+    List<Outcome> outcomes = new ArrayList<>();
     for (EventResult r : batch.results()) {
-      writes.add(send(kafka.resultsTopic(), r.event().id(), Records.result(pipeline, r)));
-      done.add(r.event().source());
+      outcomes.add(outcome(r.event().source(), kafka.resultsTopic(), r.event().id(), Records.result(pipeline, r)));
       for (PipelineEvent copy : coalescer.resolve(r.event())) {
         // the same verdict under the copy's own offset, billed once (to the judged copy)
         PipelineEvent as = r.event().contained() ? copy.asContained() : copy;
@@ -98,13 +99,13 @@ public final class ResultPublisherVerticle extends VerticleBase {
         }
         EventResult same = new EventResult(as, r.verdict().copy(), r.model(), r.tier(), r.batchId(), r.batchSize(),
             0, 0, 0);
-        writes.add(send(kafka.resultsTopic(), copy.id(), Records.result(pipeline, same).put("coalesced", true)));
-        done.add(copy.source());
+        outcomes.add(outcome(copy.source(), kafka.resultsTopic(), copy.id(),
+            Records.result(pipeline, same).put("coalesced", true)));
       }
     }
-    Future.all(writes).onSuccess(v -> {
+    write(outcomes).onSuccess(v -> {
       remember(batch.results());
-      ack(done);
+      ack(outcomes);
     });
   }
 
@@ -135,7 +136,7 @@ public final class ResultPublisherVerticle extends VerticleBase {
     judged.events().forEach(e -> all.addAll(coalescer.resolve(e)));
     FailedEvents failed = all.size() == judged.events().size() ? judged
         : new FailedEvents(all, judged.errorType(), judged.errorMessage(), judged.retryable());
-    List<Future<?>> writes = new ArrayList<>();
+    List<Outcome> outcomes = new ArrayList<>();
     var stages = kafka.retryStages();
     int dead = 0;
     for (PipelineEvent e : failed.events()) {
@@ -143,24 +144,24 @@ public final class ResultPublisherVerticle extends VerticleBase {
       if (retry) {
         var stage = stages.get(e.retryCount());
         String due = java.time.Instant.now().plusMillis(stage.delayMs()).toString();
-        writes.add(send(stage.topic(), e.id(),
+        outcomes.add(outcome(e.source(), stage.topic(), e.id(),
             Records.deadLetter(e, failed.errorType(), failed.errorMessage(), stages.size(), false, due)));
         telemetry.retryScheduled(e.pipeline(), stage.topic());
       } else {
         dead++;
-        writes.add(send(kafka.dlqTopic(), e.id(),
+        outcomes.add(outcome(e.source(), kafka.dlqTopic(), e.id(),
             Records.deadLetter(e, failed.errorType(), failed.errorMessage(), stages.size(), true, null)));
       }
     }
     int deadLettered = dead;
-    Future.all(writes).onSuccess(v -> {
+    write(outcomes).onSuccess(v -> {
       if (deadLettered > 0) {
         failed.events().stream()
             .filter(e -> !(failed.retryable() && e.retryCount() < stages.size()))
             .collect(Collectors.groupingBy(PipelineEvent::pipeline, Collectors.counting()))
             .forEach((p, n) -> telemetry.deadLettered(p, failed.errorType(), n.intValue()));
       }
-      ack(failed.events().stream().map(PipelineEvent::source).toList());
+      ack(outcomes);
     });
   }
 
@@ -168,17 +169,33 @@ public final class ResultPublisherVerticle extends VerticleBase {
     String key = rejected.source().topic() + "-" + rejected.source().partition() + "-" + rejected.source().offset();
     LOG.info("ingest.malformed pipeline={} topic={} partition={} offset={} reason={}", rejected.pipeline(),
         rejected.source().topic(), rejected.source().partition(), rejected.source().offset(), rejected.reason());
-    send(kafka.dlqTopic(), key, Records.malformed(rejected)).onSuccess(v -> {
+    List<Outcome> outcomes = List.of(outcome(rejected.source(), kafka.dlqTopic(), key, Records.malformed(rejected)));
+    write(outcomes).onSuccess(v -> {
       telemetry.deadLettered(rejected.pipeline(), "malformed", 1);
-      ack(List.of(rejected.source()));
+      ack(outcomes);
     });
   }
 
+  private static Outcome outcome(SourceRef source, String topic, String key, JsonObject value) {
+    return new Outcome(source, topic, key, value.encode());
+  }
+
+  /**
+   * At-least-once: sends every outcome until Kafka acknowledges it. Exactly-once: nothing here; the outcomes travel
+   * with the acks to the consumers owning their offsets, which write them in the transaction committing those offsets.
+   */
+  private Future<Void> write(List<Outcome> outcomes) {
+    if (kafka.exactlyOnce()) {
+      return Future.succeededFuture();
+    }
+    return Future.all(outcomes.stream().map(o -> send(o.topic(), o.key(), o.value())).toList()).mapEmpty();
+  }
+
   /** Sends until Kafka acknowledges; the source offset stays uncommitted meanwhile. */
-  private Future<Void> send(String topic, String key, JsonObject value) {
+  private Future<Void> send(String topic, String key, String value) {
     Promise<Void> done = Promise.promise();
     writing++;
-    attempt(KafkaProducerRecord.create(topic, key, value.encode()), 1, done);
+    attempt(KafkaProducerRecord.create(topic, key, value), 1, done);
     return done.future().onComplete(v -> writing--);
   }
 
@@ -195,10 +212,13 @@ public final class ResultPublisherVerticle extends VerticleBase {
     });
   }
 
-  private void ack(List<SourceRef> refs) {
-    refs.stream()
-        .collect(Collectors.groupingBy(SourceRef::ackAddress))
-        .forEach((address, done) -> vertx.eventBus().send(address, new BatchAck(done)));
+  /** Tells each consumer its offsets are done; in exactly-once delivery with their outcomes, to write. */
+  private void ack(List<Outcome> outcomes) {
+    boolean carry = kafka.exactlyOnce();
+    outcomes.stream()
+        .collect(Collectors.groupingBy(o -> o.source().ackAddress()))
+        .forEach((address, list) -> vertx.eventBus().send(address,
+            new BatchAck(list.stream().map(Outcome::source).toList(), carry ? list : List.of())));
   }
 
   @Override

@@ -79,11 +79,8 @@ public final class RetrySchedulerVerticle extends VerticleBase {
     }
 
     Future<Void> start() {
-      acks = vertx.eventBus().localConsumer(Addresses.ack(instanceId), m -> {
-        for (SourceRef ref : m.body().done()) {
-          consumer.done(ref.partition(), ref.offset());
-        }
-      });
+      acks = vertx.eventBus().localConsumer(Addresses.ack(instanceId),
+          m -> consumer.done(m.body().done(), m.body().outcomes()));
       Map<String, String> props = new HashMap<>();
       props.put("bootstrap.servers", app.kafka().bootstrapServers());
       props.put("group.id", app.kafka().retryGroup());
@@ -99,6 +96,9 @@ public final class RetrySchedulerVerticle extends VerticleBase {
           "retry " + stage.topic())
           .handler(this::onRecord)
           .onRevoked(ids -> ids.forEach(parked::remove));
+      if (app.kafka().exactlyOnce()) {
+        consumer.transactional("review-pipeline-" + app.kafka().retryGroup() + "-" + instanceId);
+      }
       return acks.completion().compose(v -> consumer.start())
           .onSuccess(v -> LOG.info("retry.started topic={} delay_ms={}", stage.topic(), stage.delayMs()));
     }

@@ -318,8 +318,8 @@ class ClaudeVerticleTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> !control.isEmpty() && !alerts.isEmpty());
     String model = config.modelFor("balanced");
     assertThat(control.get(0)).isEqualTo(new JsonObject().put("action", "pause").put("pipeline", PIPELINE)
-        .put("reason", "circuit_open:" + model));
-    assertThat(alerts.get(0).getString("key")).isEqualTo("circuit_open:" + PIPELINE + ":" + model);
+        .put("reason", "circuit_open:" + model + "@local"));
+    assertThat(alerts.get(0).getString("key")).isEqualTo("circuit_open:" + PIPELINE + ":" + model + "@local");
     long failed = simStatus(404);
     await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> true);
     assertThat(simStatus(404) - failed).as("only probes while open, one review each").isBetween(1L, 6L);
@@ -331,7 +331,7 @@ class ClaudeVerticleTest {
     sim.configure(new JsonObject().put("fail_status", 0));
     await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 20);
     assertThat(control.get(control.size() - 1)).isEqualTo(new JsonObject().put("action", "resume").put("pipeline", PIPELINE)
-        .put("reason", "circuit_open:" + model).put("alert", "circuit_open:" + PIPELINE + ":" + model));
+        .put("reason", "circuit_open:" + model + "@local").put("alert", "circuit_open:" + PIPELINE + ":" + model + "@local"));
     assertThat(failures).isEmpty();
     assertThat(results.stream().map(r -> r.event().id()).distinct()).hasSize(20);
   }
@@ -428,7 +428,7 @@ class ClaudeVerticleTest {
     send(batch(3, 0));
     await().atMost(Duration.ofSeconds(10)).until(() -> !control.isEmpty() && !alerts.isEmpty());
     assertThat(control.get(0).getString("action")).isEqualTo("pause");
-    assertThat(control.get(0).getString("reason")).isEqualTo("spend_limit");
+    assertThat(control.get(0).getString("reason")).isEqualTo("spend_limit@local");
     assertThat(alerts).hasSize(1);
     assertThat(alerts.get(0).getString("severity")).isEqualTo("critical");
     await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> failures.isEmpty() && results.isEmpty());

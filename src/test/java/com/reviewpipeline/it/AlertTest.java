@@ -65,12 +65,12 @@ class AlertTest {
         // 2. spend limit: many probes, one alert; clears when the API answers
         h.sim.configure(new JsonObject().put("spend_limit", true));
         h.produceValid(10, 82);
-        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.statuses("spend_limit").contains("firing"));
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> receiver.statuses("spend_limit").size() == 1);
-        assertThat(receiver.messages("spend_limit").get(0).getString("text")).contains("[CRITICAL]").contains("spend limit");
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.statuses("spend_limit@local").contains("firing"));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> receiver.statuses("spend_limit@local").size() == 1);
+        assertThat(receiver.messages("spend_limit@local").get(0).getString("text")).contains("[CRITICAL]").contains("spend limit");
         h.sim.configure(new JsonObject().put("spend_limit", false));
-        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.statuses("spend_limit").contains("resolved"));
-        assertThat(receiver.statuses("spend_limit")).containsExactly("firing", "resolved");
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.statuses("spend_limit@local").contains("resolved"));
+        assertThat(receiver.statuses("spend_limit@local")).containsExactly("firing", "resolved");
 
         // 3. manual-review backlog: 8 events rejected as too large (halved down to single reviews, not retryable)
         h.sim.configure(new JsonObject().put("fail_status", 413));

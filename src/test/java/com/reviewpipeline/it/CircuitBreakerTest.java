@@ -55,7 +55,7 @@ class CircuitBreakerTest {
         .withPipelines(c.pipelines().stream().map(p -> p.withRouting("balanced", List.of())).toList()))) {
       PipelineConfig pipeline = h.config.pipelines().get(0);
       String model = h.config.modelFor("balanced");
-      String key = "circuit_open:" + pipeline.name() + ":" + model;
+      String key = "circuit_open:" + pipeline.name() + ":" + model + "@local";
       h.sim.configure(fault);
       long outageStart = System.currentTimeMillis();
       Map<String, ReviewEvent> sent = new HashMap<>(h.produceValid(200, 91));

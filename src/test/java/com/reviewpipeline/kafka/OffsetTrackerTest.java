@@ -276,4 +276,24 @@ class OffsetTrackerTest {
       assertThat(t.committable(q)).isEqualTo(next.get(q) + 1);
     }
   }
+
+  @Test
+  @DisplayName("read_committed: a drained partition's commit passes the transaction marker after its last record, never a record still in flight or not yet handed out")
+  void commitPassesTransactionMarkersOfADrainedPartition() {
+    OffsetTracker t = new OffsetTracker();
+    t.handOut(0, 10);
+    t.handOut(0, 11);
+    // the consumer returned 10 and 11 and stands at 13: offset 12 is the transaction's commit marker
+    t.readPast(0, 11, 13);
+    assertThat(t.committable(0)).as("10 in flight").isEqualTo(10);
+    t.done(0, 10);
+    t.done(0, 11);
+    t.readPast(0, 12, 14);
+    assertThat(t.committable(0)).as("a record returned at 12 is not handed out yet").isEqualTo(12);
+    t.readPast(0, 11, 13);
+    assertThat(t.committable(0)).as("drained: past the marker, at the log end").isEqualTo(13);
+    t.handOut(0, 13);
+    t.readPast(0, 13, 15);
+    assertThat(t.committable(0)).as("13 in flight again").isEqualTo(13);
+  }
 }

@@ -70,10 +70,14 @@ public final class KafkaTestClient implements AutoCloseable {
     produce(topic, records);
   }
 
-  /** Every record of a topic from the beginning to its current end. */
+  /**
+   * Every record of a topic from the beginning to its current end, as a {@code read_committed} reader sees it (the
+   * same as any reader for records written without a transaction; in exactly-once delivery, only committed outcomes).
+   */
   public List<ConsumerRecord<String, String>> readAll(String topic) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
+    p.put("isolation.level", "read_committed");
     p.put("group.id", "reader-" + UUID.randomUUID());
     p.put("enable.auto.commit", "false");
     p.put("key.deserializer", StringDeserializer.class.getName());

@@ -8,22 +8,28 @@ import java.time.Instant;
 /**
  * The messages by which the Claude stage pauses and resumes consumption and raises and resolves its alerts:
  * a pause on {@link Addresses#CONTROL} names a reason (ingest resumes when its last reason is lifted), the alert on
- * {@link Addresses#ALERTS} a key, and the resume carries that key so the alert resolves once.
+ * {@link Addresses#ALERTS} a key, and the resume carries that key so the alert resolves once. Both reasons and keys
+ * end in {@code @<node id>}, the node whose circuit or account hold raised them: the pause reaches every node, but only
+ * the node that raised it lifts it, so one node's circuit closing does not resume a pipeline another node's open
+ * circuit holds, nor resolve that node's alert.
  */
 public final class PauseSignals implements CircuitBreakers.Listener {
 
   private final EventBus bus;
+  private final String node;
 
-  public PauseSignals(EventBus bus) {
+  /** @param node this node's id ({@code Membership.nodeId()}) */
+  public PauseSignals(EventBus bus, String node) {
     this.bus = bus;
+    this.node = node;
   }
 
-  static String circuitReason(String model) {
-    return "circuit_open:" + model;
+  String circuitReason(String model) {
+    return "circuit_open:" + model + "@" + node;
   }
 
-  static String circuitAlert(String pipeline, String model) {
-    return "circuit_open:" + pipeline + ":" + model;
+  String circuitAlert(String pipeline, String model) {
+    return "circuit_open:" + pipeline + ":" + model + "@" + node;
   }
 
   @Override
@@ -40,12 +46,13 @@ public final class PauseSignals implements CircuitBreakers.Listener {
 
   /** Every pipeline paused for a reason of the whole API account (spend limit, no valid key). */
   void allHeld(String reason, String message) {
-    pause("*", reason);
-    alert(reason, reason, message + "; pipelines paused, nothing is dead-lettered");
+    pause("*", reason + "@" + node);
+    alert(reason, reason + "@" + node, message + " (seen by node " + node + "); pipelines paused, nothing is "
+        + "dead-lettered");
   }
 
   void allResumed(String reason) {
-    resume("*", reason, reason);
+    resume("*", reason + "@" + node, reason + "@" + node);
   }
 
   private void pause(String pipeline, String reason) {

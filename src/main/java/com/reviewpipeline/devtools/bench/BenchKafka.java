@@ -154,10 +154,56 @@ final class BenchKafka implements AutoCloseable {
     }
   }
 
-  /** Every record of a topic from the beginning (for reading results). */
+  /**
+   * Follows {@code topic} from its beginning as a {@code read_committed} reader downstream would, on a thread of its
+   * own, and records when each key was first seen (wall-clock ms): with exactly-once delivery a result is visible only
+   * once its transaction commits, later than the broker's append time. Close to stop.
+   */
+  static final class Tail implements AutoCloseable {
+    final Map<String, Long> seenAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    Tail(String bootstrap, String topic) {
+      Properties p = new Properties();
+      p.put("bootstrap.servers", bootstrap);
+      p.put("isolation.level", "read_committed");
+      p.put("fetch.max.wait.ms", "20");
+      p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+      p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+      thread = new Thread(() -> {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+          List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition())).toList();
+          consumer.assign(parts);
+          consumer.seekToBeginning(parts);
+          while (running) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+              seenAt.putIfAbsent(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), System.currentTimeMillis());
+            }
+          }
+        }
+      }, "bench-tail-" + topic);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running = false;
+      thread.join(5_000);
+    }
+  }
+
+  Tail tail(String topic) {
+    return new Tail(bootstrap, topic);
+  }
+
+  /** Every record of a topic from the beginning (for reading results), as a {@code read_committed} reader. */
   void readAll(String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) throws Exception {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
+    p.put("isolation.level", "read_committed");
     p.put("max.poll.records", "5000");
     p.put("key.deserializer", ByteArrayDeserializer.class.getName());
     p.put("value.deserializer", ByteArrayDeserializer.class.getName());

@@ -205,7 +205,7 @@ final class CostRun {
       vertx.eventBus().<JsonObject>localConsumer(Addresses.AGREEMENT,
           m -> ledger.apply(AgreementRecord.fromJson(m.body())));
       ClaudeShared shared = ClaudeShared.create(config.anthropic(), vertx.eventBus(), System::currentTimeMillis,
-          new AgreementGate(ledger, config::modelFor));
+          new AgreementGate(ledger, config::modelFor), "local");
       TokenCalibration calibration = shared.calibration();
       vertx.deployVerticle(() -> new ClaudeVerticle(config, telemetry, shared),
           new DeploymentOptions().setInstances(2)).await();

@@ -29,7 +29,7 @@ class AccountHoldTest {
     List<JsonObject> alerts = new CopyOnWriteArrayList<>();
     vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL, m -> control.add(m.body())).completion().await();
     vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, m -> alerts.add(m.body())).completion().await();
-    AccountHold hold = new AccountHold(new PauseSignals(vertx.eventBus()));
+    AccountHold hold = new AccountHold(new PauseSignals(vertx.eventBus(), "node-a"));
     assertThat(hold.lift()).as("nothing to lift").isNull();
     assertThat(hold.hold("spend_limit", "limit reached")).isTrue();
     assertThat(hold.hold("spend_limit", "limit reached")).isFalse();
@@ -41,6 +41,7 @@ class AccountHoldTest {
     assertThat(control).extracting(c -> c.getString("action")).containsExactly("pause", "resume");
     assertThat(control).allSatisfy(c -> assertThat(c.getString("pipeline")).isEqualTo("*"));
     assertThat(alerts).hasSize(1);
-    assertThat(alerts.get(0).getString("key")).isEqualTo("spend_limit");
+    assertThat(alerts.get(0).getString("key")).as("named after the node that raised it").isEqualTo("spend_limit@node-a");
+    assertThat(control).allSatisfy(c -> assertThat(c.getString("reason")).isEqualTo("spend_limit@node-a"));
   }
 }
