@@ -64,7 +64,7 @@ class CircuitBreakerTest {
       await().atMost(Duration.ofSeconds(20)).until(() -> statuses(key).contains("firing"));
       long openedAt = System.currentTimeMillis();
       await().atMost(Duration.ofSeconds(5)).until(() -> node.telemetry().pauseReasons().values().stream()
-          .anyMatch(r -> r.contains("circuit_open:" + model)));
+          .anyMatch(r -> r.contains("circuit_open:" + model + "@local")));
       long failedWhenOpened = failures(h, failure);
       System.out.printf("%s: %d requests failed before the circuit opened%n", failure, failedWhenOpened);
 
