@@ -56,6 +56,8 @@ public final class MessageBatchVerticle extends VerticleBase {
   /** Per ended batch: results not yet handed over (their events not all read again), and since when. */
   private final Map<String, Map<String, JsonObject>> waiting = new HashMap<>();
   private final Map<String, Long> waitingSince = new HashMap<>();
+  /** Submitted batches whose record is not yet in the store. */
+  private int durableWrites;
 
   /** In service: submitted batches kept in the compacted topic {@code message_batches.topic}. */
   public MessageBatchVerticle(AppConfig app, Telemetry telemetry, MessageBatchLedger ledger) {
@@ -202,7 +204,10 @@ public final class MessageBatchVerticle extends VerticleBase {
   }
 
   private void writeDurable(MessageBatchLedger.Submitted s, int attempt) {
-    store.put(s).onFailure(err -> {
+    if (attempt == 1) {
+      durableWrites++;
+    }
+    store.put(s).onSuccess(v -> durableWrites--).onFailure(err -> {
       LOG.warn("message_batches.durable.failed id={} attempt={} error={}", s.id(), attempt, err.toString());
       vertx.setTimer(Math.min(30_000, 500L * attempt), t -> writeDurable(s, attempt + 1));
     });
@@ -334,7 +339,17 @@ public final class MessageBatchVerticle extends VerticleBase {
     if (deferring != null) {
       deferring.close();
     }
-    client.close();
-    return store == null ? Future.succeededFuture() : store.close();
+    // a submitted batch not yet recorded would be submitted again by the next start (its events are read again and not
+    // known to wait for it): its record is written before the store closes
+    long deadline = System.currentTimeMillis() + app.shutdownTimeoutMs();
+    return com.reviewpipeline.bus.Drain.until(vertx, () -> durableWrites == 0, deadline, 20)
+        .eventually(() -> {
+          if (durableWrites > 0) {
+            LOG.warn("message_batches.stopped unrecorded={} (their requests may be submitted again at the next start)",
+                durableWrites);
+          }
+          client.close();
+          return store == null ? Future.succeededFuture() : store.close();
+        });
   }
 }
