@@ -44,6 +44,22 @@ public final class MessagesClient {
         .sendJsonObject(body);
   }
 
+  /**
+   * {@code GET /v1/messages/batches}: the workspace's Message Batches, most recently created first, {@code limit} per
+   * page, older ones after {@code afterId} (null: from the newest).
+   */
+  public Future<HttpResponse<Buffer>> listBatches(int limit, String afterId, String apiKey) {
+    var request = client.getAbs(settings.baseUrl() + "/v1/messages/batches")
+        .addQueryParam("limit", String.valueOf(limit))
+        .putHeader("x-api-key", apiKey)
+        .putHeader("anthropic-version", settings.apiVersion())
+        .timeout(settings.requestTimeoutMs());
+    if (afterId != null) {
+      request.addQueryParam("after_id", afterId);
+    }
+    return request.send();
+  }
+
   /** {@code GET /v1/messages/batches/{id}}. */
   public Future<HttpResponse<Buffer>> getBatch(String id, String apiKey) {
     return client.getAbs(settings.baseUrl() + "/v1/messages/batches/" + id)

@@ -244,6 +244,38 @@ public final class MessageBatchLedger implements MessageBatchWaits {
     return out;
   }
 
+  /** Ids of create intents ({@link CreateIntents}) start with this: the batch's id is not known yet. */
+  public static final String INTENT = "intent-";
+
+  /**
+   * The pending create intent whose requests are {@code real}'s (the same custom ids), or null: the batch its create
+   * call made, now known.
+   */
+  public synchronized Submitted intentFor(Submitted real) {
+    if (real.requests().isEmpty()) {
+      return null;
+    }
+    String first = real.requests().get(0).customId();
+    for (Submitted s : pending.values()) {
+      if (s.id().startsWith(INTENT) && !s.requests().isEmpty() && s.requests().get(0).customId().equals(first)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The create intent {@code intentId} turned out to be the batch {@code real}: it stays pending under the batch's id,
+   * its events still awaited (they are keyed by custom id, which the two share).
+   */
+  public synchronized void adopt(String intentId, Submitted real) {
+    pending.remove(intentId);
+    boolean wasLearned = learned.remove(intentId);
+    if (pending.putIfAbsent(real.id(), real) == null && wasLearned) {
+      learned.add(real.id());
+    }
+  }
+
   /** The batch's results are handled: forget it (its events are no longer awaited). */
   public synchronized void done(String batchId) {
     Submitted b = pending.remove(batchId);

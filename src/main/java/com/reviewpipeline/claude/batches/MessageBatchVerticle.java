@@ -56,8 +56,10 @@ public final class MessageBatchVerticle extends VerticleBase {
   /** Per ended batch: results not yet handed over (their events not all read again), and since when. */
   private final Map<String, Map<String, JsonObject>> waiting = new HashMap<>();
   private final Map<String, Long> waitingSince = new HashMap<>();
-  /** Submitted batches whose record is not yet in the store. */
-  private int durableWrites;
+  private CreateIntents intents;
+  private BatchSubmitter submitter;
+  /** Create intents a dead process left (read at start): what their create calls made is asked of the API. */
+  private final Set<String> restoredIntents = new HashSet<>();
 
   /** In service: submitted batches kept in the compacted topic {@code message_batches.topic}. */
   public MessageBatchVerticle(AppConfig app, Telemetry telemetry, MessageBatchLedger ledger) {
@@ -86,9 +88,11 @@ public final class MessageBatchVerticle extends VerticleBase {
       store = MessageBatchStore.topic(vertx, app.kafka(), settings.topic());
     }
     telemetry.registerView("message_batches", this::describe);
+    intents = new CreateIntents(vertx, store, client);
+    submitter = new BatchSubmitter(vertx, app, telemetry, ledger, store, client, intents);
     return vertx.executeBlocking(store::load)
         .compose(restored -> {
-          restored.forEach(ledger::restore);
+          restoredIntents.addAll(intents.restore(restored, ledger));
           if (!restored.isEmpty()) {
             LOG.info("message_batches.restored batches={} events={}", restored.size(),
                 restored.stream().mapToInt(MessageBatchLedger.Submitted::events).sum());
@@ -107,7 +111,13 @@ public final class MessageBatchVerticle extends VerticleBase {
    * here (then this node hands its results over itself: they stay readable).
    */
   private void followed(String id, MessageBatchLedger.Submitted batch) {
-    if (batch != null) {
+    if (intents.own(id)) {
+      return; // this process's create intent: its batch is this process's own
+    }
+    MessageBatchLedger.Submitted intent = batch == null ? null : ledger.intentFor(batch);
+    if (batch != null && intent != null && !batch.id().startsWith(MessageBatchLedger.INTENT)) {
+      ledger.adopt(intent.id(), batch); // another process's create intent, now recorded under its batch's id
+    } else if (batch != null) {
       if (!ledger.knows(id)) {
         ledger.learn(batch);
         LOG.info("message_batches.learned id={} requests={} events={} (submitted by another process)", id,
@@ -148,69 +158,7 @@ public final class MessageBatchVerticle extends VerticleBase {
     }
     List<Deferred> batch = List.copyOf(gathering);
     gathering.clear();
-    submit(batch, 1);
-  }
-
-  private void submit(List<Deferred> batch, int attempt) {
-    if (app.anthropic().apiKeys().isEmpty()) {
-      answerAll(batch, Deferred.errored("authentication_error", "no API key configured for the Message Batches API"));
-      return;
-    }
-    JsonArray requests = new JsonArray();
-    for (Deferred d : batch) {
-      requests.add(new JsonObject().put("custom_id", d.batch().id()).put("params", d.params()));
-    }
-    client.createBatch(new JsonObject().put("requests", requests), key()).onComplete(ar -> {
-      if (ar.succeeded() && ar.result().statusCode() == 200) {
-        JsonObject created = ar.result().bodyAsJsonObject();
-        submitted(created.getString("id"), batch);
-        return;
-      }
-      int status = ar.succeeded() ? ar.result().statusCode() : 0;
-      String problem = ar.succeeded() ? ApiError.of(ar.result()).message() : ar.cause().toString();
-      boolean retryable = status == 0 || status == 408 || status == 409 || status == 429 || status >= 500;
-      LOG.warn("message_batches.submit.failed requests={} status={} attempt={} problem={}", batch.size(), status,
-          attempt, problem);
-      if (retryable && attempt < app.anthropic().maxAttempts()) {
-        vertx.setTimer(Math.min(60_000, 1000L << Math.min(6, attempt)), t -> submit(batch, attempt + 1));
-      } else {
-        // each request is answered as errored and so retried directly: a refused envelope (too large, say) is no
-        // verdict on the reviews, so nothing is dead-lettered for it; a bad request fails again on its own
-        answerAll(batch, Deferred.errored("api_error", "Message Batch not created (status " + status + "): " + problem));
-      }
-    });
-  }
-
-  private void answerAll(List<Deferred> batch, JsonObject result) {
-    batch.forEach(d -> com.reviewpipeline.bus.Handoff.send(vertx, Addresses.DEFERRED_ANSWER, d.answered(d.batch(), result)));
-  }
-
-  private void submitted(String id, List<Deferred> batch) {
-    List<MessageBatchLedger.Request> requests = new ArrayList<>();
-    Map<String, List<PipelineEvent>> events = new HashMap<>();
-    for (Deferred d : batch) {
-      Batch b = d.batch();
-      requests.add(new MessageBatchLedger.Request(b.id(), b.pipeline(), b.tier(), d.model(),
-          b.events().stream().map(PipelineEvent::id).toList(), d.estimate().rawFixed(), d.estimate().rawItems(),
-          d.estimate().tokens(), MessageBatchLedger.Request.escalationsOf(b.events())));
-      events.put(b.id(), b.events());
-    }
-    MessageBatchLedger.Submitted s = new MessageBatchLedger.Submitted(id, System.currentTimeMillis(), List.copyOf(requests));
-    ledger.submitted(s, events);
-    telemetry.claude().messageBatch("submitted", batch.size());
-    LOG.info("message_batches.submitted id={} requests={} events={}", id, requests.size(), s.events());
-    // durable before any of its events can be done: their results only come from this batch's results
-    writeDurable(s, 1);
-  }
-
-  private void writeDurable(MessageBatchLedger.Submitted s, int attempt) {
-    if (attempt == 1) {
-      durableWrites++;
-    }
-    store.put(s).onSuccess(v -> durableWrites--).onFailure(err -> {
-      LOG.warn("message_batches.durable.failed id={} attempt={} error={}", s.id(), attempt, err.toString());
-      vertx.setTimer(Math.min(30_000, 500L * attempt), t -> writeDurable(s, attempt + 1));
-    });
+    submitter.submit(batch);
   }
 
   private void pollAll() {
@@ -218,12 +166,42 @@ public final class MessageBatchVerticle extends VerticleBase {
       if (ledger.foreign(s.id())) {
         continue; // another node's, none of its events here: that node polls it (see followed)
       }
+      if (s.id().startsWith(MessageBatchLedger.INTENT)) {
+        // another process's intent, events of it here: its create call is in flight and its record follows, unless
+        // that process died meanwhile (older than any create call takes)
+        boolean stale = System.currentTimeMillis() - s.submittedAtMs() > CreateIntents.STALE_MS;
+        if ((restoredIntents.contains(s.id()) || stale) && polling.add(s.id())) {
+          resolve(s);
+        }
+        continue;
+      }
       if (waiting.containsKey(s.id())) {
         handOver(s);
       } else if (polling.add(s.id())) {
         poll(s);
       }
     }
+  }
+
+  /** A create intent a dead process left: the batch its call made is adopted, or its events judged as any. */
+  private void resolve(MessageBatchLedger.Submitted intent) {
+    intents.resolve(intent, key()).onComplete(ar -> {
+      polling.remove(intent.id());
+      if (ar.failed()) {
+        LOG.warn("message_batches.intent.unresolved id={} error={}", intent.id(), String.valueOf(ar.cause().getMessage()));
+      } else if (ar.result() instanceof CreateIntents.Resolution.Made made) {
+        restoredIntents.remove(intent.id());
+        ledger.adopt(intent.id(), made.batch());
+        LOG.info("message_batches.intent.adopted id={} batch={} requests={}", intent.id(), made.batch().id(),
+            made.batch().requests().size());
+        store.put(made.batch()).onSuccess(v -> intents.remove(intent));
+        ended(made.batch(), made.results());
+      } else if (ar.result() instanceof CreateIntents.Resolution.NotMade) {
+        restoredIntents.remove(intent.id());
+        LOG.info("message_batches.intent.not_created id={} (its events are judged as any)", intent.id());
+        gone(intent);
+      }
+    });
   }
 
   private void poll(MessageBatchLedger.Submitted s) {
@@ -339,14 +317,15 @@ public final class MessageBatchVerticle extends VerticleBase {
     if (deferring != null) {
       deferring.close();
     }
-    // a submitted batch not yet recorded would be submitted again by the next start (its events are read again and not
-    // known to wait for it): its record is written before the store closes
+    // a batch between its create intent and its record would be asked of the API by the next start: create calls in
+    // flight finish and their records are written before the store closes
     long deadline = System.currentTimeMillis() + app.shutdownTimeoutMs();
-    return com.reviewpipeline.bus.Drain.until(vertx, () -> durableWrites == 0, deadline, 20)
+    return com.reviewpipeline.bus.Drain.until(vertx, () -> submitter == null || submitter.unsettled() == 0,
+            deadline, 20)
         .eventually(() -> {
-          if (durableWrites > 0) {
-            LOG.warn("message_batches.stopped unrecorded={} (their requests may be submitted again at the next start)",
-                durableWrites);
+          if (submitter != null && submitter.unsettled() > 0) {
+            LOG.warn("message_batches.stopped unrecorded={} (their create intents stay: the next start asks the API)",
+                submitter.unsettled());
           }
           client.close();
           return store == null ? Future.succeededFuture() : store.close();

@@ -75,6 +75,7 @@ final class SimMessageBatches {
 
   void routes(Router router) {
     router.post("/v1/messages/batches").handler(this::create);
+    router.get("/v1/messages/batches").handler(this::list);
     router.get("/v1/messages/batches/:id").handler(ctx -> withBatch(ctx, b -> ctx.json(describe(b))));
     router.get("/v1/messages/batches/:id/results").handler(ctx -> withBatch(ctx, b -> results(ctx, b)));
     router.post("/v1/messages/batches/:id/cancel").handler(ctx -> withBatch(ctx, b -> cancel(ctx, b)));
@@ -136,7 +137,68 @@ final class SimMessageBatches {
     stats.status(200);
     vertx.setTimer(Math.max(1, settings.get().batchProcessingMs()), t -> end(b));
     ctx.response().putHeader("request-id", Replies.requestId());
-    ctx.json(describe(b));
+    long delay = settings.get().batchCreateDelayMs();
+    if (delay > 0) {
+      vertx.setTimer(delay, t -> {
+        if (!ctx.response().closed()) {
+          ctx.json(describe(b));
+        }
+      });
+    } else {
+      ctx.json(describe(b));
+    }
+  }
+
+  /**
+   * {@code GET /v1/messages/batches}: the workspace's batches, most recently created first, {@code limit} (1 to 1000,
+   * default 20) per page, paged by {@code after_id} (older) and {@code before_id} (newer), with {@code has_more},
+   * {@code first_id} and {@code last_id}.
+   */
+  private void list(RoutingContext ctx) {
+    if (!authenticated(ctx)) {
+      return;
+    }
+    int limit;
+    try {
+      limit = Integer.parseInt(ctx.request().getParam("limit", "20"));
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 1000) {
+      Replies.error(ctx, stats, ApiError.invalidRequest("limit: Input should be between 1 and 1000"), null);
+      return;
+    }
+    List<Batch> newestFirst = batches.values().stream()
+        .sorted(java.util.Comparator.comparing((Batch b) -> b.created).thenComparing(b -> b.id).reversed()).toList();
+    String after = ctx.request().getParam("after_id");
+    String before = ctx.request().getParam("before_id");
+    int from = 0;
+    int to = newestFirst.size();
+    if (after != null) {
+      from = indexOf(newestFirst, after) + 1;
+    }
+    if (before != null) {
+      to = Math.max(0, indexOf(newestFirst, before));
+      from = Math.max(from, to - limit);
+    }
+    List<Batch> page = from >= to ? List.of() : newestFirst.subList(from, Math.min(to, from + limit));
+    io.vertx.core.json.JsonArray data = new io.vertx.core.json.JsonArray();
+    page.forEach(b -> data.add(describe(b)));
+    boolean more = before != null ? from > 0 : from + page.size() < newestFirst.size();
+    stats.status(200);
+    ctx.response().putHeader("request-id", Replies.requestId());
+    ctx.json(new JsonObject().put("data", data).put("has_more", more)
+        .put("first_id", page.isEmpty() ? null : page.get(0).id)
+        .put("last_id", page.isEmpty() ? null : page.get(page.size() - 1).id));
+  }
+
+  private static int indexOf(List<Batch> batches, String id) {
+    for (int i = 0; i < batches.size(); i++) {
+      if (batches.get(i).id.equals(id)) {
+        return i;
+      }
+    }
+    return batches.size();
   }
 
   /** What the API refuses at creation (the envelope; each request's params are checked when it runs). */

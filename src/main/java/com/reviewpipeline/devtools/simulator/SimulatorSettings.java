@@ -38,6 +38,8 @@ import java.util.Set;
  * @param invalidEvery give every n-th item a value outside its schema (0: never)
  * @param batchProcessingMs how long a Message Batch stays {@code in_progress} before it ends with its results
  * @param batchExpire Message Batches that end now end with every request {@code expired} (as after 24 h)
+ * @param batchCreateDelayMs a Message Batch is created at once but the answer to its create call leaves this much
+ *     later (a slow network or a client that dies before reading it)
  * @param obeyInjections behave as a model that falls for prompt injection: when a review of a request tells the model
  *     how to judge the reviews of the batch, every verdict of that request follows it ({@link Obedience})
  * @param liteMisses per flag field, the share of the reviews the full judge flags there that the lite judge (the
@@ -75,7 +77,8 @@ public record SimulatorSettings(
     boolean obeyInjections,
     long batchProcessingMs,
     boolean batchExpire,
-    JsonObject liteMisses) {
+    JsonObject liteMisses,
+    long batchCreateDelayMs) {
 
   public static final Set<String> KEYS = Set.of("latency_ms", "jitter_ms", "fail_status", "fail_count",
       "fail_system_contains", "fail_models", "drop_every", "truncate_above", "context_window_exceeded_above", "text_instead_of_tool",
@@ -83,7 +86,7 @@ public record SimulatorSettings(
       "reject_marker", "hold", "requests_per_minute",
       "input_tokens_per_minute", "output_tokens_per_minute", "spend_limit", "workspace_spend_limit", "unknown_ids",
       "invalid_keys", "retired_models", "cache_min_tokens", "invalid_every", "obey_injections", "batch_processing_ms",
-      "batch_expire", "lite_misses");
+      "batch_expire", "lite_misses", "batch_create_delay_ms");
 
   /** The statuses {@code fail_status} accepts: those with a documented error type (https://platform.claude.com/docs/en/api/errors). */
   public static final Set<Integer> FAIL_STATUSES = Set.of(0, 400, 401, 402, 403, 404, 409, 413, 429, 500, 504, 529);
@@ -91,7 +94,7 @@ public record SimulatorSettings(
   public static SimulatorSettings defaults(long latencyMs, long jitterMs) {
     return new SimulatorSettings(latencyMs, jitterMs, 0, -1, "", new JsonArray(), 0, 0, 0, false, false, false, "", "", 0, "", false,
         0, 0, 0, false, false, false, new JsonArray(), new JsonArray(), new JsonObject(), 0, false, 2000, false,
-        new JsonObject());
+        new JsonObject(), 0);
   }
 
   public SimulatorSettings merge(JsonObject j) {
@@ -135,7 +138,8 @@ public record SimulatorSettings(
         j.getBoolean("obey_injections", obeyInjections),
         j.getLong("batch_processing_ms", batchProcessingMs),
         j.getBoolean("batch_expire", batchExpire),
-        j.getJsonObject("lite_misses", liteMisses));
+        j.getJsonObject("lite_misses", liteMisses),
+        j.getLong("batch_create_delay_ms", batchCreateDelayMs));
   }
 
   public JsonObject toJson() {
@@ -170,6 +174,7 @@ public record SimulatorSettings(
         .put("obey_injections", obeyInjections)
         .put("batch_processing_ms", batchProcessingMs)
         .put("batch_expire", batchExpire)
-        .put("lite_misses", liteMisses.copy());
+        .put("lite_misses", liteMisses.copy())
+        .put("batch_create_delay_ms", batchCreateDelayMs);
   }
 }

@@ -123,4 +123,22 @@ class MessageBatchLedgerTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> MessageBatchSettings.fromJson(new JsonObject()
         .put("max_requests", 100_001), Set.of("mod"))).hasMessageContaining("max_requests");
   }
+
+  @Test
+  @DisplayName("a create intent restored after a crash parks its events like a batch; adopted under the batch's id it keeps them parked, and the batch is found by the intent's custom ids")
+  void adoptedIntentKeepsItsEventsParked() {
+    MessageBatchLedger ledger = new MessageBatchLedger();
+    MessageBatchLedger.Submitted intent = new MessageBatchLedger.Submitted(MessageBatchLedger.INTENT + "x", 1000,
+        batch().requests());
+    ledger.restore(intent);
+    assertThat(ledger.park(event("e1", 0, 3))).isTrue();
+    assertThat(ledger.park(event("e2", 0, 4))).isTrue();
+    assertThat(ledger.intentFor(batch())).as("the batch made by the intent's create call").isEqualTo(intent);
+    ledger.adopt(intent.id(), batch());
+    assertThat(ledger.knows(intent.id())).isFalse();
+    assertThat(ledger.knows("msgbatch_1")).isTrue();
+    assertThat(ledger.intentFor(batch())).as("no intent left").isNull();
+    assertThat(ledger.events(batch().requests().get(0))).extracting(PipelineEvent::id).containsExactly("e1", "e2");
+    assertThat(ledger.describe().getInteger("pending")).isEqualTo(1);
+  }
 }

@@ -142,4 +142,28 @@ class SimMessageBatchesTest {
         .processingStatus().equals(MessageBatch.ProcessingStatus.ENDED));
     assertThat(client.messages().batches().retrieve(running.id()).requestCounts().canceled()).isEqualTo(1);
   }
+
+  @Test
+  @DisplayName("the list of Message Batches, newest first, pages through the official SDK by after_id; a limit out of 1..1000 is a 400")
+  void listsBatchesNewestFirst() throws Exception {
+    java.util.List<String> made = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      made.add(client.messages().batches().create(BatchCreateParams.builder()
+          .addRequest(request("list-" + i, "claude-haiku-5-5")).build()).id());
+      Thread.onSpinWait();
+    }
+    var page = client.messages().batches().list(com.anthropic.models.messages.batches.BatchListParams.builder()
+        .limit(2).build());
+    java.util.List<String> firstPage = page.items().stream().map(MessageBatch::id).toList();
+    assertThat(firstPage).hasSize(2);
+    java.util.List<String> all = page.autoPager().stream().map(MessageBatch::id).toList();
+    assertThat(all).as("every batch once, newest first").containsSubsequence(made.get(2), made.get(1), made.get(0));
+    assertThat(all).doesNotHaveDuplicates();
+    var http = java.net.http.HttpClient.newHttpClient();
+    var bad = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.baseUrl()
+            + "/v1/messages/batches?limit=0")).header("x-api-key", "sk-test").header("anthropic-version", "2023-06-01")
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(bad.body()).getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+  }
 }
