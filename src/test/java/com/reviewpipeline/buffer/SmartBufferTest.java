@@ -139,7 +139,8 @@ class SmartBufferTest {
     assertThat(flushes).hasSize(1);
   }
 
-  // the latency objective (README "Latency objective"): 10 s, floor 3 s, escalations 250 ms, cascade fast → balanced
+  // the latency objective (docs/claude-stage.md "Latency objective"): 10 s, floor 3 s, escalations 250 ms, cascade fast
+  // → balanced
 
   static final com.reviewpipeline.config.CascadeConfig CASCADE = LatencyObjectiveTest.CASCADE;
   final com.reviewpipeline.telemetry.ApiLatency latency = new com.reviewpipeline.telemetry.ApiLatency();

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's configuration table against the one declaration of the keys (the shipped {@code conf/application.yaml},
- * and the entry defaults of pipelines and model profiles): every key documented, no documented key that does not
- * exist, and each default the table states equal to the declared one.
+ * The configuration table of {@code docs/configuration.md} against the one declaration of the keys (the shipped
+ * {@code conf/application.yaml}, and the entry defaults of pipelines and model profiles): every key documented, no
+ * documented key that does not exist, and each default the table states equal to the declared one.
  */
 class ConfigurationTableTest {
 
@@ -32,10 +32,10 @@ class ConfigurationTableTest {
 
   @BeforeAll
   static void readTable() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    int start = readme.indexOf("\n## Configuration");
-    int end = readme.indexOf("\n## ", start + 5);
-    for (String line : readme.substring(start, end).split("\n")) {
+    // the page holds the one section "Configuration" (moved from the README with this test)
+    String page = Files.readString(Path.of("docs/configuration.md"));
+    assertThat(page).as("docs/configuration.md starts with its section").startsWith("# Configuration\n");
+    for (String line : page.split("\n")) {
       if (!line.startsWith("| `")) {
         continue;
       }
@@ -46,7 +46,7 @@ class ConfigurationTableTest {
         ROWS.put(keys.get(i), defaults.size() == keys.size() ? defaults.get(i).trim() : "");
       }
     }
-    assertThat(ROWS).as("rows read from the README's Configuration table").hasSizeGreaterThan(60);
+    assertThat(ROWS).as("rows read from the Configuration table of docs/configuration.md").hasSizeGreaterThan(60);
   }
 
   /** {@code `a.b.c` / `d`} → {@code a.b.c}, {@code a.b.d}; entries of lists and named maps normalised. */
@@ -67,7 +67,7 @@ class ConfigurationTableTest {
   }
 
   @Test
-  @DisplayName("every key the shipped conf/application.yaml declares has a row in the README's table")
+  @DisplayName("every key the shipped conf/application.yaml declares has a row in docs/configuration.md's table")
   void everyDeclaredKeyDocumented() {
     Set<String> missing = new TreeSet<>();
     for (String key : leaves("", Declaration.shipped())) {
@@ -81,11 +81,11 @@ class ConfigurationTableTest {
     ModelProfile.ENTRY_DEFAULTS.fieldNames().forEach(k -> require(missing, "models.*." + k));
     require(missing, "models.*.price");
     MessageBatchSettings.ENTRY_DEFAULTS.fieldNames().forEach(k -> require(missing, "message_batches.pipelines.*." + k));
-    assertThat(missing).as("declared keys the README's configuration table does not list").isEmpty();
+    assertThat(missing).as("declared keys the configuration table (docs/configuration.md) does not list").isEmpty();
   }
 
   @Test
-  @DisplayName("every key in the README's table is declared (no stale or misspelt row)")
+  @DisplayName("every key in docs/configuration.md's table is declared (no stale or misspelt row)")
   void everyDocumentedKeyDeclared() {
     JsonObject shipped = Declaration.shipped();
     Set<String> stale = new TreeSet<>();
@@ -94,11 +94,11 @@ class ConfigurationTableTest {
         stale.add(row);
       }
     }
-    assertThat(stale).as("README rows naming no declared key").isEmpty();
+    assertThat(stale).as("docs/configuration.md rows naming no declared key").isEmpty();
   }
 
   @Test
-  @DisplayName("each default the README states equals the declared default")
+  @DisplayName("each default docs/configuration.md states equals the declared default")
   void defaultsAgree() {
     JsonObject shipped = Declaration.shipped();
     List<String> wrong = new ArrayList<>();
@@ -111,7 +111,7 @@ class ConfigurationTableTest {
       }
       compared++;
       if (!same(stated, declared)) {
-        wrong.add(row.getKey() + ": README says '" + row.getValue() + "', declared " + declared);
+        wrong.add(row.getKey() + ": docs/configuration.md says '" + row.getValue() + "', declared " + declared);
       }
     }
     assertThat(wrong).isEmpty();

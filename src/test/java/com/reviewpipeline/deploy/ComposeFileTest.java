@@ -20,7 +20,8 @@ import picocli.CommandLine;
 
 /**
  * No Docker engine runs here, so the container files are checked for what can be checked without one: the compose
- * file parses, names the services the README describes, and passes only variables, commands and ports the app has.
+ * file parses, names the services docs/operations.md describes, and passes only variables, commands and ports the
+ * app has.
  */
 class ComposeFileTest {
 

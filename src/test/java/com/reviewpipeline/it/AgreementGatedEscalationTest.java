@@ -25,11 +25,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Agreement-gated escalation against a real broker and the simulator (README "Agreement-gated escalation"): the cheap
- * tier (Haiku, the simulator's lite judge) is made to call 30% of fake reviews genuine; every first verdict is
- * shadowed on Opus. The fields it agrees on stop escalating once proven; is_fake keeps escalating and alerts once;
- * when the cheap tier turns good, is_fake is proven and the alert resolves once; a restarted node keeps what was
- * learned (the agreement topic) and does not escalate proven flags.
+ * Agreement-gated escalation against a real broker and the simulator (docs/claude-stage.md "Agreement-gated
+ * escalation"): the cheap tier (Haiku, the simulator's lite judge) is made to call 30% of fake reviews genuine; every
+ * first verdict is shadowed on Opus. The fields it agrees on stop escalating once proven; is_fake keeps escalating and
+ * alerts once; when the cheap tier turns good, is_fake is proven and the alert resolves once; a restarted node keeps
+ * what was learned (the agreement topic) and does not escalate proven flags.
  */
 @IntegrationTest
 class AgreementGatedEscalationTest {

@@ -72,11 +72,11 @@ class CurrentModelsTest {
         JsonObject e = estimates.getJsonObject(model);
         assertThat(e).as(model).isNotNull();
         if (e.getLong("samples") >= 20) {
-          // the median over the estimates made once the model had answers to calibrate from (README "Token estimates
-          // calibrate per model"). The escalation tier sees about 40 requests of three shapes (single suspected
-          // injections, escalations, the analyzer's long reviews) and two pipelines share its review factor, so its
-          // fit does not settle: measured 0.07 to 0.09 alone and 0.17 inside the full suite, 0.02 to 0.04 on the first
-          // tier. The bound there says "the calibration is working", not "it is as tight as on the first tier"
+          // the median over the estimates made once the model had answers to calibrate from (docs/claude-stage.md
+          // "Token estimates calibrate per model"). The escalation tier sees about 40 requests of three shapes (single
+          // suspected injections, escalations, the analyzer's long reviews) and two pipelines share its review factor,
+          // so its fit does not settle: measured 0.07 to 0.09 alone and 0.17 inside the full suite, 0.02 to 0.04 on the
+          // first tier. The bound there says "the calibration is working", not "it is as tight as on the first tier"
           double bound = model.equals(h.config.modelFor("balanced")) ? 0.25 : 0.10;
           assertThat(e.getDouble("median_abs_relative_error")).as(model).isLessThanOrEqualTo(bound);
           assertThat(e.getDouble("factor")).as(model + ": the simulator's tokenizer is not the estimate's").isNotEqualTo(1.0);

@@ -107,7 +107,7 @@ class EndToEndPipelineTest {
         ReviewEvent routed = sent.get(r.getString("event_id"));
         PipelineConfig moderator = config.pipelines().get(0);
         // judged on its routed tier, or, when the cascade escalated its first verdict there, on the escalation tier; a
-        // cached answer carries the model and tier of the judgement it copies (README "Verdict cache")
+        // cached answer carries the model and tier of the judgement it copies (docs/claude-stage.md "Verdict cache")
         String tier = r.getBoolean("cached") ? byId.get(r.getString("cached_from")).getString("tier")
             : r.containsKey("escalated_from") ? moderator.cascade().escalateTo() : moderator.tierFor(routed);
         if (r.containsKey("escalated_from")) {

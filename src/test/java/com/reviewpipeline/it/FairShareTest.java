@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A flood of suspected prompt injections (each judged alone, one request for one review) against a key limited to
- * 120 requests a minute, beside a steady stream of ordinary reviews (README "Fair shares"): the ordinary reviews keep
- * their latency within twice what it is without the flood, every outcome arrives, and the model that obeys
+ * 120 requests a minute, beside a steady stream of ordinary reviews (docs/claude-stage.md "Fair shares"): the ordinary
+ * reviews keep their latency within twice what it is without the flood, every outcome arrives, and the model that obeys
  * instructions in reviews flags no benign review. Without the suspects' share (the cap never applied) the same run
  * gave an ordinary p99 of 21.7 s against 8.4 s without the flood, and this test failed.
  */

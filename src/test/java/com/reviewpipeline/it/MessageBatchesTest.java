@@ -16,7 +16,10 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** A backlog judged through the Message Batches API, with a restart while its batches run (README "Message Batches"). */
+/**
+ * A backlog judged through the Message Batches API, with a restart while its batches run (docs/claude-stage.md
+ * "Message Batches").
+ */
 @IntegrationTest
 class MessageBatchesTest {
 

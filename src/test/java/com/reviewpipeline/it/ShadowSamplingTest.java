@@ -84,7 +84,8 @@ class ShadowSamplingTest {
           .getJsonObject("review-moderator").getJsonObject("shadow");
       assertThat(shadow.getLong("sampled")).isEqualTo(4);
       JsonObject fast = shadow.getJsonObject("pairs").getJsonObject("fast_vs_deep");
-      // the cascade's first tier is compared as it judged, escalated or not (README "Agreement-gated escalation")
+      // the cascade's first tier is compared as it judged, escalated or not (docs/claude-stage.md "Agreement-gated
+      // escalation")
       assertThat(fast.getLong("samples")).as("clear, calm-fake and spam (escalated)").isEqualTo(3);
       JsonObject fields = fast.getJsonObject("fields");
       JsonObject fake = fields.getJsonObject("is_fake");

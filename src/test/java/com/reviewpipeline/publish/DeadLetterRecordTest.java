@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The DLQ payload ({@link Records#deadLetter}), also written to the retry topics, and the malformed-input record
- * ({@link Records#malformed}): fields as README "Failures, retries, manual review, alerts" documents them and as the
- * retry scheduler, the store and the replay read them.
+ * ({@link Records#malformed}): fields as docs/operations.md "Failures, retries, manual review, alerts" documents them
+ * and as the retry scheduler, the store and the replay read them.
  */
 class DeadLetterRecordTest {
 

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two nodes sharing the store of submitted Message Batches (README "Message Batches"): each learns the other's
- * batches while it runs, not only at start. Each node is its own Vert.x (its own event bus and ledger); the store is
- * one in-memory instance, which both follow as the nodes of a cluster follow the compacted topic.
+ * Two nodes sharing the store of submitted Message Batches (docs/claude-stage.md "Message Batches"): each learns the
+ * other's batches while it runs, not only at start. Each node is its own Vert.x (its own event bus and ledger); the
+ * store is one in-memory instance, which both follow as the nodes of a cluster follow the compacted topic.
  */
 class MessageBatchFollowTest {
 

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The restart grace path of Message Batches (README "Message Batches"), against the simulator's Message Batches API:
- * a restored batch whose requests were read again only in part.
+ * The restart grace path of Message Batches (docs/claude-stage.md "Message Batches"), against the simulator's Message
+ * Batches API: a restored batch whose requests were read again only in part.
  */
 class MessageBatchGraceTest {
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The shipped policy prompts are worth caching: on every 5.5 tier model, in its shipped output mode and in the
  * others, the prefix the client marks reaches the model's minimum by the client's own estimate and by the
- * simulator's count of the request the client builds. Prints the figures the README quotes.
+ * simulator's count of the request the client builds. Prints the figures docs/claude-stage.md quotes.
  */
 class PolicyPromptCacheTest {
 
