@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Daily budgets (README "Budget guardrails"): {@code GET /api/budgets} lists each budget with today's cluster-wide
+ * Daily budgets (docs/claude-stage.md "Budget guardrails"): {@code GET /api/budgets} lists each budget with today's
+ * cluster-wide
  * spend; {@code PUT /api/budgets/{pipeline|total}} {@code {"daily_usd": 50}} changes one at run time on every node
  * (0 removes it). Raising a reached budget above today's spend lifts its action. Answered by this node's budget
  * verticle, which keeps the spend and the changed budgets in the cluster's shared data.

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * The cascade's question to the ledger (README "Agreement-gated escalation"): does a confident flag on this field,
+ * The cascade's question to the ledger (docs/claude-stage.md "Agreement-gated escalation"): does a confident flag on
+ * this field,
  * from this first-tier model, still need a second opinion? Yes while the field is unproven, when the operator pinned
  * it {@code always}, when the gate is off, and when nothing measures it (no shadow sampling, or the field is not
  * compared); no once proven or pinned {@code never}. Also how many first verdicts to shadow: the unproven share while

@@ -12,7 +12,8 @@ import java.util.function.Function;
 
 /**
  * What the shadow comparisons have shown so far, per pipeline, pair of models (first tier's, reference tier's) and
- * field: the most recent {@code window} outcomes, their Wilson lower bound, and whether the field is proven (README
+ * field: the most recent {@code window} outcomes, their Wilson lower bound, and whether the field is proven
+ * (docs/claude-stage.md
  * "Agreement-gated escalation"). Keyed by model ids, not tiers: a new model behind a tier starts unproven. Every node
  * folds the same agreement topic in the same order, so every node holds the same state and flips it at the same
  * record.

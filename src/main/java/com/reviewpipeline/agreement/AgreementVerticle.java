@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this node's agreement ledger equal to every other node's (README "Agreement-gated escalation"): the shadow
+ * Keeps this node's agreement ledger equal to every other node's (docs/claude-stage.md "Agreement-gated
+ * escalation"): the shadow
  * comparisons made here are written to the agreement topic, and every record of that topic, whoever wrote it, is
  * folded into the ledger in the topic's order: read whole before the Claude verticles start (a restart keeps what
  * was learned), then followed. When a field's agreement falls below target or recovers, the oldest member sends one

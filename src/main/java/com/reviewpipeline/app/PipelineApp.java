@@ -95,7 +95,8 @@ public final class PipelineApp implements Scaler {
     // every Claude verticle instance (the calibration by the buffers too)
     // copies of one event judged once: shared by the buffers (which hold copies back) and the publishers
     Coalescer coalescer = new Coalescer();
-    // what the shadow comparisons have shown, the same on every node (README "Agreement-gated escalation")
+    // what the shadow comparisons have shown, the same on every node (docs/claude-stage.md "Agreement-gated
+    // escalation")
     AgreementLedger agreements = new AgreementLedger(name -> config.pipelines().stream()
         .filter(p -> p.name().equals(name)).map(p -> p.cascade().agreement()).findFirst().orElse(null));
     AgreementGate gate = new AgreementGate(agreements, config::modelFor);

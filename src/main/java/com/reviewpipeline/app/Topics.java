@@ -81,7 +81,8 @@ public final class Topics {
           missing.add(new NewTopic(name, partitions, kafka.replicationFactor()));
         }
       });
-      // one partition: every node folds the comparisons in the same order (README "Agreement-gated escalation")
+      // one partition: every node folds the comparisons in the same order (docs/claude-stage.md "Agreement-gated
+      // escalation")
       if (!existing.contains(kafka.agreementTopic())) {
         missing.add(new NewTopic(kafka.agreementTopic(), 1, kafka.replicationFactor()).configs(Map.of(
             "cleanup.policy", "compact,delete", "retention.ms", String.valueOf(kafka.agreementRetentionMs()))));

@@ -69,7 +69,7 @@ public final class BudgetRules {
 
   /**
    * @param exhausted today's budgets a request could not be admitted under (scope → its limit then): reached at
-   *     once, below 100% spent, until the limit is raised above that (README "Budget guardrails")
+   *     once, below 100% spent, until the limit is raised above that (docs/claude-stage.md "Budget guardrails")
    */
   public List<Change> evaluate(Map<String, Double> spendByPipeline, Map<String, Double> changedLimits,
       Map<String, Double> exhausted) {

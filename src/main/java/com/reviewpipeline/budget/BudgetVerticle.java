@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Daily budget guardrails (README "Budget guardrails"). Every node adds the cost of each answer to a cluster-wide
+ * Daily budget guardrails (docs/claude-stage.md "Budget guardrails"). Every node adds the cost of each answer to a
+ * cluster-wide
  * counter per UTC day and pipeline ({@code sharedData().getCounter}: Hazelcast when clustered), so the spend is the
  * cluster's, and it survives the node that spent it. Every {@code check_interval_ms} each node reads those counters and
  * the budgets changed at run time and runs {@link BudgetRules}: each node routes its own buffers for the

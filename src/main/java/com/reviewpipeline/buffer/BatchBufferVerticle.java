@@ -154,7 +154,8 @@ public final class BatchBufferVerticle extends VerticleBase {
   }
 
   private void judge(PipelineConfig pipeline, PipelineEvent received) {
-    // a shadow sample is a second look at an event already published: no copy waits for it (README "Shadow sampling")
+    // a shadow sample is a second look at an event already published: no copy waits for it (docs/claude-stage.md
+    // "Shadow sampling")
     if (!received.isShadow() && !coalescer.admit(received)) {
       // another copy of this event is being judged: this one takes its outcome (see Coalescer)
       telemetry.coalesced(pipeline.name());
@@ -167,7 +168,8 @@ public final class BatchBufferVerticle extends VerticleBase {
       return;
     }
     // an escalated or shadow event is judged on the tier it was sent to, whatever its routing says; otherwise a
-    // pipeline whose budget's cheaper_tier action holds goes to the cheapest tier (README "Budget guardrails")
+    // pipeline whose budget's cheaper_tier action holds goes to the cheapest tier (docs/claude-stage.md "Budget
+    // guardrails")
     String tier = event.rejudge() != null ? event.rejudge().tier()
         : budgetTiers.getOrDefault(pipeline.name(), pipeline.tierFor(event.event()));
     // shadows apart: a shadow and a re-read copy of its event must never meet as duplicates in one buffer

@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The time trigger of one (pipeline, tier) buffer under its pipeline's latency objective (README "Latency
+ * The time trigger of one (pipeline, tier) buffer under its pipeline's latency objective (docs/claude-stage.md "Latency
  * objective"): an event may wait what the objective leaves after the time it still has ahead of it, so that at low
  * arrival rates batches fill while a review's p99 stays within the objective.
  *

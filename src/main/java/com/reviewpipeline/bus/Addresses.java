@@ -13,7 +13,7 @@ public final class Addresses {
 
   /**
    * Local: a batch whose pipeline uses the Message Batches API now, from a Claude verticle to this node's Message
-   * Batch verticle, which submits it with others as one Message Batch (README "Message Batches").
+   * Batch verticle, which submits it with others as one Message Batch (docs/claude-stage.md "Message Batches").
    */
   public static final String DEFER = "pipeline.batch.defer";
 
@@ -55,7 +55,8 @@ public final class Addresses {
 
   /**
    * Name of the cluster-wide shared map of published verdicts (verdict-cache key → encoded verdict, with a TTL): a
-   * node whose own cache misses asks it, so a copy judged on one node is answered on another (README "Verdict cache").
+   * node whose own cache misses asks it, so a copy judged on one node is answered on another (docs/claude-stage.md
+   * "Verdict cache").
    */
   public static final String VERDICT_CACHE = "pipeline.verdict.cache";
 
@@ -65,7 +66,7 @@ public final class Addresses {
 
   /**
    * Local: one shadow comparison (JSON, the agreement record) for the node's agreement verticle, which writes it to
-   * the agreement topic every node's ledger folds (README "Agreement-gated escalation").
+   * the agreement topic every node's ledger folds (docs/claude-stage.md "Agreement-gated escalation").
    */
   public static final String AGREEMENT = "pipeline.agreement.compared";
 
@@ -84,7 +85,8 @@ public final class Addresses {
   /**
    * Local request: reserve a request's estimated cost before it is sent (JSON {@code {pipeline, usd}}); the budget
    * verticle adds it to the day's spend and replies {@code {send, reserved}}: {@code send} false when a budget with the
-   * pause action cannot cover it (README "Budget guardrails"). The answer's {@link #SPEND} carries {@code reserved_usd}
+   * pause action cannot cover it (docs/claude-stage.md "Budget guardrails"). The answer's {@link #SPEND} carries
+   * {@code reserved_usd}
    * to correct it.
    */
   public static final String BUDGET_RESERVE = "pipeline.budget.reserve";

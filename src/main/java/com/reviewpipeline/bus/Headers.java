@@ -1,6 +1,6 @@
 package com.reviewpipeline.bus;
 
-/** The Kafka record headers of the events topic that the service reads (README "Failures", "Verdict cache"). */
+/** The Kafka record headers of the events topic that the service reads (docs/operations.md "Failures", "Verdict cache"). */
 public final class Headers {
 
   /** A manual-review replay names the one pipeline that is to judge it; the other pipelines mark it done. */

@@ -4,7 +4,8 @@ import com.reviewpipeline.model.PipelineEvent;
 import java.util.Set;
 
 /**
- * The events that wait in Message Batches, as the stages before the Claude stage see them (README "Message
+ * The events that wait in Message Batches, as the stages before the Claude stage see them (docs/claude-stage.md
+ * "Message
  * Batches"): the buffers hand over an event read again after a restart to the batch that holds it, and ingest does
  * not hold a graceful stop for events of its partitions that wait in one. The Claude stage keeps them (its
  * {@code MessageBatchLedger}); the stages meet on this contract and the bus, not on each other's classes.

@@ -95,7 +95,8 @@ public final class VerdictCache {
   /**
    * The heap this cache holds, estimated from its layout: each entry's {@link CacheEntry#OBJECT_BYTES}, the arrays
    * and strings it alone holds (a verdict, batch id, model or tier equal to one held already is shared and counted
-   * once), the two key tables and the intern tables. The verdict cache's README section gives the measured figure.
+   * once), the two key tables and the intern tables. The verdict cache's section of docs/claude-stage.md gives the
+   * measured figure.
    */
   public synchronized long heapBytes() {
     return (long) entries * CacheEntry.OBJECT_BYTES + ownBytes + byEvent.bytes() + byText.bytes() + Dedup.bytes();

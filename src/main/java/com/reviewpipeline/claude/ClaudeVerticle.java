@@ -170,7 +170,7 @@ public final class ClaudeVerticle extends VerticleBase {
       return;
     }
     if (!spend.holds(batch) && spend.needed()) {
-      // the day's budgets are charged before the request leaves, not after (README "Budget guardrails")
+      // the day's budgets are charged before the request leaves, not after (docs/claude-stage.md "Budget guardrails")
       spend.reserve(batch, model, estimate.tokens(), body.getInteger("max_tokens")).onSuccess(send -> {
         if (stopping) {
           // stopped while asking: an instance that stays sends it (the reservation is the process's)

@@ -38,7 +38,8 @@ final class RejudgeSender {
     ToBuffer.send(vertx, pipeline, next.escalate());
     next.comparisons().forEach(c -> {
       telemetry.shadowCompared(pipeline, c.pair(), c.agree());
-      // to the agreement ledger of every node, through the agreement topic (README "Agreement-gated escalation")
+      // to the agreement ledger of every node, through the agreement topic (docs/claude-stage.md "Agreement-gated
+      // escalation")
       vertx.eventBus().send(Addresses.AGREEMENT, c.record().toJson());
     });
     next.shadows().forEach(e -> telemetry.shadowSampled(pipeline));

@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What becomes of a batch's verdicts under its pipeline's cascade and shadow sampling (README "Cascade", "Shadow
+ * What becomes of a batch's verdicts under its pipeline's cascade and shadow sampling (docs/claude-stage.md
+ * "Cascade", "Shadow
  * sampling"): published, escalated to a higher tier (back to the buffer, the offset still held), or, for a shadow
  * sample, compared with the published verdict and dropped. Published verdicts that are sampled get a shadow copy for
  * the reference tier. Plain data, decided without Vert.x so every branch is unit-tested.
@@ -48,14 +49,15 @@ public record Rejudgements(
 
   /**
    * @param saving a budget's {@code cheaper_tier} action holds for the pipeline: no verdict is escalated and no shadow
-   *     sampled, since both are further calls (README "Budget guardrails")
+   *     sampled, since both are further calls (docs/claude-stage.md "Budget guardrails")
    */
   public static Rejudgements of(PipelineConfig pipeline, List<EventResult> results, boolean saving) {
     return of(pipeline, results, saving, AgreementGate.UNGATED);
   }
 
   /**
-   * @param gate which confident flags escalate, and how many first verdicts are shadowed (README "Agreement-gated
+   * @param gate which confident flags escalate, and how many first verdicts are shadowed (docs/claude-stage.md
+   * "Agreement-gated
    *     escalation")
    */
   public static Rejudgements of(PipelineConfig pipeline, List<EventResult> results, boolean saving,

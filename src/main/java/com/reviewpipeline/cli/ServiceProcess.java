@@ -62,7 +62,7 @@ final class ServiceProcess {
   static Node clusteredVertx(ClusterSettings c, VerdictCacheSettings verdictCache) {
     com.hazelcast.config.Config hz = io.vertx.spi.cluster.hazelcast.ConfigUtil.loadConfig();
     hz.setClusterName(c.name());
-    // the shared verdict map is bounded per member like each node's own cache (README "Verdict cache")
+    // the shared verdict map is bounded per member like each node's own cache (docs/claude-stage.md "Verdict cache")
     hz.addMapConfig(ClusterVerdicts.hazelcastMap(verdictCache.maxEntries()));
     hz.setProperty("hazelcast.logging.type", "slf4j");
     hz.setProperty("hazelcast.phone.home.enabled", "false");
@@ -113,7 +113,7 @@ final class ServiceProcess {
     shutdown.add(step);
   }
 
-  /** The exit code of a stop that left work behind (see {@link #exitCode(int)}); README "Delivery guarantees". */
+  /** The exit code of a stop that left work behind (see {@link #exitCode(int)}); docs/delivery.md "Delivery guarantees". */
   static final int EXIT_UNCLEAN = 3;
 
   /** What {@link #awaitSignal()} returns; a shutdown step sets it when the stop was not clean. */

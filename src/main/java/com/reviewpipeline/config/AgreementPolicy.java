@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Agreement-gated escalation of a pipeline's cascade (README "Agreement-gated escalation"): a confident first verdict
+ * Agreement-gated escalation of a pipeline's cascade (docs/claude-stage.md "Agreement-gated escalation"): a
+ * confident first verdict
  * that flags a review is judged again only while the first tier's agreement with the shadow reference tier on that
  * flag is unproven, that is with fewer than {@code minSamples} comparisons in the window, or a Wilson 95% lower bound
  * of agreement below {@code target}. Low-confidence verdicts and escalation rules are not gated.

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Alert conditions and where they go (Slack incoming-webhook format). Thresholds live in
- * {@code conf/} under {@code alerts}; see the README.
+ * {@code conf/} under {@code alerts}; see docs/operations.md.
  *
  * @param forChecks how many check intervals the backlog and routing drift must hold before they fire or resolve
  *     (lag has its own {@code for_ms})

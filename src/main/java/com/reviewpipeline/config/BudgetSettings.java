@@ -7,7 +7,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Daily (UTC) spend budgets (README "Budget guardrails"): one for all pipelines together and one per pipeline, each
+ * Daily (UTC) spend budgets (docs/claude-stage.md "Budget guardrails"): one for all pipelines together and one per
+ * pipeline, each
  * with the action taken at 100%. A budget of 0 is no budget.
  *
  * @param dailyUsdTotal budget of every pipeline together, USD per UTC day (0: none)

@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
  *     shortest wait, and the wait until the API's latency is measured
  * @param maxTokens flush before the estimated input tokens of the batch would pass this
  * @param latencyObjectiveMs p99 end-to-end target of a review; the time trigger becomes what the objective leaves
- *     after the expected downstream time (README "Latency objective"); 0: off, {@code maxWaitMs} alone
+ *     after the expected downstream time (docs/claude-stage.md "Latency objective"); 0: off, {@code maxWaitMs} alone
  * @param escalationWaitMs under a latency objective, how long an escalated review may wait in its buffer
  */
 public record BufferConfig(int maxSize, long maxWaitMs, int maxTokens, long latencyObjectiveMs, long escalationWaitMs) {

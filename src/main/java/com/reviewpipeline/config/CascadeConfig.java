@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A pipeline's cascade (README "Cascade"): events that routing sends to {@code firstTier} are judged there first, and
+ * A pipeline's cascade (docs/claude-stage.md "Cascade"): events that routing sends to {@code firstTier} are judged
+ * there first, and
  * a first verdict that is flagged, below {@code confidenceBelow}, or matched by a rule is judged again on a higher
  * tier; only the last verdict is published. Events routed to another tier are judged there directly.
  *
@@ -81,7 +82,8 @@ public record CascadeConfig(
 
   /**
    * The same with the agreement gate: a flag escalates only when {@code escalatesFlag} says so for one of the
-   * verdict's flagged fields (README "Agreement-gated escalation"); low confidence and the rules are not gated.
+   * verdict's flagged fields (docs/claude-stage.md "Agreement-gated escalation"); low confidence and the rules are
+   * not gated.
    *
    * @param flaggedFields the pipeline's flag fields the verdict sets
    */

@@ -16,7 +16,8 @@ import java.util.Collections;
 /**
  * Mutual TLS on the clustered event bus ({@code cluster.tls.*}): each node presents the key and certificate of its
  * PKCS12 keystore and talks only to peers whose certificate its PKCS12 truststore holds (or whose CA it holds), as
- * server and as client. Hazelcast's member port is not covered (README, "Running a cluster"). The files are opened
+ * server and as client. Hazelcast's member port is not covered (docs/operations.md "Running a cluster"). The files
+ * are opened
  * at start, so a wrong path or password refuses the start naming the key; passwords never appear in messages or in
  * {@link #toString()}.
  */

@@ -22,7 +22,7 @@ public final class ConfigLoader {
 
   public static final String DEFAULT_PATH = "conf/application.yaml";
 
-  /** Environment variable → configuration key; the README's configuration table lists the same. */
+  /** Environment variable → configuration key; docs/configuration.md lists the same. */
   static final Map<String, String> ENV_OVERRIDES = Map.ofEntries(
       Map.entry("KAFKA_BOOTSTRAP_SERVERS", "kafka.bootstrap_servers"),
       Map.entry("ANTHROPIC_BASE_URL", "anthropic.base_url"),
@@ -46,7 +46,7 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** Every environment variable the configuration reads (the README's table and the compose file use these). */
+  /** Every environment variable the configuration reads (docs/configuration.md and the compose file use these). */
   public static java.util.Set<String> environmentVariables() {
     java.util.Set<String> all = new java.util.TreeSet<>(ENV_OVERRIDES.keySet());
     all.addAll(List.of("ANTHROPIC_API_KEY", "ANTHROPIC_API_KEYS", "ALERT_WEBHOOKS"));

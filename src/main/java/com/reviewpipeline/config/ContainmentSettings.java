@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Prompt-injection containment (README "Prompt-injection containment"): the rules that tell a review looking like an
+ * Prompt-injection containment (docs/claude-stage.md "Prompt-injection containment"): the rules that tell a review
+ * looking like an
  * instruction to the model, and how many such suspects may share one request. The rules file has one Java regular
  * expression per line, matched against the review's text after NFKC normalisation and lower-casing; blank lines and
  * lines starting with {@code #} are skipped. Each rule is compiled once, here, so a broken rule refuses the start.

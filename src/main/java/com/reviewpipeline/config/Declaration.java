@@ -13,8 +13,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The one declaration of every configuration key and its default: the {@code conf/application.yaml} shipped on the
  * classpath (never the working directory's copy, which may be the edited one). A setting absent from the operator's
- * file takes the shipped value; the typed settings read nothing else, so a default exists in one place. The README's
- * configuration table is checked against it by a test. Entries of operator-named lists and maps ({@code pipelines[]},
+ * file takes the shipped value; the typed settings read nothing else, so a default exists in one place.
+ * docs/configuration.md is checked against it by a test. Entries of operator-named lists and maps ({@code pipelines[]},
  * {@code models.<id>}) have their optional keys' defaults in {@link PipelineConfig#ENTRY_DEFAULTS} and
  * {@link ModelProfile#ENTRY_DEFAULTS}.
  */

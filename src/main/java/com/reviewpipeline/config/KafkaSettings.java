@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonArray;
 
 import io.vertx.core.json.JsonObject;
 
-/** Broker, topics and consumer settings; see the README configuration table for each key. */
+/** Broker, topics and consumer settings; see docs/configuration.md for each key. */
 public record KafkaSettings(
     String bootstrapServers,
     String eventsTopic,
@@ -31,7 +31,7 @@ public record KafkaSettings(
     Delivery delivery,
     long transactionTimeoutMs) {
 
-  /** {@code delivery.mode}: what the outcome topics promise their readers (README "Delivery guarantees"). */
+  /** {@code delivery.mode}: what the outcome topics promise their readers (docs/delivery.md "Delivery guarantees"). */
   public enum Delivery {
     /** Outcomes written, then offsets committed: a crash may write an outcome twice. */
     AT_LEAST_ONCE,

@@ -45,7 +45,7 @@ final class KnownKeys {
       if (!named && !reference.containsKey(key)) {
         throw new IllegalArgumentException("unknown configuration key '" + child + "'" + nearest(path, key,
             reference.fieldNames()) + "; the keys are declared, with their defaults, in conf/application.yaml and"
-            + " listed in the README's Configuration table");
+            + " listed in docs/configuration.md");
       }
       checkValue(named ? (path.isEmpty() ? "*" : path + ".*") : child, ref, actual.getValue(key));
     }

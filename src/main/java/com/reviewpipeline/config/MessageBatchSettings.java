@@ -7,7 +7,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The Message Batches API for backlogs (README "Message Batches"): per pipeline, whether its batches go to
+ * The Message Batches API for backlogs (docs/claude-stage.md "Message Batches"): per pipeline, whether its batches
+ * go to
  * {@code POST /v1/messages/batches} (half price, answered within 24 h) instead of {@code /v1/messages}.
  *
  * @param topic the compacted topic holding every submitted Message Batch until its results are handled, so a restart
@@ -31,7 +32,7 @@ public record MessageBatchSettings(String topic, long collectMs, int maxRequests
   public static final String ALWAYS = "always";
   public static final String BACKLOG = "backlog";
   public static final Set<String> MODES = Set.of(OFF, ALWAYS, BACKLOG);
-  /** The defaults of a {@code message_batches.pipelines.<name>} entry's keys (the README's table lists them). */
+  /** The defaults of a {@code message_batches.pipelines.<name>} entry's keys (docs/configuration.md lists them). */
   public static final JsonObject ENTRY_DEFAULTS = new JsonObject().put("mode", OFF).put("backlog_lag", 20_000L);
   /** The API's limit on requests per Message Batch. */
   public static final int API_MAX_REQUESTS = 100_000;

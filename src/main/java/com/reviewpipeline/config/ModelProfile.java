@@ -63,7 +63,7 @@ public record ModelProfile(
   }
 
   /**
-   * The defaults of a profile's optional keys (the only place they are declared; the README's table lists them).
+   * The defaults of a profile's optional keys (the only place they are declared; docs/configuration.md lists them).
    * {@code price} has none but {@code batch_discount}: a profile without its prices refuses the start.
    */
   public static final JsonObject ENTRY_DEFAULTS = new JsonObject()

@@ -111,7 +111,7 @@ public record PipelineConfig(
   }
 
   /**
-   * The defaults of a pipeline entry's optional keys (the only place they are declared; the README's table lists
+   * The defaults of a pipeline entry's optional keys (the only place they are declared; docs/configuration.md lists
    * them). {@code group_id} defaults to the name; {@code name}, {@code prompt_file} and {@code tool_file} are required.
    */
   public static final JsonObject ENTRY_DEFAULTS = new JsonObject()

@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
  * Starting limits of one API key, before the API's {@code anthropic-ratelimit-*} headers say
  * otherwise: requests, input tokens and output tokens per minute, and concurrent requests; and the shares of a key's
  * requests per minute that requests of suspected prompt injections and of shadow samples may take while first
- * judgements of ordinary reviews (or escalations) wait (README "Fair shares").
+ * judgements of ordinary reviews (or escalations) wait (docs/claude-stage.md "Fair shares").
  */
 public record RateLimits(long requestsPerMinute, long inputTokensPerMinute, long outputTokensPerMinute, int maxConcurrent,
     double suspectShare, double shadowShare) {

@@ -6,7 +6,8 @@ import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
- * A pipeline's shadow sampling (README "Shadow sampling"): a share of the events whose published verdict comes from
+ * A pipeline's shadow sampling (docs/claude-stage.md "Shadow sampling"): a share of the events whose published
+ * verdict comes from
  * another tier than {@code referenceTier} is judged on the reference tier as well, and the two verdicts are compared
  * field by field. Shadow verdicts are never published.
  *
@@ -14,7 +15,7 @@ import java.util.zip.CRC32;
  *     are sampled in every run and on every node
  * @param fields the documented verdict fields compared (empty: the tool file's {@code flag_fields})
  * @param unprovenShare the share sampled from the cascade's first tier while a flag field's agreement there is still
- *     unproven (README "Agreement-gated escalation"): more comparisons sooner, the base share once proven
+ *     unproven (docs/claude-stage.md "Agreement-gated escalation"): more comparisons sooner, the base share once proven
  */
 public record ShadowConfig(double sampleShare, String referenceTier, List<String> fields, double unprovenShare) {
 

@@ -3,7 +3,8 @@ package com.reviewpipeline.config;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The verdict cache (README "Verdict cache"): whether copies of judged events and exact copies of judged review texts
+ * The verdict cache (docs/claude-stage.md "Verdict cache"): whether copies of judged events and exact copies of
+ * judged review texts
  * take the published verdict instead of a call, how many verdicts a node keeps and for how long.
  *
  * @param enabled false: every event is judged (copies meeting their twin in flight still coalesce)

@@ -84,7 +84,7 @@ public final class Evaluation {
     return measure(config, pipeline, o, parsed, reviews, tierModels, judged, targets, cap.stopped());
   }
 
-  /** The service's containment: suspects by its injection rules, in batches of their own (README). */
+  /** The service's containment: suspects by its injection rules, in batches of their own (docs/claude-stage.md). */
   static Judging.Containment containment(AppConfig config) {
     if (!config.containment().enabled()) {
       return Judging.Containment.NONE;

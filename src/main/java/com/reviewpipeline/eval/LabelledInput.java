@@ -34,7 +34,7 @@ public final class LabelledInput {
     }
     boolean isCsv = csv != null || file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
     if (isCsv && csv == null) {
-      throw new IOException(file + " is CSV: give its column mapping with --csv-map (README \"Evaluating verdict "
+      throw new IOException(file + " is CSV: give its column mapping with --csv-map (docs/eval.md \"Evaluating verdict "
           + "quality\", eval/DATASHEET.md)");
     }
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

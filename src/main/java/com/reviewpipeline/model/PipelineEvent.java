@@ -7,7 +7,7 @@ package com.reviewpipeline.model;
  * @param enqueuedAtMs wall-clock time the ingest verticle handed it out, for end-to-end latency
  * @param resends how often it went back to its buffer because an answer left it out
  * @param contained whether its text looks like an instruction to the model, so that it is judged apart from
- *     ordinary reviews (set where events are routed into batches; README "Prompt-injection containment")
+ *     ordinary reviews (set where events are routed into batches; docs/claude-stage.md "Prompt-injection containment")
  * @param forced whether an operator asked for a new judgment (Kafka header {@code rejudge: true}, set by a replay
  *     with {@code "rejudge": true}): the verdict cache is not consulted, and the new verdict replaces the cached one
  * @param rejudge null on its first judgement; else where it is judged again and what it was judged before (a cascade's

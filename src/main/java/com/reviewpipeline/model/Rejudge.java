@@ -23,7 +23,7 @@ public record Rejudge(Kind kind, String tier, List<Prior> prior) {
   public record Prior(String model, String tier, JsonObject verdict, boolean flagged, String reason, double costUsd,
       double inputTokens, double outputTokens) {}
 
-  /** As a durable record keeps it (a Message Batch request's escalated events, README "Message Batches"). */
+  /** As a durable record keeps it (a Message Batch request's escalated events, docs/claude-stage.md "Message Batches"). */
   public JsonObject toJson() {
     io.vertx.core.json.JsonArray p = new io.vertx.core.json.JsonArray();
     prior.forEach(v -> p.add(new JsonObject().put("model", v.model()).put("tier", v.tier()).put("verdict", v.verdict())

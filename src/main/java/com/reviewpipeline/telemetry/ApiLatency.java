@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * How long the Messages API has recently taken to answer, per model: a sliding window of the last {@link #WINDOW}
  * successful direct calls and its {@link #PERCENTILE}. The buffers read it to hold events as long as their pipeline's
- * latency objective leaves room for (README "Latency objective"). Message Batches are not in it: their hours say
+ * latency objective leaves room for (docs/claude-stage.md "Latency objective"). Message Batches are not in it: their
+ * hours say
  * nothing about a direct call.
  *
  * <p>Thread-safe: one per process, recorded by every Claude verticle instance and read by the buffer verticles.

@@ -54,7 +54,7 @@ public final class ClaudeMeters {
     registry.counter("claude_requests_by_class_total", "model", model, "class", work).increment();
   }
 
-  /** Message Batches submitted (README "Message Batches"): {@code claude_message_batches_total} and their requests. */
+  /** Message Batches submitted (docs/claude-stage.md "Message Batches"): {@code claude_message_batches_total} and their requests. */
   public void messageBatch(String status, int requests) {
     registry.counter("claude_message_batches_total", "status", status).increment();
     registry.counter("claude_message_batch_requests_total", "status", status).increment(requests);

@@ -7,7 +7,8 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * The verdict cache's meters in a {@link Telemetry}'s registry (README "Verdict cache"): answers by key and scope,
+ * The verdict cache's meters in a {@link Telemetry}'s registry (docs/claude-stage.md "Verdict cache"): answers by
+ * key and scope,
  * misses, the keys a node holds, and their summary in {@code GET /api/stats}. Holds no state of its own, so any number
  * of these over one registry count the same meters. Thread-safe, like the registry.
  */

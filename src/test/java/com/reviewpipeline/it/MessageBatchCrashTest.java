@@ -16,7 +16,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The window between creating a Message Batch and recording it (README "Message Batches"): the simulator creates the
+ * The window between creating a Message Batch and recording it (docs/claude-stage.md "Message Batches"): the simulator creates the
  * batch at once but answers the create call only much later, and the process is killed in between. The restart
  * finds the batch through the create intent the process wrote before the call and the API's list of batches, and
  * judges nothing again.

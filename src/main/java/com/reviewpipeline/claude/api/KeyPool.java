@@ -35,7 +35,7 @@ public final class KeyPool {
     final TokenBucket output;
     /** Until then this model's budget is not used (a 429's retry-after). */
     long blockedUntil;
-    /** Per capped class, its grants of the last minute: time, input and output tokens (README "Fair shares"). */
+    /** Per capped class, its grants of the last minute: time, input and output tokens (docs/claude-stage.md "Fair shares"). */
     final Map<WorkClass, ClassShare> granted = new java.util.EnumMap<>(WorkClass.class);
     /** When a request of a first-in-line class (ordinary, escalation) last had to wait here. */
     long firstInLineWaitedAt = Long.MIN_VALUE;
@@ -145,7 +145,7 @@ public final class KeyPool {
   /**
    * Tries the keys in turn, starting after the last one used, for a request to {@code model} carrying work of class
    * {@code c}: suspects and shadows take at most their share of a key's requests, input and output tokens per minute
-   * while ordinary first judgements or escalations wait for it (README "Fair shares").
+   * while ordinary first judgements or escalations wait for it (docs/claude-stage.md "Fair shares").
    */
   public synchronized Acquire acquire(String model, long inputTokens, long maxTokens, WorkClass c) {
     long now = clock.getAsLong();

@@ -4,7 +4,8 @@ import com.reviewpipeline.model.Batch;
 import com.reviewpipeline.model.PipelineEvent;
 
 /**
- * What a request carries, for the fair shares of a key's budget (README "Fair shares"): first judgements of ordinary
+ * What a request carries, for the fair shares of a key's budget (docs/claude-stage.md "Fair shares"): first
+ * judgements of ordinary
  * reviews and escalations go first; suspected prompt injections (judged apart, one request for a few reviews) and
  * shadow samples (never published) are capped while those wait.
  */

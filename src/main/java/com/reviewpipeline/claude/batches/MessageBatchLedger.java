@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Message Batches this process waits for (README "Message Batches"), shared by the buffers and the Message
+ * The Message Batches this process waits for (docs/claude-stage.md "Message Batches"), shared by the buffers and the
+ * Message
  * Batch verticle; thread-safe. A batch submitted by this process holds its events; one restored from the durable
  * topic after a restart holds only event ids, and the buffers hand over ("park") each of those events when ingest
  * reads it again, so it waits for the submitted batch instead of being judged (and billed) a second time.

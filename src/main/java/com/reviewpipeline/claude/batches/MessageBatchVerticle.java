@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Message Batches API for backlogs (README "Message Batches"). One instance per node:
+ * The Message Batches API for backlogs (docs/claude-stage.md "Message Batches"). One instance per node:
  * <ul>
  *   <li>gathers the batches the Claude verticles defer ({@link Addresses#DEFER}) for {@code collect_ms} or
  *       {@code max_requests}, and submits them as one Message Batch (custom_id: our batch id);</li>

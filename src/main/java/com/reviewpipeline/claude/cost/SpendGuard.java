@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Reserves each request's estimated cost against the day's budgets before it is sent, and settles the reservation
- * with the answer's cost (README "Budget guardrails": enforced before spending). The estimate is an upper bound: the
+ * with the answer's cost (docs/claude-stage.md "Budget guardrails": enforced before spending). The estimate is an
+ * upper bound: the
  * calibrated input estimate at the full input price (cache reads cost less) and all of {@code max_tokens} at the
  * output price, so what a budget lets through it can pay for. The reservations are the process's (a batch handed to
  * another Claude instance settles there).

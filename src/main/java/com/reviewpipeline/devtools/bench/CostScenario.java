@@ -22,7 +22,8 @@ import java.util.function.UnaryOperator;
  * backlog through the Message Batches API. Targets: a/b ≤ 0.25 and a/c ≤ 0.10 at the article's rate, (a) ≤ $0.175 per
  * 1,000, published verdicts agreeing with the reference tier ≥ 0.97 per flag field, moderator p99 ≤ 15 s.
  *
- * <p>(a) gates escalation by measured agreement (README "Agreement-gated escalation"): a first mix is judged with an
+ * <p>(a) gates escalation by measured agreement (docs/claude-stage.md "Agreement-gated escalation"): a first mix is
+ * judged with an
  * empty ledger (the learning phase, reported on its own), and every later set-up of (a) and (d) starts from what it
  * learned, as a service that has run for a while does.
  */

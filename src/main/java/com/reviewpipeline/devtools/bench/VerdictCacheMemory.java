@@ -10,7 +10,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
 /**
- * The verdict cache's heap per verdict (README "Verdict cache"): fills a {@link VerdictCache} of {@code n} entries
+ * The verdict cache's heap per verdict (docs/claude-stage.md "Verdict cache"): fills a {@link VerdictCache} of
+ * {@code n} entries
  * (default 100,000) with moderator verdicts of the load generator's standard mix, as the publisher would (batches of
  * 20 sharing one batch id and one model string per batch; a flagged verdict carries a reason of its own, as a model's
  * reasons are, so none is shared), and prints the heap retained after full collections, before and after, per verdict.
