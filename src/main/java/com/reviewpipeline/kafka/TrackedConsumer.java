@@ -40,14 +40,14 @@ public final class TrackedConsumer<K, V> {
   private final GroupAwareConsumer<K, V> nativeConsumer;
   private final KafkaSettings kafka;
   private final FlowControl flow;
-  private final Set<TopicPartition> assigned = new HashSet<>();
-  /** Partitions the owner holds paused on its own account (the retry scheduler waiting for a due time). */
-  private final Set<Integer> held = new HashSet<>();
+  private final Set<TopicPartition> assigned;
+  /** Which partitions run and which are held, and why. */
+  private final PartitionPauses pauses;
   /** Pauses partitions whose offset map nears the metadata limit. */
   private final MapLimit mapLimit;
   private final CommittedMaps maps;
   /** Records of partitions whose committed map is still being read: handed out once it is. */
-  private final Map<Integer, java.util.List<KafkaConsumerRecord<K, V>>> loading = new java.util.HashMap<>();
+  private final MapLoading<K, V> loading;
   private Consumer<KafkaConsumerRecord<K, V>> handler = r -> { };
   private Consumer<Set<Integer>> onAssigned = p -> { };
   private Consumer<Set<Integer>> onRevoked = p -> { };
@@ -85,6 +85,10 @@ public final class TrackedConsumer<K, V> {
     this.commitIntervalMs = kafka.commitIntervalMs();
     this.mapLimit = new MapLimit(kafka.offsetMapMaxBytes());
     this.maps = new CommittedMaps(vertx, p, topic);
+    this.loading = new MapLoading<>(consumer, tracker, maps, name);
+    this.pauses = new PartitionPauses(consumer, topic, name, flow, mapLimit, loading::loading);
+    loading.wire(pauses, this::onRecord);
+    this.assigned = pauses.assigned;
     this.commits = new TrackedCommits(consumer, topic, tracker, mapLimit,
         err -> LOG.warn("consumer.commit.failed consumer={} topic={} error={}", name, topic, err.toString()));
     consumer.pollTimeout(java.time.Duration.ofMillis(pollTimeoutMs));
@@ -154,7 +158,7 @@ public final class TrackedConsumer<K, V> {
     if (flow.afterDone(counted()) == FlowControl.Action.RESUME) {
       LOG.info("consumer.resumed consumer={} in_flight={} waiting_elsewhere={} low_watermark={}", name,
           tracker.inFlight(), excluded, flow.lowWatermark());
-      resumeAssigned();
+      pauses.resumeAssigned();
     }
   }
 
@@ -165,7 +169,7 @@ public final class TrackedConsumer<K, V> {
   }
 
   public Future<Void> start() {
-    commitTimer = vertx.setPeriodic(commitIntervalMs, t -> commit().onComplete(v -> afterCommit()));
+    commitTimer = vertx.setPeriodic(commitIntervalMs, t -> commit().onComplete(v -> pauses.afterCommit(tracker)));
     if (waitingElsewhere != null && maxWaitingElsewhere > 0) {
       waitingTimer = vertx.setPeriodic(WAITING_REFRESH_MS, t -> refreshWaiting());
     }
@@ -180,10 +184,8 @@ public final class TrackedConsumer<K, V> {
     if (!assigned.contains(new TopicPartition(record.topic(), record.partition()))) {
       return; // fetched before the partition was revoked: the new owner reads it
     }
-    java.util.List<KafkaConsumerRecord<K, V>> waiting = loading.get(record.partition());
-    if (waiting != null) {
-      waiting.add(record); // its partition's committed map is not read yet
-      return;
+    if (loading.waits(record)) {
+      return; // its partition's committed map is not read yet
     }
     if (tracker.skipIfDone(record.partition(), record.offset())) {
       onSkipped.run(); // done before the last commit: judged, and billed, once
@@ -193,7 +195,7 @@ public final class TrackedConsumer<K, V> {
     if (flow.afterRead(counted()) == FlowControl.Action.PAUSE) {
       LOG.info("consumer.paused consumer={} in_flight={} waiting_elsewhere={} high_watermark={}", name,
           tracker.inFlight(), excluded, flow.highWatermark());
-      pauseAssigned();
+      pauses.pauseAssigned();
       onBackpressure.run();
     }
     handler.accept(record);
@@ -220,34 +222,14 @@ public final class TrackedConsumer<K, V> {
     if (tracker.done(partition, offset) && flow.afterDone(counted()) == FlowControl.Action.RESUME) {
       LOG.info("consumer.resumed consumer={} in_flight={} low_watermark={}", name, tracker.inFlight(),
           flow.lowWatermark());
-      resumeAssigned();
-    }
-  }
-
-  /** After each commit: a partition whose map nears the metadata limit pauses alone until it shrinks ({@link MapLimit}). */
-  private void afterCommit() {
-    for (Integer partition : tracker.partitions()) {
-      int length = tracker.metadataLength(partition);
-      TopicPartition tp = new TopicPartition(topic, partition);
-      switch (mapLimit.after(partition, length)) {
-        case PAUSE -> {
-          LOG.warn("consumer.offset_map.paused consumer={} partition={} length={} max={}", name, partition, length,
-              mapLimit.maxBytes());
-          consumer.pause(Set.of(tp));
-        }
-        case RESUME -> {
-          LOG.info("consumer.offset_map.resumed consumer={} partition={} length={}", name, partition, length);
-          resumeIfFree(tp);
-        }
-        default -> { }
-      }
+      pauses.resumeAssigned();
     }
   }
 
   /** Pauses every partition for {@code reason}; true when this paused a running consumer. */
   public boolean pause(String reason) {
     if (flow.pause(reason) == FlowControl.Action.PAUSE) {
-      pauseAssigned();
+      pauses.pauseAssigned();
       return true;
     }
     return false;
@@ -256,82 +238,26 @@ public final class TrackedConsumer<K, V> {
   /** Lifts {@code reason}; the partitions resume when nothing else holds them. */
   public void resume(String reason) {
     if (flow.resume(reason) == FlowControl.Action.RESUME) {
-      resumeAssigned();
+      pauses.resumeAssigned();
     }
   }
 
   /** Pauses one partition on the owner's account until {@link #release}. */
   public void hold(int partition) {
-    held.add(partition);
-    consumer.pause(Set.of(new TopicPartition(topic, partition)));
+    pauses.hold(partition);
   }
 
   /** Ends {@link #hold}; the partition resumes unless the consumer as a whole is paused. */
   public void release(int partition) {
-    if (held.remove(partition)) {
-      resumeIfFree(new TopicPartition(topic, partition));
-    }
+    pauses.release(partition);
   }
 
-  /** Resumes one partition unless something else holds it. */
-  private void resumeIfFree(TopicPartition tp) {
-    int p = tp.getPartition();
-    if (assigned.contains(tp) && !flow.paused() && !held.contains(p) && !mapLimit.holds(p) && !loading.containsKey(p)) {
-      consumer.resume(Set.of(tp));
-    }
-  }
-
-  private void pauseAssigned() {
-    if (!assigned.isEmpty()) {
-      consumer.pause(Set.copyOf(assigned));
-    }
-  }
-
-  private void resumeAssigned() {
-    Set<TopicPartition> running = assigned.stream().filter(tp -> !held.contains(tp.getPartition())
-        && !mapLimit.holds(tp.getPartition()) && !loading.containsKey(tp.getPartition())).collect(Collectors.toSet());
-    if (!running.isEmpty()) {
-      consumer.resume(running);
-    }
-  }
-
-  /**
-   * A newly assigned partition is paused while its committed offset map is read; records that arrive meanwhile wait.
-   * Then the map is loaded (or, when it cannot be trusted, ignored with a warning: the records are processed again,
-   * never skipped wrongly), the waiting records are taken in order and the partition resumes.
-   */
+  /** A newly assigned partition is paused while its committed offset map is read ({@link MapLoading}). */
   private void assigned(Set<TopicPartition> partitions) {
     assigned.addAll(partitions);
-    consumer.pause(partitions);
     Set<Integer> ids = ids(partitions);
-    ids.forEach(p -> loading.put(p, new java.util.ArrayList<>()));
-    maps.read(ids).onComplete(ar -> {
-      for (TopicPartition tp : partitions) {
-        mapRead(tp, ar.succeeded() ? ar.result().get(tp.getPartition())
-            : new OffsetMapCodec.Decoded.Ignored("could not read the committed offset: " + ar.cause()));
-      }
-    });
+    loading.assigned(partitions, ids);
     onAssigned.accept(ids);
-  }
-
-  private void mapRead(TopicPartition tp, OffsetMapCodec.Decoded decoded) {
-    int partition = tp.getPartition();
-    java.util.List<KafkaConsumerRecord<K, V>> waiting = loading.remove(partition);
-    if (waiting == null || !assigned.contains(tp)) {
-      return; // revoked meanwhile
-    }
-    if (decoded instanceof OffsetMapCodec.Decoded.Map m) {
-      tracker.load(partition, m.map());
-    }
-    if (decoded instanceof OffsetMapCodec.Decoded.Map m && m.map().doneCount() > 0) {
-      LOG.info("consumer.offset_map.loaded consumer={} partition={} committed={} done_above={} up_to={}", name,
-          partition, m.map().base(), m.map().doneCount(), m.map().end());
-    } else if (decoded instanceof OffsetMapCodec.Decoded.Ignored ignored) {
-      LOG.warn("consumer.offset_map.ignored consumer={} partition={} reason=\"{}\" (records after the committed offset "
-          + "are processed again)", name, partition, ignored.reason());
-    }
-    waiting.forEach(this::onRecord);
-    resumeIfFree(tp);
   }
 
   private void revoked(Set<TopicPartition> partitions) {
@@ -339,9 +265,9 @@ public final class TrackedConsumer<K, V> {
     commit().onComplete(ar -> {
       assigned.removeAll(partitions);
       Set<Integer> ids = ids(partitions);
-      held.removeAll(ids);
+      pauses.held.removeAll(ids);
       mapLimit.forget(ids);
-      ids.forEach(loading::remove);
+      loading.forget(ids);
       tracker.revoke(ids);
       if (transactions != null) {
         transactions.forget(ids);
