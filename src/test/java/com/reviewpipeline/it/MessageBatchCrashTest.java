@@ -3,7 +3,11 @@ package com.reviewpipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.reviewpipeline.config.CascadeConfig;
+import com.reviewpipeline.config.MessageBatchSettings;
+import com.reviewpipeline.config.ShadowConfig;
 import com.reviewpipeline.model.ReviewEvent;
+import com.reviewpipeline.support.TestConfig;
 import com.reviewpipeline.support.IntegrationTest;
 import com.reviewpipeline.support.Outcomes;
 import com.reviewpipeline.support.PipelineHarness;
@@ -19,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * The window between creating a Message Batch and recording it (docs/claude-stage.md "Message Batches"): the simulator creates the
  * batch at once but answers the create call only much later, and the process is killed in between. The restart
  * finds the batch through the create intent the process wrote before the call and the API's list of batches, and
- * judges nothing again.
+ * judges nothing again. And a rebalance while Message Batches run: one outcome per event.
  */
 @IntegrationTest
 class MessageBatchCrashTest {
@@ -75,6 +79,36 @@ class MessageBatchCrashTest {
           sim.getLong("requests"));
       assertThat(batches(h).getLong("created")).as("no Message Batch created again").isEqualTo(created);
       assertThat(sim.getLong("items")).as("every event judged once").isEqualTo(EVENTS);
+    }
+  }
+
+  @Test
+  @DisplayName("a second node joins while the first node's Message Batches run (exactly-once delivery): partitions move, both nodes may hand results over, a read_committed reader sees one outcome per event")
+  void rebalanceWhileBatchesRunGivesOneOutcomeEach() throws Exception {
+    try (PipelineHarness h = new PipelineHarness(new JsonObject(), 5, c -> TestConfig.withoutVerdictCache(c)
+        .withPipelines(c.pipelines().stream().map(p -> p.withCascade(CascadeConfig.OFF).withShadow(ShadowConfig.OFF))
+            .toList())
+        .withMessageBatches(c.messageBatches().withPipeline(c.pipelines().get(0).name(), MessageBatchSettings.ALWAYS, 1)
+            .withTimings(500, 250, 5000)))) {
+      assertThat(h.config.kafka().exactlyOnce()).as("the default delivery").isTrue();
+      h.sim.configure(new JsonObject().put("batch_processing_ms", 20_000));
+      Map<String, ReviewEvent> sent = h.produceValid(EVENTS, 78);
+      PipelineHarness.Node a = h.startNode();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> a.telemetry().stats().getJsonObject("message_batches", new JsonObject())
+              .getInteger("pending_events", 0) == EVENTS);
+      PipelineHarness.Node b = h.startNode();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> b.telemetry().stats().getJsonObject("totals").getInteger("assigned_partitions") > 0);
+      assertThat(batches(h).getJsonObject("results").isEmpty()).as("the batches still run at the rebalance").isTrue();
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+          .until(() -> h.resultsById().keySet().containsAll(sent.keySet()));
+      Outcomes.read(h).assertExactlyOneOutcomePerPipeline(sent.keySet(), Outcomes.Kind.RESULT);
+      JsonObject sim = h.sim.stats();
+      System.out.printf("rebalance while Message Batches run: %d events, %s, items %d (judged more than once: %d), "
+          + "node B's Message Batches %s%n", EVENTS, batches(h).encode(), sim.getLong("items"),
+          sim.getLong("items") - EVENTS, b.telemetry().stats().getJsonObject("message_batches").encode());
+      assertThat(batches(h).getLong("custom_ids_submitted_again")).isZero();
     }
   }
 
