@@ -15,7 +15,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
@@ -49,8 +48,6 @@ public final class OutcomeTransactions {
   /** Outcomes not yet in a committed transaction, by the partition of their source offset, in ack order. */
   private final Map<Integer, List<Outcome>> waiting = new LinkedHashMap<>();
   private KafkaProducer<String, String> producer;
-  private long committed;
-  private long aborted;
 
   /**
    * @param transactionalId unique per consumer instance (fencing is by the group's generation, KIP-447)
@@ -120,8 +117,7 @@ public final class OutcomeTransactions {
     return vertx.<Void>executeBlocking(() -> {
       transaction(batch, commit);
       return null;
-    }).onSuccess(v -> committed++).onFailure(err -> {
-      aborted++;
+    }).onFailure(err -> {
       // back in front of what arrived meanwhile, per partition, unless the partition was revoked meanwhile
       batch.forEach((p, list) -> {
         List<Outcome> later = waiting.remove(p);
@@ -157,10 +153,11 @@ public final class OutcomeTransactions {
         | UnsupportedVersionException | InvalidProducerEpochException fatal) {
       replaceProducer();
       throw fatal;
-    } catch (KafkaException e) {
+    } catch (RuntimeException e) {
+      // any failure inside the transaction (a KafkaException, a serializer's, a timeout) ends it: never left open
       try {
         producer.abortTransaction();
-      } catch (KafkaException abortFailed) {
+      } catch (RuntimeException abortFailed) {
         replaceProducer();
       }
       throw e;
@@ -188,20 +185,6 @@ public final class OutcomeTransactions {
       // a fenced producer may refuse even to close cleanly
     }
     producer = newProducer();
-  }
-
-  /** Transactions committed and aborted so far. */
-  long committed() {
-    return committed;
-  }
-
-  long aborted() {
-    return aborted;
-  }
-
-  /** Outcomes waiting for a transaction. */
-  int waiting() {
-    return waiting.values().stream().mapToInt(List::size).sum();
   }
 
   Future<Void> close() {

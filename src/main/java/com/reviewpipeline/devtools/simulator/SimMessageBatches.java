@@ -40,6 +40,8 @@ final class SimMessageBatches {
   private static final class Batch {
     final String id;
     final Instant created;
+    /** Order of creation: the list's "most recently created first", whatever the clock's resolution. */
+    final long sequence = CREATED.incrementAndGet();
     final Map<String, JsonObject> requests;
     final String beta;
     String status = "in_progress";
@@ -62,6 +64,7 @@ final class SimMessageBatches {
   private final BiFunction<JsonObject, String, JsonObject> process;
   private final Supplier<SimulatorSettings> settings;
   private final Map<String, Batch> batches = new ConcurrentHashMap<>();
+  private static final java.util.concurrent.atomic.AtomicLong CREATED = new java.util.concurrent.atomic.AtomicLong();
   private final Random random = new Random();
 
   /** @param process one request's {@code params} (and the batch's beta header) to its {@code result} object */
@@ -169,7 +172,7 @@ final class SimMessageBatches {
       return;
     }
     List<Batch> newestFirst = batches.values().stream()
-        .sorted(java.util.Comparator.comparing((Batch b) -> b.created).thenComparing(b -> b.id).reversed()).toList();
+        .sorted(java.util.Comparator.comparingLong((Batch b) -> b.sequence).reversed()).toList();
     String after = ctx.request().getParam("after_id");
     String before = ctx.request().getParam("before_id");
     int from = 0;

@@ -150,7 +150,6 @@ class SimMessageBatchesTest {
     for (int i = 0; i < 3; i++) {
       made.add(client.messages().batches().create(BatchCreateParams.builder()
           .addRequest(request("list-" + i, "claude-haiku-5-5")).build()).id());
-      Thread.onSpinWait();
     }
     var page = client.messages().batches().list(com.anthropic.models.messages.batches.BatchListParams.builder()
         .limit(2).build());
